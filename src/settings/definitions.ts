@@ -1,0 +1,102 @@
+import { homedir } from "node:os";
+import { join } from "node:path";
+
+/**
+ * Every setting ecsflow reads, in one table: its type, the environment names that set it (first
+ * match wins; ECSFLOW_* before PREFECT_* so ours can override a Prefect profile), and its default.
+ * `secret` settings are never printed by `ecsflow config` nor logged.
+ */
+export interface SettingDefinition {
+  type: "string" | "number" | "boolean";
+  env: readonly string[];
+  default?: string | number | boolean | ((partial: Record<string, unknown>) => string | number | boolean | undefined);
+  secret?: boolean;
+  description: string;
+}
+
+export const SETTING_DEFINITIONS = {
+  home: {
+    type: "string",
+    env: ["ECSFLOW_HOME"],
+    default: () => join(homedir(), ".ecsflow"),
+    description: "Folder for the default SQLite database, the profile file and local state.",
+  },
+  "api.url": {
+    type: "string",
+    env: ["ECSFLOW_API_URL", "PREFECT_API_URL"],
+    description: "URL of the ecsflow (or Prefect) API that clients, workers and flows talk to, e.g. http://127.0.0.1:4200/api.",
+  },
+  "api.key": {
+    type: "string",
+    env: ["ECSFLOW_API_KEY", "PREFECT_API_KEY"],
+    secret: true,
+    description: "API key sent as a Bearer token.",
+  },
+  "api.auth_string": {
+    type: "string",
+    env: ["ECSFLOW_API_AUTH_STRING", "PREFECT_API_AUTH_STRING"],
+    secret: true,
+    description: "USER:PASS sent with HTTP Basic auth (Prefect's self-hosted server auth).",
+  },
+  "server.host": {
+    type: "string",
+    env: ["ECSFLOW_SERVER_HOST", "PREFECT_SERVER_API_HOST"],
+    default: "127.0.0.1",
+    description: "Address the server binds to. Loopback unless you say otherwise.",
+  },
+  "server.port": {
+    type: "number",
+    env: ["ECSFLOW_SERVER_PORT", "PREFECT_SERVER_API_PORT"],
+    default: 4200,
+    description: "Port the server listens on.",
+  },
+  "server.database_url": {
+    type: "string",
+    env: ["ECSFLOW_DATABASE_URL", "PREFECT_API_DATABASE_CONNECTION_URL"],
+    default: (s) => `sqlite://${join(String(s.home), "ecsflow.db")}`,
+    secret: true,
+    description: "sqlite:///path/to/file.db (default under the home folder) or postgresql://user@host:5432/db.",
+  },
+  "server.api_key": {
+    type: "string",
+    env: ["ECSFLOW_SERVER_API_KEY"],
+    secret: true,
+    description: "When set, every endpoint but /api/health requires `Authorization: Bearer <key>`.",
+  },
+  "server.auth_string": {
+    type: "string",
+    env: ["ECSFLOW_SERVER_AUTH_STRING", "PREFECT_SERVER_API_AUTH_STRING"],
+    secret: true,
+    description: "When set (USER:PASS), every endpoint but /api/health requires HTTP Basic auth.",
+  },
+  "server.body_limit_bytes": {
+    type: "number",
+    env: ["ECSFLOW_SERVER_BODY_LIMIT_BYTES"],
+    default: 1_048_576,
+    description: "Largest request body the server accepts.",
+  },
+  "logging.level": {
+    type: "string",
+    env: ["ECSFLOW_LOGGING_LEVEL", "PREFECT_LOGGING_LEVEL"],
+    default: "info",
+    description: "trace, debug, info, warn, error or fatal.",
+  },
+  "logging.format": {
+    type: "string",
+    env: ["ECSFLOW_LOGGING_FORMAT"],
+    default: "json",
+    description: "json (one object a line) or pretty.",
+  },
+} as const satisfies Record<string, SettingDefinition>;
+
+export type SettingKey = keyof typeof SETTING_DEFINITIONS;
+
+type ValueOf<D> = D extends { type: "number" } ? number : D extends { type: "boolean" } ? boolean : string;
+type HasDefault<D> = D extends { default: unknown } ? true : false;
+
+/** Resolved settings: keys with a default are always present. */
+export type Settings = {
+  [K in SettingKey as HasDefault<(typeof SETTING_DEFINITIONS)[K]> extends true ? K : never]: ValueOf<(typeof SETTING_DEFINITIONS)[K]>;
+} & {
+  [K in SettingKey as HasDefault<(typeof SETTING_DEFINITIONS)[K]> extends true ? never : K]?: ValueOf<(typeof SETTING_DEFINITIONS)[K]>;
+};
