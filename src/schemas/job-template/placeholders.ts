@@ -81,3 +81,12 @@ export function envPlaceholderVariable(name: string): string {
   // Prefect strips every leading `$` (`lstrip("$")`).
   return name.replace(/^\$+/, "");
 }
+
+/**
+ * Rewrites every placeholder in one string in a single pass: the replacer returns the text to put
+ * in its place, or undefined to leave it as written. Replaced text is never scanned again, so a
+ * value that itself contains `{{ … }}` stays literal.
+ */
+export function replacePlaceholders(text: string, replacer: (placeholder: Placeholder) => string | undefined): string {
+  return text.replace(PLACEHOLDER_PATTERN, (fullMatch: string, name: string) => replacer({ fullMatch, name, kind: placeholderKind(name) }) ?? fullMatch);
+}
