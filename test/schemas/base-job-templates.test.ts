@@ -27,18 +27,18 @@ function withoutAdditions(template: BaseJobTemplate): BaseJobTemplate {
 }
 
 describe("default base job templates", () => {
-  it.skipIf(!ecsReference)("ecs equals Prefect's default except the documented additions (skipped: shared/reference/prefect-ecs-default-base-job-template.json absent)", () => {
+  it.skipIf(!ecsReference)("ecs equals Prefect's default except the documented additions (skipped when shared/reference/prefect-ecs-default-base-job-template.json is absent)", () => {
     expect(withoutAdditions(ecsDefaultBaseJobTemplate)).toEqual(read(ecsReference!));
   });
 
-  it.skipIf(!ecsReference)("ecs keeps Prefect's key order for variables and job_configuration (skipped: reference absent)", () => {
+  it.skipIf(!ecsReference)("ecs keeps Prefect's key order for variables and job_configuration (skipped when shared/reference/prefect-ecs-default-base-job-template.json is absent)", () => {
     const reference = read(ecsReference!);
     const ours = withoutAdditions(ecsDefaultBaseJobTemplate);
     expect(Object.keys(ours.variables.properties)).toEqual(Object.keys(reference.variables.properties));
     expect(Object.keys(ours.job_configuration)).toEqual(Object.keys(reference.job_configuration));
   });
 
-  it.skipIf(!processReference)("process equals Prefect's default exactly (skipped: shared/reference/prefect-process-default-base-job-template.json absent)", () => {
+  it.skipIf(!processReference)("process equals Prefect's default exactly (skipped when shared/reference/prefect-process-default-base-job-template.json is absent)", () => {
     expect(processDefaultBaseJobTemplate).toEqual(read(processReference!));
   });
 

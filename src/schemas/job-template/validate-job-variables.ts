@@ -84,6 +84,7 @@ function evictOldest(): void {
 export function toTemplateErrors(errors: AjvErrorObject[], data: JsonValue): TemplateError[] {
   const out: TemplateError[] = [];
   const typesAt = new Map<string, { error: TemplateError; types: string[] }>();
+  const constsAt = new Map<string, { error: TemplateError; allowed: string[] }>();
   const seen = new Set<string>();
   const push = (loc: (string | number)[], msg: string) => {
     const key = JSON.stringify([loc, msg]);
@@ -115,15 +116,37 @@ export function toTemplateErrors(errors: AjvErrorObject[], data: JsonValue): Tem
     } else if (e.keyword === "enum") {
       push(loc, `must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`);
     } else if (e.keyword === "const") {
-      push(loc, `must be ${JSON.stringify(e.params.allowedValue)}`);
+      // Like types, the constants of several alternatives at one field read as one message.
+      const key = JSON.stringify(loc);
+      const allowed = JSON.stringify(e.params.allowedValue);
+      const known = constsAt.get(key);
+      if (known) {
+        if (!known.allowed.includes(allowed)) known.allowed.push(allowed);
+        known.error.msg = `must be ${known.allowed.join(" or ")}`;
+      } else {
+        const error = { loc, msg: `must be ${allowed}` };
+        constsAt.set(key, { error, allowed: [allowed] });
+        out.push(error);
+      }
     } else {
       push(loc, e.message ?? "is invalid");
     }
   }
-  // "must match a schema in anyOf" adds nothing when the branches already said why.
-  return out.filter(
-    (e) => !/^must match (a schema in anyOf|exactly one schema in oneOf)$/.test(e.msg) || out.filter((o) => JSON.stringify(o.loc) === JSON.stringify(e.loc)).length === 1,
-  );
+  // Alternatives (`anyOf: [{$ref: State}, {type: null}]`, `anyOf: [{format: date-time}, {type:
+  // null}]`) fail in every branch. When one branch got past the type (an error about the content,
+  // at the field or inside it), the value had that branch's type, so the other branches' type
+  // errors ("must be null") are noise; so is the summary "must match a schema in anyOf" whenever
+  // any branch said why.
+  const key = (loc: (string | number)[]) => JSON.stringify(loc);
+  const atOrBelow = (inner: (string | number)[], outer: (string | number)[]) => inner.length >= outer.length && key(inner.slice(0, outer.length)) === key(outer);
+  const typeErrors = new Set([...typesAt.values()].map((t) => t.error));
+  const isSummary = (e: TemplateError) => /^must match (a schema in anyOf|exactly one schema in oneOf)$/.test(e.msg);
+  const specific = out.filter((e) => !typeErrors.has(e) && !isSummary(e));
+  return out.filter((e) => {
+    if (typeErrors.has(e)) return !specific.some((o) => atOrBelow(o.loc, e.loc));
+    if (isSummary(e)) return !out.some((o) => o !== e && atOrBelow(o.loc, e.loc));
+    return true;
+  });
 }
 
 function typeMessage(types: string[], value: JsonValue | undefined): string {
