@@ -20,7 +20,7 @@ export interface LogBatcherOptions {
 export class LogBatcher {
   private pending: LogCreate[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private inFlight: Promise<void> | undefined;
+  private flushing: Promise<void> | undefined;
   private closed = false;
   dropped = 0;
   sent = 0;
@@ -37,11 +37,7 @@ export class LogBatcher {
   add(log: LogCreate): void {
     if (this.closed) return;
     this.pending.push(log);
-    if (this.pending.length > this.maxPending) {
-      const over = this.pending.length - this.maxPending;
-      this.pending.splice(0, over);
-      this.dropped += over;
-    }
+    this.trim();
     if (this.pending.length >= this.maxBatchSize) void this.flush();
     else if (!this.timer) {
       this.timer = setTimeout(() => {
@@ -52,34 +48,18 @@ export class LogBatcher {
     }
   }
 
-  /** Sends everything waiting (one batch at a time, in order). */
-  async flush(): Promise<void> {
-    if (this.inFlight) await this.inFlight;
+  /** Sends everything waiting (one batch at a time, in order). Never rejects. */
+  flush(): Promise<void> {
+    this.flushing ??= this.drain().finally(() => {
+      this.flushing = undefined;
+    });
+    return this.flushing;
+  }
+
+  private async drain(): Promise<void> {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, this.maxBatchSize);
-      this.inFlight = this.options.send(batch).then(
-        () => {
-          this.sent += batch.length;
-        },
-        (err) => {
-          // Put the batch back in front so order holds; the cap still applies.
-          this.pending.unshift(...batch);
-          if (this.pending.length > this.maxPending) {
-            const over = this.pending.length - this.maxPending;
-            this.pending.splice(0, over);
-            this.dropped += over;
-          }
-          this.options.onError?.(err, { pending: this.pending.length, dropped: this.dropped });
-          throw err;
-        },
-      );
-      try {
-        await this.inFlight;
-      } catch {
-        break;
-      } finally {
-        this.inFlight = undefined;
-      }
+      if (!(await this.sendBatch(batch))) break;
     }
     if (this.pending.length > 0 && !this.timer && !this.closed) {
       this.timer = setTimeout(() => {
@@ -87,6 +67,28 @@ export class LogBatcher {
         void this.flush();
       }, this.flushIntervalMs);
       this.timer.unref?.();
+    }
+  }
+
+  private async sendBatch(batch: LogCreate[]): Promise<boolean> {
+    try {
+      await this.options.send(batch);
+      this.sent += batch.length;
+      return true;
+    } catch (err) {
+      // Put the batch back in front so order holds; the cap still applies.
+      this.pending.unshift(...batch);
+      this.trim();
+      this.options.onError?.(err, { pending: this.pending.length, dropped: this.dropped });
+      return false;
+    }
+  }
+
+  private trim(): void {
+    if (this.pending.length > this.maxPending) {
+      const over = this.pending.length - this.maxPending;
+      this.pending.splice(0, over);
+      this.dropped += over;
     }
   }
 
