@@ -42,6 +42,8 @@ describe("LogBatcher", () => {
     b.add(log(1));
     await b.flush();
     b.add(log(2));
+    await b.flush();
+    expect(delivered).toEqual([]);
     expect(b.pendingCount).toBe(3);
     fail = false;
     await b.close();
