@@ -1,3 +1,6 @@
 // The schemas module's public surface: a list of re-exports, one line per area.
+export * from "./api/common.js";
+export * from "./api/states.js";
+export * from "./api/flow-runs.js";
 export * from "./base-job-templates/index.js";
 export * from "./job-template/index.js";

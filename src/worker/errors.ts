@@ -1,19 +1,53 @@
-// Errors of the worker module. Each has a fixed `name`, a stable `code` and typed fields, and
-// `instanceof` holds across two copies of this package (a Symbol.for brand, as Temporal's SDK does).
-
+// Errors of the worker module: those infrastructures throw (only worker.ts turns them into
+// flow-run states) and template rendering's. Each has a fixed `name`, a stable `code` and typed
+// fields.
 import type { TemplateError } from "../schemas/index.js";
 
+/** The infrastructure named by an infrastructure id does not exist (any more). */
+export class InfrastructureNotFoundError extends Error {
+  override readonly name = "InfrastructureNotFoundError";
+  readonly code = "INFRASTRUCTURE_NOT_FOUND";
+  constructor(
+    message: string,
+    readonly infrastructurePid: string,
+  ) {
+    super(message);
+  }
+}
+
+/** This worker cannot act on that infrastructure (another host's process, another cluster). */
+export class InfrastructureNotAvailableError extends Error {
+  override readonly name = "InfrastructureNotAvailableError";
+  readonly code = "INFRASTRUCTURE_NOT_AVAILABLE";
+  constructor(
+    message: string,
+    readonly infrastructurePid: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Starting the infrastructure failed; `message` says what to fix. */
+export class SubmissionError extends Error {
+  override readonly name = "SubmissionError";
+  readonly code = "SUBMISSION_FAILED";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+// `instanceof` holds across two copies of this package (a Symbol.for brand, as Temporal's SDK does).
 const RENDER_ERROR_BRAND = Symbol.for("ecsflow.worker.JobTemplateRenderError");
 
 export type JobTemplateRenderErrorCode =
   /** The work pool's base job template is malformed (fix the work pool). */
-  | "invalid_base_job_template"
+  | "INVALID_BASE_JOB_TEMPLATE"
   /** The merged job variables do not satisfy the pool's variables schema (fix the variable named). */
-  | "invalid_job_variables"
+  | "INVALID_JOB_VARIABLES"
   /** A `{{ prefect.blocks.… }}` or `{{ prefect.variables.… }}` placeholder, which ecsflow does not resolve. */
-  | "unsupported_placeholder"
+  | "UNSUPPORTED_PLACEHOLDER"
   /** A field the worker relies on (`env`, `labels`, `name`, `command`) rendered to the wrong type. */
-  | "invalid_job_configuration";
+  | "INVALID_JOB_CONFIGURATION";
 
 /**
  * Rendering a flow run's job configuration failed. The message says what to fix and where (which

@@ -13,24 +13,24 @@
 //   deployment's `env` like `env: {FOO}` would.
 // - Each variable remembers the layer that set it, so an error can say where to fix it.
 
-import { placeholderPath, type JsonObject, type JsonValue } from "../schemas/index.js";
+import { placeholderPath, type JsonRecord, type JsonValue } from "../schemas/index.js";
 import { setOwn } from "./set-own.js";
 
 export type JobVariableLayer = "template default" | "work pool" | "deployment" | "flow run";
 
 export interface MergedJobVariables {
   /** All variables after merging; `env` may hold nulls (removal markers). */
-  values: JsonObject;
+  values: JsonRecord;
   /** The layer that last set each top-level variable. */
   sources: Record<string, JobVariableLayer>;
   /** The layer that last set each `env` key. */
   envSources: Record<string, JobVariableLayer>;
 }
 
-const isObject = (v: JsonValue | undefined): v is JsonObject => v !== null && typeof v === "object" && !Array.isArray(v);
+const isObject = (v: JsonValue | undefined): v is JsonRecord => v !== null && typeof v === "object" && !Array.isArray(v);
 
-export function mergeJobVariables(layers: { layer: JobVariableLayer; variables: JsonObject | null | undefined }[]): MergedJobVariables {
-  const values: JsonObject = {};
+export function mergeJobVariables(layers: { layer: JobVariableLayer; variables: JsonRecord | null | undefined }[]): MergedJobVariables {
+  const values: JsonRecord = {};
   const sources: Record<string, JobVariableLayer> = {};
   const envSources: Record<string, JobVariableLayer> = {};
   for (const { layer, variables } of layers) {
@@ -51,8 +51,8 @@ export function mergeJobVariables(layers: { layer: JobVariableLayer; variables: 
 }
 
 /** The variables as placeholders see them: unset (null) variables and env entries removed. */
-export function appliedValues(merged: JsonObject): JsonObject {
-  const out: JsonObject = {};
+export function appliedValues(merged: JsonRecord): JsonRecord {
+  const out: JsonRecord = {};
   for (const [name, value] of Object.entries(merged)) {
     if (value === null) continue;
     setOwn(out, name, name === "env" && isObject(value) ? Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null)) : value);
@@ -61,15 +61,15 @@ export function appliedValues(merged: JsonObject): JsonObject {
 }
 
 /** `{"env.FOO": "x", "a.b": 1}` -> `{env: {FOO: "x"}, a: {b: 1}}`; plain keys deep-merge over dotted ones. */
-export function expandDottedKeys(variables: JsonObject): JsonObject {
-  const out: JsonObject = {};
+export function expandDottedKeys(variables: JsonRecord): JsonRecord {
+  const out: JsonRecord = {};
   for (const [key, value] of Object.entries(variables)) {
     if (!key.includes(".")) continue;
     const path = placeholderPath(key);
     let cur = out;
     for (const seg of path.slice(0, -1)) {
       if (!Object.hasOwn(cur, seg) || !isObject(cur[seg])) setOwn(cur, seg, {});
-      cur = cur[seg] as JsonObject;
+      cur = cur[seg] as JsonRecord;
     }
     setOwn(cur, path[path.length - 1], value);
   }
@@ -81,8 +81,8 @@ export function expandDottedKeys(variables: JsonObject): JsonObject {
   return out;
 }
 
-function deepMerge(base: JsonObject, over: JsonObject): JsonObject {
-  const out: JsonObject = { ...base };
+function deepMerge(base: JsonRecord, over: JsonRecord): JsonRecord {
+  const out: JsonRecord = { ...base };
   for (const [k, v] of Object.entries(over)) {
     const known = Object.hasOwn(out, k) ? out[k] : undefined;
     setOwn(out, k, isObject(known) && isObject(v) ? deepMerge(known, v) : v);

@@ -48,7 +48,7 @@ import {
   validateJobVariables,
   variableDefaults,
   wholePlaceholder,
-  type JsonObject,
+  type JsonRecord,
   type JsonValue,
   type Placeholder,
   type TemplateError,
@@ -61,11 +61,11 @@ export const DEFAULT_FLOW_RUN_COMMAND = "ecsflow flow-run execute";
 
 export interface RenderJobTemplateInput {
   /** The work pool's `base_job_template`; `{}` means the default for `worker.poolType`. */
-  baseJobTemplate: JsonObject;
+  baseJobTemplate: JsonRecord;
   /** Variable values for every run of the pool, above the schema's defaults (e.g. a worker option). */
-  poolDefaults?: JsonObject | null;
-  deploymentJobVariables?: JsonObject | null;
-  flowRunJobVariables?: JsonObject | null;
+  poolDefaults?: JsonRecord | null;
+  deploymentJobVariables?: JsonRecord | null;
+  flowRunJobVariables?: JsonRecord | null;
   /** The worker's host environment, read by `{{ $VAR }}` placeholders. */
   env: Readonly<Record<string, string | undefined>>;
   /** The flow run as the API returns it; every field is available to `{{ ctx.flow_run.* }}` in `name`. */
@@ -83,14 +83,14 @@ export interface RenderJobTemplateInput {
 }
 
 /** The rendered job configuration: the template's keys plus the four stamped fields. */
-export type RenderedJobConfiguration = JsonObject & {
+export type RenderedJobConfiguration = JsonRecord & {
   command: string;
   env: Record<string, string>;
   labels: Record<string, string>;
   name: string;
 };
 
-const isObject = (v: JsonValue | undefined): v is JsonObject => v !== null && typeof v === "object" && !Array.isArray(v);
+const isObject = (v: JsonValue | undefined): v is JsonRecord => v !== null && typeof v === "object" && !Array.isArray(v);
 const NOT_SET: unique symbol = Symbol("not set");
 type Rendered = JsonValue | typeof NOT_SET;
 
@@ -111,29 +111,29 @@ export function renderJobTemplate(input: RenderJobTemplateInput): RenderedJobCon
   // A literal env object in the template is a base the variables' env merges over (Prefect).
   if (isObject(jobConfiguration.env) && isObject(values.env)) jobConfiguration.env = { ...jobConfiguration.env, ...values.env };
 
-  const rendered = applyValues(jobConfiguration, values, input.env) as JsonObject;
+  const rendered = applyValues(jobConfiguration, values, input.env) as JsonRecord;
   checkUnsupportedPlaceholders(rendered, merged);
   return stamp(rendered, template.job_configuration, merged, input);
 }
 
-function resolveTemplate(baseJobTemplate: JsonObject, poolType: string | null | undefined): { job_configuration: JsonObject; variables: JsonObject } {
-  let template: JsonObject = baseJobTemplate;
+function resolveTemplate(baseJobTemplate: JsonRecord, poolType: string | null | undefined): { job_configuration: JsonRecord; variables: JsonRecord } {
+  let template: JsonRecord = baseJobTemplate;
   if (isObject(template) && Object.keys(template).length === 0) {
     const fallback = poolType ? defaultBaseJobTemplateFor(poolType) : undefined;
-    template = (fallback as unknown as JsonObject | undefined) ?? { job_configuration: {}, variables: { type: "object", properties: {} } };
+    template = (fallback as unknown as JsonRecord | undefined) ?? { job_configuration: {}, variables: { type: "object", properties: {} } };
   }
   const errors = validateBaseJobTemplate(template);
   if (errors.length > 0) {
-    throw new JobTemplateRenderError("invalid_base_job_template", `The work pool's base job template is invalid; fix the work pool: ${formatErrors(errors)}`, { errors });
+    throw new JobTemplateRenderError("INVALID_BASE_JOB_TEMPLATE", `The work pool's base job template is invalid; fix the work pool: ${formatErrors(errors)}`, { errors });
   }
-  return template as { job_configuration: JsonObject; variables: JsonObject };
+  return template as { job_configuration: JsonRecord; variables: JsonRecord };
 }
 
-function checkVariables(variablesSchema: JsonObject, merged: MergedJobVariables): void {
+function checkVariables(variablesSchema: JsonRecord, merged: MergedJobVariables): void {
   const errors = validateJobVariables(variablesSchema, merged.values);
   if (errors.length === 0) return;
   const described = errors.map((e) => `${e.loc.join(".") || "job variables"} ${e.msg}${sourceNote(e.loc, merged)}`).join("; ");
-  throw new JobTemplateRenderError("invalid_job_variables", `Invalid job variables: ${described}`, {
+  throw new JobTemplateRenderError("INVALID_JOB_VARIABLES", `Invalid job variables: ${described}`, {
     variable: typeof errors[0].loc[0] === "string" ? errors[0].loc[0] : undefined,
     errors,
   });
@@ -149,7 +149,7 @@ function sourceNote(loc: (string | number)[], merged: MergedJobVariables): strin
 }
 
 /** Prefect's apply_values, with NOT_SET for "remove this key / drop this item". */
-function applyValues(template: JsonValue, values: JsonObject, hostEnv: Readonly<Record<string, string | undefined>>): Rendered {
+function applyValues(template: JsonValue, values: JsonRecord, hostEnv: Readonly<Record<string, string | undefined>>): Rendered {
   if (typeof template === "string") return applyToString(template, values, hostEnv);
   if (Array.isArray(template)) {
     const out: JsonValue[] = [];
@@ -160,7 +160,7 @@ function applyValues(template: JsonValue, values: JsonObject, hostEnv: Readonly<
     return out;
   }
   if (isObject(template)) {
-    const out: JsonObject = {};
+    const out: JsonRecord = {};
     for (const [key, value] of Object.entries(template)) {
       const r = applyValues(value, values, hostEnv);
       if (r !== NOT_SET) setOwn(out, key, r);
@@ -170,7 +170,7 @@ function applyValues(template: JsonValue, values: JsonObject, hostEnv: Readonly<
   return template;
 }
 
-function applyToString(text: string, values: JsonObject, hostEnv: Readonly<Record<string, string | undefined>>): Rendered {
+function applyToString(text: string, values: JsonRecord, hostEnv: Readonly<Record<string, string | undefined>>): Rendered {
   const whole = wholePlaceholder(text);
   if (whole?.kind === "standard") {
     const value = lookup(values, whole.name);
@@ -190,7 +190,7 @@ function applyToString(text: string, values: JsonObject, hostEnv: Readonly<Recor
 }
 
 /** Prefect's get_from_dict: dots and `[i]` walk objects and lists; anything missing is undefined. */
-function lookup(values: JsonObject, name: string): JsonValue | undefined {
+function lookup(values: JsonRecord, name: string): JsonValue | undefined {
   let cur: JsonValue | undefined = values;
   for (const seg of placeholderPath(name)) {
     if (Array.isArray(cur) && /^-?\d+$/.test(seg)) {
@@ -210,19 +210,19 @@ function asText(value: JsonValue): string {
   return typeof value === "string" ? value : JSON.stringify(value);
 }
 
-function checkUnsupportedPlaceholders(rendered: JsonObject, merged: MergedJobVariables): void {
+function checkUnsupportedPlaceholders(rendered: JsonRecord, merged: MergedJobVariables): void {
   const found = findPlaceholders(rendered).filter((p) => p.kind === "block" || p.kind === "variable");
   if (found.length === 0) return;
   // They came from a variable's value (the template itself was validated): name it if we can.
   const variable = Object.keys(merged.values).find((name) => findPlaceholders(merged.values[name]).some((p) => p.fullMatch === found[0].fullMatch));
   throw new JobTemplateRenderError(
-    "unsupported_placeholder",
+    "UNSUPPORTED_PLACEHOLDER",
     `${found.map((p) => p.fullMatch).join(", ")}: ecsflow does not resolve Prefect blocks or variables; set the value itself${variable ? ` in job variable "${variable}"` : ""}`,
     { variable, errors: found.map((p) => ({ loc: variable ? [variable] : [], msg: `uses ${p.fullMatch}` })) },
   );
 }
 
-function stamp(rendered: JsonObject, templateConfiguration: JsonObject, merged: MergedJobVariables, input: RenderJobTemplateInput): RenderedJobConfiguration {
+function stamp(rendered: JsonRecord, templateConfiguration: JsonRecord, merged: MergedJobVariables, input: RenderJobTemplateInput): RenderedJobConfiguration {
   const { flowRun, flow, deployment, worker } = input;
   const feeding = (field: string) => {
     const source = templateConfiguration[field];
@@ -232,7 +232,7 @@ function stamp(rendered: JsonObject, templateConfiguration: JsonObject, merged: 
   function wrongType(field: string, expected: string): never {
     const variable = feeding(field);
     throw new JobTemplateRenderError(
-      "invalid_job_configuration",
+      "INVALID_JOB_CONFIGURATION",
       `job_configuration.${field} rendered to ${JSON.stringify(rendered[field])}, but must be ${expected}${variable ? `; fix job variable "${variable}"` : "; fix the work pool's template"}`,
       { variable, errors: [{ loc: [field], msg: `must be ${expected}` }] },
     );
@@ -303,7 +303,7 @@ function stamp(rendered: JsonObject, templateConfiguration: JsonObject, merged: 
 /** `{{ ctx.flow.name }}` / `{{ ctx.flow_run.name }}` (any field) in the name; `$VAR` from the host. */
 function renderName(name: string | undefined, input: RenderJobTemplateInput): string {
   if (!name) return "";
-  const ctx: JsonObject = { ctx: { flow: JSON.parse(JSON.stringify(input.flow)) as JsonObject, flow_run: JSON.parse(JSON.stringify(input.flowRun)) as JsonObject } };
+  const ctx: JsonRecord = { ctx: { flow: JSON.parse(JSON.stringify(input.flow)) as JsonRecord, flow_run: JSON.parse(JSON.stringify(input.flowRun)) as JsonRecord } };
   const r = applyToString(name, ctx, input.env);
   // A whole-value placeholder that finds nothing falls back to the flow run's name (Prefect would
   // keep the braces).

@@ -6,7 +6,7 @@ import {
   processDefaultBaseJobTemplate,
   validateBaseJobTemplate,
   type BaseJobTemplate,
-  type JsonObject,
+  type JsonRecord,
 } from "../../src/schemas/index.js";
 import { referenceFile } from "../support/reference-file.js";
 
@@ -82,11 +82,11 @@ describe("default base job templates", () => {
   it("defaultBaseJobTemplateFor gives a mutable copy; the shared constants stay frozen", () => {
     const copy = defaultBaseJobTemplateFor("ecs")!;
     copy.job_configuration.cluster = "mine";
-    (copy.variables.properties.cpu as JsonObject).default = 512;
+    (copy.variables.properties.cpu as JsonRecord).default = 512;
     expect(ecsDefaultBaseJobTemplate.job_configuration.cluster).toBe("{{ cluster }}");
     expect(ecsDefaultBaseJobTemplate.variables.properties.cpu.default).toBeUndefined();
     expect(() => {
-      (ecsDefaultBaseJobTemplate.variables.properties.cpu as JsonObject).default = 1;
+      (ecsDefaultBaseJobTemplate.variables.properties.cpu as JsonRecord).default = 1;
     }).toThrow(TypeError);
   });
 });

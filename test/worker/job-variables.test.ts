@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { JsonObject } from "../../src/schemas/index.js";
+import type { JsonRecord } from "../../src/schemas/index.js";
 import { appliedValues, expandDottedKeys, mergeJobVariables } from "../../src/worker/job-variables.js";
 
 describe("mergeJobVariables", () => {
@@ -39,22 +39,22 @@ describe("mergeJobVariables", () => {
   });
 
   it("copies what it is given", () => {
-    const deployment: JsonObject = { obj: { a: [1] }, env: { A: "1" } };
+    const deployment: JsonRecord = { obj: { a: [1] }, env: { A: "1" } };
     const merged = mergeJobVariables([{ layer: "deployment", variables: deployment }]);
-    (merged.values.obj as JsonObject).a = "changed";
-    (merged.values.env as JsonObject).A = "changed";
+    (merged.values.obj as JsonRecord).a = "changed";
+    (merged.values.env as JsonRecord).A = "changed";
     expect(deployment).toEqual({ obj: { a: [1] }, env: { A: "1" } });
   });
 
   it("keeps a __proto__ variable as data", () => {
-    const merged = mergeJobVariables([{ layer: "deployment", variables: JSON.parse('{"__proto__": {"x": 1}}') as JsonObject }]);
+    const merged = mergeJobVariables([{ layer: "deployment", variables: JSON.parse('{"__proto__": {"x": 1}}') as JsonRecord }]);
     expect(Object.hasOwn(merged.values, "__proto__")).toBe(true);
     expect(Object.getPrototypeOf(merged.values)).toBe(Object.prototype);
   });
 });
 
 describe("expandDottedKeys", () => {
-  it.each<[string, JsonObject, JsonObject]>([
+  it.each<[string, JsonRecord, JsonRecord]>([
     ["plain keys unchanged", { a: 1, b: { c: 2 } }, { a: 1, b: { c: 2 } }],
     ["a dotted key becomes nested", { "env.FOO": "x" }, { env: { FOO: "x" } }],
     ["several dotted keys share a parent", { "a.b": 1, "a.c": 2 }, { a: { b: 1, c: 2 } }],

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ecsDefaultBaseJobTemplate, processDefaultBaseJobTemplate, type JsonObject, type JsonValue } from "../../src/schemas/index.js";
+import { ecsDefaultBaseJobTemplate, processDefaultBaseJobTemplate, type JsonRecord, type JsonValue } from "../../src/schemas/index.js";
 import { JobTemplateRenderError } from "../../src/worker/errors.js";
 import { DEFAULT_FLOW_RUN_COMMAND, renderJobTemplate, type RenderJobTemplateInput } from "../../src/worker/render-job-template.js";
 
@@ -23,18 +23,18 @@ function baseInput(over: Partial<RenderJobTemplateInput> = {}): RenderJobTemplat
   };
 }
 
-const template = (job_configuration: JsonObject, properties: JsonObject, extra: JsonObject = {}): JsonObject => ({
+const template = (job_configuration: JsonRecord, properties: JsonRecord, extra: JsonRecord = {}): JsonRecord => ({
   job_configuration,
   variables: { type: "object", properties, ...extra },
 });
 
 /** The rendered configuration without the four stamped fields. */
-function unstamped(config: JsonObject): JsonObject {
+function unstamped(config: JsonRecord): JsonRecord {
   return Object.fromEntries(Object.entries(config).filter(([k]) => !STAMPED.includes(k)));
 }
 
 // Property schemas used across the table.
-const P: JsonObject = {
+const P: JsonRecord = {
   image: { type: "string" },
   cpu: { type: "integer" },
   ratio: { type: "number" },
@@ -50,12 +50,12 @@ const P: JsonObject = {
 
 interface Case {
   title: string;
-  jc: JsonObject;
-  deployment?: JsonObject;
-  flowRun?: JsonObject;
-  pool?: JsonObject;
+  jc: JsonRecord;
+  deployment?: JsonRecord;
+  flowRun?: JsonRecord;
+  pool?: JsonRecord;
   hostEnv?: Record<string, string>;
-  expected: JsonObject;
+  expected: JsonRecord;
 }
 
 const CASES: Case[] = [
@@ -134,7 +134,7 @@ const CASES: Case[] = [
     expected: { a: [{ b: [{ c: 1, d: [true] }] }] },
   },
   { title: "variables the schema does not declare are allowed and ignored", jc: { v: "{{ image }}" }, deployment: { image: "i", undeclared: { x: 1 } }, expected: { v: "i" } },
-  { title: "a __proto__ key is kept as data", jc: { v: "{{ obj }}" }, deployment: { obj: JSON.parse('{"__proto__": {"polluted": true}}') as JsonObject }, expected: { v: JSON.parse('{"__proto__": {"polluted": true}}') as JsonObject } },
+  { title: "a __proto__ key is kept as data", jc: { v: "{{ obj }}" }, deployment: { obj: JSON.parse('{"__proto__": {"polluted": true}}') as JsonRecord }, expected: { v: JSON.parse('{"__proto__": {"polluted": true}}') as JsonRecord } },
 ];
 
 describe("renderJobTemplate: placeholders", () => {
@@ -148,7 +148,7 @@ describe("renderJobTemplate: placeholders", () => {
 });
 
 describe("renderJobTemplate: env", () => {
-  const envTemplate = (defaultEnv?: JsonObject) =>
+  const envTemplate = (defaultEnv?: JsonRecord) =>
     template({ env: "{{ env }}", overrides: { environment: "{{ env }}" } }, { env: { type: "object", additionalProperties: { type: "string" }, ...(defaultEnv ? { default: defaultEnv } : {}) } });
   const render = (over: Partial<RenderJobTemplateInput>) => renderJobTemplate(baseInput({ baseJobTemplate: envTemplate(), ...over }));
 
@@ -208,7 +208,7 @@ describe("renderJobTemplate: env", () => {
 });
 
 describe("renderJobTemplate: stamps", () => {
-  const processTemplate = processDefaultBaseJobTemplate as unknown as JsonObject;
+  const processTemplate = processDefaultBaseJobTemplate as unknown as JsonRecord;
   const render = (over: Partial<RenderJobTemplateInput> = {}) => renderJobTemplate(baseInput({ baseJobTemplate: processTemplate, ...over }));
 
   it("sets the API URL, the flow run id and the attribution variables Prefect sets", () => {
@@ -253,7 +253,7 @@ describe("renderJobTemplate: stamps", () => {
   });
 
   it("leaves PREFECT_API_KEY out of env when api_key_secret_arn is set (ECS passes it as a secret)", () => {
-    const ecs = ecsDefaultBaseJobTemplate as unknown as JsonObject;
+    const ecs = ecsDefaultBaseJobTemplate as unknown as JsonRecord;
     const arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prefect-key";
     const withArn = renderJobTemplate(baseInput({ baseJobTemplate: ecs, apiKey: "k", deploymentJobVariables: { api_key_secret_arn: arn } }));
     expect(withArn.env).not.toHaveProperty("PREFECT_API_KEY");
@@ -290,7 +290,7 @@ describe("renderJobTemplate: stamps", () => {
     expect(dropped.n).toBe("1");
   });
 
-  it.each<[string, JsonObject | undefined, string]>([
+  it.each<[string, JsonRecord | undefined, string]>([
     ["defaults the name to the flow run's name", undefined, FLOW_RUN.name],
     ["keeps a name that is set", { name: "my-job" }, "my-job"],
     ["treats an empty name as unset", { name: "" }, FLOW_RUN.name],
@@ -302,7 +302,7 @@ describe("renderJobTemplate: stamps", () => {
     expect(render({ deploymentJobVariables: deployment }).name).toBe(expected);
   });
 
-  it.each<[string, JsonObject | undefined, string]>([
+  it.each<[string, JsonRecord | undefined, string]>([
     ["defaults the command to ecsflow's", undefined, "ecsflow flow-run execute"],
     ["keeps a command that is set", { command: "python -m app" }, "python -m app"],
     ["treats an empty command as unset", { command: "" }, "ecsflow flow-run execute"],
@@ -334,7 +334,7 @@ describe("renderJobTemplate: templates", () => {
   });
 
   it("renders Prefect's ECS default with the defaults and one image", () => {
-    const config = renderJobTemplate(baseInput({ baseJobTemplate: ecsDefaultBaseJobTemplate as unknown as JsonObject, deploymentJobVariables: { image: "app:1" } }));
+    const config = renderJobTemplate(baseInput({ baseJobTemplate: ecsDefaultBaseJobTemplate as unknown as JsonRecord, deploymentJobVariables: { image: "app:1" } }));
     expect(unstamped(config)).toEqual({
       task_definition: { containerDefinitions: [{ image: "app:1" }] },
       task_run_request: { launchType: "FARGATE", overrides: { containerOverrides: [{}] } },
@@ -346,7 +346,7 @@ describe("renderJobTemplate: templates", () => {
   });
 
   it("renders Prefect's process default with its stream_output default", () => {
-    const config = renderJobTemplate(baseInput({ baseJobTemplate: processDefaultBaseJobTemplate as unknown as JsonObject, deploymentJobVariables: { working_dir: "/srv" } }));
+    const config = renderJobTemplate(baseInput({ baseJobTemplate: processDefaultBaseJobTemplate as unknown as JsonRecord, deploymentJobVariables: { working_dir: "/srv" } }));
     expect(unstamped(config)).toEqual({ stream_output: true, working_dir: "/srv" });
   });
 
@@ -359,15 +359,15 @@ describe("renderJobTemplate: templates", () => {
     });
     const before = structuredClone(input);
     const config = renderJobTemplate(input);
-    (config.v as JsonObject).a = "changed";
+    (config.v as JsonRecord).a = "changed";
     expect(input).toEqual(before);
     // The frozen defaults would throw if anything wrote into them.
-    expect(() => renderJobTemplate(baseInput({ baseJobTemplate: ecsDefaultBaseJobTemplate as unknown as JsonObject, deploymentJobVariables: { env: { A: "1" } } }))).not.toThrow();
+    expect(() => renderJobTemplate(baseInput({ baseJobTemplate: ecsDefaultBaseJobTemplate as unknown as JsonRecord, deploymentJobVariables: { env: { A: "1" } } }))).not.toThrow();
   });
 });
 
 describe("renderJobTemplate: errors", () => {
-  const ecs = ecsDefaultBaseJobTemplate as unknown as JsonObject;
+  const ecs = ecsDefaultBaseJobTemplate as unknown as JsonRecord;
   const renderError = (over: Partial<RenderJobTemplateInput>): JobTemplateRenderError => {
     try {
       renderJobTemplate(baseInput(over));
@@ -380,7 +380,7 @@ describe("renderJobTemplate: errors", () => {
 
   it("names a variable of the wrong type and the layer that set it", () => {
     const err = renderError({ baseJobTemplate: ecs, deploymentJobVariables: { cpu: "1024" } });
-    expect(err.code).toBe("invalid_job_variables");
+    expect(err.code).toBe("INVALID_JOB_VARIABLES");
     expect(err.variable).toBe("cpu");
     expect(err.errors).toEqual([{ loc: ["cpu"], msg: 'must be integer, not string "1024"' }]);
     expect(err.message).toContain("cpu must be integer");
@@ -402,42 +402,42 @@ describe("renderJobTemplate: errors", () => {
   it("reports a missing required variable", () => {
     const t = template({ c: "{{ cluster }}" }, { cluster: { type: "string" } }, { required: ["cluster"] });
     const err = renderError({ baseJobTemplate: t });
-    expect(err.code).toBe("invalid_job_variables");
+    expect(err.code).toBe("INVALID_JOB_VARIABLES");
     expect(err.variable).toBe("cluster");
     expect(err.message).toContain("cluster is required");
   });
 
   it("reports a bad template default as the template's fault", () => {
     const err = renderError({ baseJobTemplate: template({ c: "{{ cpu }}" }, { cpu: { type: "integer", default: "x" } }) });
-    expect(err.code).toBe("invalid_base_job_template");
+    expect(err.code).toBe("INVALID_BASE_JOB_TEMPLATE");
     expect(err.message).toContain("fix the work pool");
   });
 
   it("refuses a template that uses an undeclared variable", () => {
     const err = renderError({ baseJobTemplate: template({ c: "{{ cluster }}" }, {}) });
-    expect(err.code).toBe("invalid_base_job_template");
+    expect(err.code).toBe("INVALID_BASE_JOB_TEMPLATE");
     expect(err.errors[0].loc).toEqual(["job_configuration", "c"]);
   });
 
   it("refuses a template that is not {job_configuration, variables}", () => {
-    expect(renderError({ baseJobTemplate: { job_configuration: {} } }).code).toBe("invalid_base_job_template");
+    expect(renderError({ baseJobTemplate: { job_configuration: {} } }).code).toBe("INVALID_BASE_JOB_TEMPLATE");
   });
 
   it("refuses a Prefect variable placeholder arriving in a job variable's value", () => {
     const err = renderError({ baseJobTemplate: ecs, deploymentJobVariables: { image: "{{ prefect.variables.image }}" } });
-    expect(err.code).toBe("unsupported_placeholder");
+    expect(err.code).toBe("UNSUPPORTED_PLACEHOLDER");
     expect(err.variable).toBe("image");
     expect(err.message).toContain("does not resolve Prefect blocks or variables");
   });
 
-  it.each<[string, JsonObject, JsonObject, string]>([
+  it.each<[string, JsonRecord, JsonRecord, string]>([
     ["env rendering to text", { env: "{{ env }}" }, { env: "A=1" }, "env"],
     ["labels rendering to a list", { labels: "{{ labels }}" }, { labels: ["a"] }, "labels"],
     ["command rendering to a list", { command: "{{ command }}" }, { command: ["python", "-m", "app"] }, "command"],
     ["name rendering to a number", { name: "{{ name }}" }, { name: 5 }, "name"],
   ])("refuses %s, naming the variable that feeds it", (_, jc, deployment, field) => {
     const err = renderError({ baseJobTemplate: template(jc, { [field]: {} }), deploymentJobVariables: deployment });
-    expect(err.code).toBe("invalid_job_configuration");
+    expect(err.code).toBe("INVALID_JOB_CONFIGURATION");
     expect(err.variable).toBe(field);
     expect(err.errors).toEqual([{ loc: [field], msg: expect.stringContaining("must be") }]);
     expect(err.message).toContain(`fix job variable "${field}"`);
@@ -456,7 +456,7 @@ describe("renderJobTemplate: errors", () => {
 describe("renderJobTemplate: properties", () => {
   // Variables with any JSON value; property schemas `{}` accept everything.
   const NAMES = ["alpha", "beta", "gamma", "delta"];
-  const anySchema: JsonObject = Object.fromEntries(NAMES.map((n) => [n, {}]));
+  const anySchema: JsonRecord = Object.fromEntries(NAMES.map((n) => [n, {}]));
   const nonNullJson = fc.jsonValue().filter((v) => v !== null) as fc.Arbitrary<JsonValue>;
   // Text that cannot form a placeholder, so only the template's own placeholders appear.
   const plainText = fc.string({ maxLength: 8 }).filter((s) => !s.includes("{") && !s.includes("}"));

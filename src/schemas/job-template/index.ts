@@ -1,4 +1,4 @@
-export type { BaseJobTemplate, JsonObject, JsonPrimitive, JsonValue, TemplateError, VariablesSchema } from "./types.js";
+export type { BaseJobTemplate, JsonRecord, JsonPrimitive, JsonValue, TemplateError, VariablesSchema } from "./types.js";
 export type { Placeholder, PlaceholderKind } from "./placeholders.js";
 export { envPlaceholderVariable, findPlaceholders, parsePlaceholders, placeholderKind, placeholderPath, replacePlaceholders, wholePlaceholder } from "./placeholders.js";
 export { validateBaseJobTemplate } from "./validate-base-job-template.js";

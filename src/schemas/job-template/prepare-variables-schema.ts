@@ -18,13 +18,13 @@
 // - `$schema`/`$id` at the root are dropped: the schema is always read as 2020-12, and an `$id`
 //   would clash in Ajv's registry when two pools share it.
 
-import type { JsonObject, JsonValue } from "./types.js";
+import type { JsonRecord, JsonValue } from "./types.js";
 
 export interface PrepareVariablesSchemaOptions {
   ignoreRequired: boolean;
 }
 
-const isObject = (v: JsonValue | undefined): v is JsonObject => v !== null && typeof v === "object" && !Array.isArray(v);
+const isObject = (v: JsonValue | undefined): v is JsonRecord => v !== null && typeof v === "object" && !Array.isArray(v);
 
 // Where subschemas live in a schema; everything else (`default`, `enum`, `examples`, …) is data
 // and never rewritten.
@@ -32,8 +32,8 @@ const SCHEMA_MAPS = ["properties", "patternProperties", "definitions", "$defs", 
 const SCHEMA_LISTS = ["allOf", "anyOf", "oneOf", "prefixItems"];
 const SCHEMA_SINGLES = ["items", "additionalItems", "additionalProperties", "unevaluatedItems", "unevaluatedProperties", "contains", "propertyNames", "not", "if", "then", "else"];
 
-function subschemas(schema: JsonObject): JsonObject[] {
-  const out: JsonObject[] = [];
+function subschemas(schema: JsonRecord): JsonRecord[] {
+  const out: JsonRecord[] = [];
   const add = (v: JsonValue | undefined) => {
     if (isObject(v)) out.push(v);
   };
@@ -47,7 +47,7 @@ function subschemas(schema: JsonObject): JsonObject[] {
   return out;
 }
 
-export function prepareVariablesSchema(schema: JsonObject, options: PrepareVariablesSchemaOptions): JsonObject {
+export function prepareVariablesSchema(schema: JsonRecord, options: PrepareVariablesSchemaOptions): JsonRecord {
   const out = structuredClone(schema);
   delete out.$schema;
   delete out.$id;
@@ -63,11 +63,11 @@ export function prepareVariablesSchema(schema: JsonObject, options: PrepareVaria
   return out;
 }
 
-function nullable(schema: JsonObject): JsonObject {
+function nullable(schema: JsonRecord): JsonRecord {
   return { if: { type: "null" }, else: schema };
 }
 
-function makeOptionalPropertiesNullable(schema: JsonObject): void {
+function makeOptionalPropertiesNullable(schema: JsonRecord): void {
   const properties = schema.properties;
   if (!isObject(properties)) return;
   const required = Array.isArray(schema.required) ? schema.required : [];
@@ -78,7 +78,7 @@ function makeOptionalPropertiesNullable(schema: JsonObject): void {
   }
 }
 
-function fixTupleItems(schema: JsonObject): void {
+function fixTupleItems(schema: JsonRecord): void {
   // Children first: the tuple's own entries are still under `items` while we walk them.
   subschemas(schema).forEach(fixTupleItems);
   if (Array.isArray(schema.items) && schema.prefixItems === undefined) {
@@ -87,7 +87,7 @@ function fixTupleItems(schema: JsonObject): void {
   }
 }
 
-function removeRequired(schema: JsonObject): void {
+function removeRequired(schema: JsonRecord): void {
   delete schema.required;
   subschemas(schema).forEach(removeRequired);
 }

@@ -3,19 +3,19 @@
 
 export type JsonPrimitive = string | number | boolean | null;
 export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
-export type JsonObject = { [key: string]: JsonValue };
+export type JsonRecord = { [key: string]: JsonValue };
 
 /** The `variables` half of a base job template: a JSON Schema of `type: "object"`. */
 export interface VariablesSchema {
   type: "object";
-  properties: Record<string, JsonObject>;
+  properties: Record<string, JsonRecord>;
   required?: string[];
   [keyword: string]: JsonValue | undefined;
 }
 
 /** `{ job_configuration, variables }`, or `{}` for "use the worker's default". */
 export interface BaseJobTemplate {
-  job_configuration: JsonObject;
+  job_configuration: JsonRecord;
   variables: VariablesSchema;
 }
 

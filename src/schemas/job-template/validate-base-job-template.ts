@@ -20,10 +20,10 @@
 
 import { jsonSchemaAjv } from "./json-schema-ajv.js";
 import { findPlaceholders, placeholderPath } from "./placeholders.js";
-import type { JsonObject, JsonValue, TemplateError } from "./types.js";
+import type { JsonRecord, JsonValue, TemplateError } from "./types.js";
 import { compiledFor, toTemplateErrors, validateJobVariables } from "./validate-job-variables.js";
 
-const isObject = (v: unknown): v is JsonObject => v !== null && typeof v === "object" && !Array.isArray(v);
+const isObject = (v: unknown): v is JsonRecord => v !== null && typeof v === "object" && !Array.isArray(v);
 const TEMPLATE_KEYS = ["job_configuration", "variables"];
 
 export function validateBaseJobTemplate(template: unknown): TemplateError[] {
@@ -40,21 +40,21 @@ export function validateBaseJobTemplate(template: unknown): TemplateError[] {
   }
   if (errors.length > 0) return errors;
 
-  const variables = template.variables as JsonObject;
+  const variables = template.variables as JsonRecord;
   const variableErrors = checkVariablesSchema(variables);
   if (variableErrors.length > 0) return variableErrors;
 
-  return [...checkPlaceholders(template.job_configuration as JsonObject, variables.properties as JsonObject), ...checkDefaults(variables)];
+  return [...checkPlaceholders(template.job_configuration as JsonRecord, variables.properties as JsonRecord), ...checkDefaults(variables)];
 }
 
-function checkVariablesSchema(variables: JsonObject): TemplateError[] {
+function checkVariablesSchema(variables: JsonRecord): TemplateError[] {
   const errors: TemplateError[] = [];
   if (variables.type !== "object") errors.push({ loc: ["variables", "type"], msg: 'must be "object"' });
   if (!isObject(variables.properties)) errors.push({ loc: ["variables", "properties"], msg: "must be an object: one JSON Schema per variable" });
   if (errors.length > 0) return errors;
 
   // Meta-schema first: it names the faulty keyword; compiling then catches unresolvable `$ref`s.
-  const schemaForMeta: JsonObject = { ...variables };
+  const schemaForMeta: JsonRecord = { ...variables };
   delete schemaForMeta.$schema;
   if (!jsonSchemaAjv.validateSchema(schemaForMeta)) {
     return toTemplateErrors(jsonSchemaAjv.errors ?? [], variables).map((e) => ({
@@ -67,7 +67,7 @@ function checkVariablesSchema(variables: JsonObject): TemplateError[] {
   return [];
 }
 
-function checkPlaceholders(jobConfiguration: JsonObject, properties: JsonObject): TemplateError[] {
+function checkPlaceholders(jobConfiguration: JsonRecord, properties: JsonRecord): TemplateError[] {
   const errors: TemplateError[] = [];
   const visit = (value: JsonValue, loc: (string | number)[]): void => {
     if (typeof value === "string") {
@@ -92,9 +92,9 @@ function checkPlaceholders(jobConfiguration: JsonObject, properties: JsonObject)
   return errors;
 }
 
-function checkDefaults(variables: JsonObject): TemplateError[] {
+function checkDefaults(variables: JsonRecord): TemplateError[] {
   const errors: TemplateError[] = [];
-  for (const [name, property] of Object.entries(variables.properties as JsonObject)) {
+  for (const [name, property] of Object.entries(variables.properties as JsonRecord)) {
     if (!isObject(property) || !("default" in property)) continue;
     // Checked in place (`{name: default}` against the whole schema) so `$ref`s to
     // `#/definitions/…` resolve; `required` is ignored, since one default is not a full set.

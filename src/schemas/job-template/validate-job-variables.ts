@@ -16,7 +16,7 @@ import type { ValidateFunction } from "ajv/dist/2020.js";
 import { jsonSchemaAjv, type AjvErrorObject } from "./json-schema-ajv.js";
 import { prepareVariablesSchema } from "./prepare-variables-schema.js";
 import { stableStringify } from "./stable-stringify.js";
-import type { JsonObject, JsonValue, TemplateError } from "./types.js";
+import type { JsonRecord, JsonValue, TemplateError } from "./types.js";
 
 export interface ValidateJobVariablesOptions {
   /** Skip `required` everywhere in the schema (for a deployment's partial job variables). */
@@ -27,11 +27,11 @@ type Compiled = { validate: ValidateFunction } | { error: string };
 
 const MAX_CACHED_SCHEMAS = 256;
 const byIdentity = new WeakMap<object, Map<string, Compiled>>();
-const byContent = new Map<string, { compiled: Compiled; schema: JsonObject }>();
+const byContent = new Map<string, { compiled: Compiled; schema: JsonRecord }>();
 
 export function validateJobVariables(
-  variablesSchema: JsonObject,
-  jobVariables: JsonObject,
+  variablesSchema: JsonRecord,
+  jobVariables: JsonRecord,
   options: ValidateJobVariablesOptions = {},
 ): TemplateError[] {
   const compiled = compiledFor(variablesSchema, options.ignoreRequired === true);
@@ -41,7 +41,7 @@ export function validateJobVariables(
 }
 
 /** Compiles (or fetches) the validator for a variables schema; exposed for template validation. */
-export function compiledFor(variablesSchema: JsonObject, ignoreRequired: boolean): Compiled {
+export function compiledFor(variablesSchema: JsonRecord, ignoreRequired: boolean): Compiled {
   const mode = ignoreRequired ? "partial" : "full";
   let perSchema = byIdentity.get(variablesSchema);
   const hit = perSchema?.get(mode);
@@ -70,7 +70,7 @@ export function compiledFor(variablesSchema: JsonObject, ignoreRequired: boolean
 }
 
 function evictOldest(): void {
-  const [oldestKey, oldest] = byContent.entries().next().value as [string, { schema: JsonObject }];
+  const [oldestKey, oldest] = byContent.entries().next().value as [string, { schema: JsonRecord }];
   byContent.delete(oldestKey);
   // Ajv keeps every compiled schema in its own cache, keyed by the schema object.
   jsonSchemaAjv.removeSchema(oldest.schema);

@@ -2,11 +2,11 @@
 // `default`. Like Prefect's worker (BaseJobConfiguration._get_base_config_defaults), a null default
 // counts as no default: the renderer treats the variable as unset and drops the keys it fills.
 
-import type { JsonObject, JsonValue } from "./types.js";
+import type { JsonRecord, JsonValue } from "./types.js";
 
-export function variableDefaults(variablesSchema: JsonObject): JsonObject {
+export function variableDefaults(variablesSchema: JsonRecord): JsonRecord {
   const properties = variablesSchema.properties;
-  const out: JsonObject = {};
+  const out: JsonRecord = {};
   if (properties === null || typeof properties !== "object" || Array.isArray(properties)) return out;
   for (const [name, property] of Object.entries(properties)) {
     if (property === null || typeof property !== "object" || Array.isArray(property)) continue;

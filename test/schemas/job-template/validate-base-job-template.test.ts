@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { validateBaseJobTemplate, type JsonObject } from "../../../src/schemas/index.js";
+import { validateBaseJobTemplate, type JsonRecord } from "../../../src/schemas/index.js";
 
-const variables = (properties: JsonObject, extra: JsonObject = {}): JsonObject => ({ type: "object", properties, ...extra });
-const template = (job_configuration: JsonObject, properties: JsonObject, extra: JsonObject = {}) => ({ job_configuration, variables: variables(properties, extra) });
+const variables = (properties: JsonRecord, extra: JsonRecord = {}): JsonRecord => ({ type: "object", properties, ...extra });
+const template = (job_configuration: JsonRecord, properties: JsonRecord, extra: JsonRecord = {}) => ({ job_configuration, variables: variables(properties, extra) });
 
 describe("validateBaseJobTemplate: shape", () => {
   it("accepts {} (use the worker's default)", () => {

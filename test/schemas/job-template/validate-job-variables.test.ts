@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { ecsDefaultBaseJobTemplate, validateJobVariables, variableDefaults, type JsonObject } from "../../../src/schemas/index.js";
+import { ecsDefaultBaseJobTemplate, validateJobVariables, variableDefaults, type JsonRecord } from "../../../src/schemas/index.js";
 
-const ecs = ecsDefaultBaseJobTemplate.variables as unknown as JsonObject;
+const ecs = ecsDefaultBaseJobTemplate.variables as unknown as JsonRecord;
 
 describe("validateJobVariables against the ECS default schema", () => {
-  it.each<[string, JsonObject]>([
+  it.each<[string, JsonRecord]>([
     ["nothing", {}],
     ["typical values", { image: "repo/img:1", cpu: 512, memory: 1024, launch_type: "FARGATE_SPOT", env: { A: "1" }, labels: { team: "x" } }],
     ["a number for a number", { task_watch_poll_interval: 2.5 }],
@@ -18,7 +18,7 @@ describe("validateJobVariables against the ECS default schema", () => {
     expect(validateJobVariables(ecs, jobVariables)).toEqual([]);
   });
 
-  it.each<[string, JsonObject, { loc: (string | number)[]; msg: string }[]]>([
+  it.each<[string, JsonRecord, { loc: (string | number)[]; msg: string }[]]>([
     ["a string for an integer", { cpu: "1024" }, [{ loc: ["cpu"], msg: 'must be integer, not string "1024"' }]],
     ["a fraction for an integer", { memory: 1.5 }, [{ loc: ["memory"], msg: "must be integer, not number 1.5" }]],
     ["a value outside an enum", { launch_type: "LAMBDA" }, [{ loc: ["launch_type"], msg: 'must be one of "FARGATE", "EC2", "EXTERNAL", "FARGATE_SPOT"' }]],
@@ -50,7 +50,7 @@ describe("validateJobVariables against the ECS default schema", () => {
 });
 
 describe("validateJobVariables: required and null", () => {
-  const schema: JsonObject = {
+  const schema: JsonRecord = {
     type: "object",
     properties: {
       cluster: { type: "string" },
@@ -95,13 +95,13 @@ describe("validateJobVariables: required and null", () => {
 
 describe("validateJobVariables: schema forms", () => {
   it("reads pydantic v1 tuples (items as a list) as prefixItems", () => {
-    const schema: JsonObject = { type: "object", properties: { pair: { type: "array", items: [{ type: "string" }, { type: "integer" }] } } };
+    const schema: JsonRecord = { type: "object", properties: { pair: { type: "array", items: [{ type: "string" }, { type: "integer" }] } } };
     expect(validateJobVariables(schema, { pair: ["a", 1] })).toEqual([]);
     expect(validateJobVariables(schema, { pair: ["a", "b"] })).toEqual([{ loc: ["pair", 1], msg: 'must be integer, not string "b"' }]);
   });
 
   it("checks standard formats and ignores Prefect's own", () => {
-    const schema: JsonObject = { type: "object", properties: { id: { type: "string", format: "uuid" }, pw: { type: "string", format: "password" } } };
+    const schema: JsonRecord = { type: "object", properties: { id: { type: "string", format: "uuid" }, pw: { type: "string", format: "password" } } };
     expect(validateJobVariables(schema, { id: "3f1e6a2c-8a65-4c1e-9a59-0c9d3b1f2e4d", pw: "anything" })).toEqual([]);
     expect(validateJobVariables(schema, { id: "nope" })).toEqual([{ loc: ["id"], msg: 'must match format "uuid"' }]);
   });
@@ -112,7 +112,7 @@ describe("validateJobVariables: schema forms", () => {
   });
 
   it("gives the same answer for equal schemas built separately (content cache) and for one reused object", () => {
-    const make = (): JsonObject => ({ type: "object", properties: { n: { type: "integer" } } });
+    const make = (): JsonRecord => ({ type: "object", properties: { n: { type: "integer" } } });
     const a = make();
     expect(validateJobVariables(a, { n: "1" })).toEqual(validateJobVariables(make(), { n: "1" }));
     expect(validateJobVariables(a, { n: 1 })).toEqual([]);
@@ -121,7 +121,7 @@ describe("validateJobVariables: schema forms", () => {
 
   it("keeps working after many distinct schemas pass through the cache", () => {
     for (let i = 0; i < 300; i++) {
-      const schema: JsonObject = { type: "object", properties: { [`v${i}`]: { type: "integer" } } };
+      const schema: JsonRecord = { type: "object", properties: { [`v${i}`]: { type: "integer" } } };
       expect(validateJobVariables(schema, { [`v${i}`]: "x" })).toHaveLength(1);
     }
     expect(validateJobVariables({ type: "object", properties: { v0: { type: "integer" } } }, { v0: 1 })).toEqual([]);
@@ -130,7 +130,7 @@ describe("validateJobVariables: schema forms", () => {
 
 describe("variableDefaults", () => {
   it("collects top-level defaults and skips null ones", () => {
-    const schema: JsonObject = {
+    const schema: JsonRecord = {
       type: "object",
       properties: { a: { type: "integer", default: 1 }, b: { type: "string", default: null }, c: { type: "string" }, d: { type: "object", default: { x: [1] } } },
     };
@@ -138,9 +138,9 @@ describe("variableDefaults", () => {
   });
 
   it("returns copies, so a caller may change them", () => {
-    const schema: JsonObject = { type: "object", properties: { d: { type: "object", default: { x: 1 } } } };
+    const schema: JsonRecord = { type: "object", properties: { d: { type: "object", default: { x: 1 } } } };
     const defaults = variableDefaults(schema);
-    (defaults.d as JsonObject).x = 2;
+    (defaults.d as JsonRecord).x = 2;
     expect(variableDefaults(schema)).toEqual({ d: { x: 1 } });
   });
 

@@ -1,0 +1,51 @@
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from "fastify";
+import type { Logger } from "pino";
+import type { Database } from "./database/index.js";
+import { authPlugin, type AuthOptions } from "./plugins/auth.js";
+import { databasePlugin } from "./plugins/database.js";
+import { errorHandlerPlugin } from "./plugins/error-handler.js";
+import { apiRoutes } from "./routes/index.js";
+
+export interface AppOptions {
+  database: Database;
+  /** Close the database when the app closes (true for the server command, false for tests that share one). */
+  closeDatabase?: boolean;
+  logger?: Logger;
+  auth?: AuthOptions;
+  /** Largest accepted request body in bytes. */
+  bodyLimit?: number;
+  /** Log every request (off by default: at thousands of requests a second it costs more than it tells). */
+  logRequests?: boolean;
+}
+
+export type EcsflowApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+/** Builds the HTTP app without listening; `start-server.ts` listens, tests use `inject` or port 0. */
+export async function buildApp(options: AppOptions): Promise<EcsflowApp> {
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger | undefined,
+    logController: new LogController({ disableRequestLogging: !options.logRequests }),
+    bodyLimit: options.bodyLimit ?? 1_048_576,
+    // Prefect clients send trailing slashes on collection paths (`/flows/`); treat both alike.
+    routerOptions: { ignoreTrailingSlash: true },
+    ajv: {
+      customOptions: {
+        // A wrong type is a 422, never silently coerced.
+        coerceTypes: false,
+        allErrors: true,
+        // Unknown fields are dropped, not rejected: newer Prefect clients send fields we do not model.
+        removeAdditional: true,
+        useDefaults: true,
+      },
+      // Fastify's Ajv compiler already adds ajv-formats (uuid, date-time, …).
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  await app.register(errorHandlerPlugin);
+  await app.register(authPlugin, options.auth ?? {});
+  await app.register(databasePlugin, { database: options.database, closeOnShutdown: options.closeDatabase ?? false });
+  await app.register(apiRoutes, { prefix: "/api" });
+  return app;
+}

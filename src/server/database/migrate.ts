@@ -1,0 +1,30 @@
+import { Migrator, type Migration, type MigrationProvider } from "kysely";
+import type { Database } from "./open-database.js";
+import type { Engine } from "./engine.js";
+import { DatabaseConfigError } from "./errors.js";
+import { initialMigration } from "./migrations/0001-initial.js";
+
+/** Every migration in order. Names sort; never rename or edit one that has shipped. */
+function migrations(engine: Engine): Record<string, Migration> {
+  return {
+    "0001-initial": initialMigration(engine),
+  };
+}
+
+class StaticProvider implements MigrationProvider {
+  constructor(private readonly engine: Engine) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return migrations(this.engine);
+  }
+}
+
+/** Applies pending migrations; Kysely's lock table makes concurrent starts (two replicas) safe. */
+export async function migrateToLatest(database: Database): Promise<string[]> {
+  const migrator = new Migrator({ db: database.db, provider: new StaticProvider(database.engine) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === "Error")?.migrationName;
+    throw new DatabaseConfigError(`Database migration ${failed ?? ""} failed: ${(error as Error).message}`, { cause: error });
+  }
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}

@@ -1,0 +1,194 @@
+/**
+ * Row types as stored. To keep one code path for both engines, JSON is stored as TEXT,
+ * booleans as INTEGER 0/1 and timestamps as fixed-width ISO-8601 UTC TEXT
+ * (`2026-11-29T04:58:23.123456Z`), which sorts and compares correctly as text on SQLite and
+ * PostgreSQL alike. Ids are UUIDv7 (time-ordered), so ordering by id breaks timestamp ties in
+ * insertion order and keeps index inserts local. Repositories convert rows to API objects.
+ */
+export type Json = string;
+export type Bool = number;
+export type Timestamp = string;
+
+export interface FlowTable {
+  id: string;
+  created: Timestamp;
+  updated: Timestamp;
+  name: string;
+  tags: Json;
+  labels: Json;
+}
+
+export interface DeploymentTable {
+  id: string;
+  created: Timestamp;
+  updated: Timestamp;
+  name: string;
+  flow_id: string;
+  version: string | null;
+  description: string | null;
+  tags: Json;
+  labels: Json;
+  parameters: Json;
+  parameter_openapi_schema: Json | null;
+  enforce_parameter_schema: Bool;
+  job_variables: Json;
+  work_queue_id: string | null;
+  work_queue_name: string | null;
+  entrypoint: string | null;
+  path: string | null;
+  pull_steps: Json | null;
+  storage_document_id: string | null;
+  infrastructure_document_id: string | null;
+  paused: Bool;
+  status: string;
+  concurrency_limit: number | null;
+  concurrency_options: Json | null;
+  last_polled: Timestamp | null;
+  created_by: Json | null;
+  updated_by: Json | null;
+}
+
+export interface DeploymentScheduleTable {
+  id: string;
+  created: Timestamp;
+  updated: Timestamp;
+  deployment_id: string;
+  schedule: Json;
+  active: Bool;
+  max_scheduled_runs: number | null;
+  parameters: Json;
+  slug: string | null;
+}
+
+/** Columns shared by flow runs and task runs: the run's current state is denormalised for one-row reads. */
+interface RunColumns {
+  id: string;
+  created: Timestamp;
+  updated: Timestamp;
+  name: string;
+  state_id: string | null;
+  state_type: string | null;
+  state_name: string | null;
+  state_timestamp: Timestamp | null;
+  /** The whole current state object as the API returns it. */
+  state: Json | null;
+  empirical_policy: Json;
+  tags: Json;
+  labels: Json;
+  run_count: number;
+  expected_start_time: Timestamp | null;
+  next_scheduled_start_time: Timestamp | null;
+  start_time: Timestamp | null;
+  end_time: Timestamp | null;
+  total_run_time: number;
+  estimated_run_time: number;
+}
+
+export interface FlowRunTable extends RunColumns {
+  flow_id: string;
+  deployment_id: string | null;
+  deployment_version: string | null;
+  work_queue_id: string | null;
+  work_queue_name: string | null;
+  work_pool_id: string | null;
+  work_pool_name: string | null;
+  parameters: Json;
+  idempotency_key: string | null;
+  context: Json;
+  parent_task_run_id: string | null;
+  auto_scheduled: Bool;
+  infrastructure_document_id: string | null;
+  infrastructure_pid: string | null;
+  job_variables: Json;
+  created_by: Json | null;
+}
+
+export interface TaskRunTable extends RunColumns {
+  flow_run_id: string | null;
+  task_key: string;
+  dynamic_key: string;
+  cache_key: string | null;
+  cache_expiration: Timestamp | null;
+  task_version: string | null;
+  task_inputs: Json;
+  flow_run_run_count: number;
+}
+
+export interface StateTable {
+  id: string;
+  created: Timestamp;
+  updated: Timestamp;
+  run_id: string;
+  type: string;
+  name: string;
+  timestamp: Timestamp;
+  message: string | null;
+  state_details: Json;
+  data: Json | null;
+}
+
+export interface WorkPoolTable {
+  id: string;
+  created: Timestamp;
+  updated: Timestamp;
+  name: string;
+  description: string | null;
+  type: string;
+  base_job_template: Json;
+  is_paused: Bool;
+  default_queue_id: string | null;
+  concurrency_limit: number | null;
+  status: string | null;
+  storage_configuration: Json;
+}
+
+export interface WorkQueueTable {
+  id: string;
+  created: Timestamp;
+  updated: Timestamp;
+  name: string;
+  description: string | null;
+  is_paused: Bool;
+  concurrency_limit: number | null;
+  priority: number;
+  work_pool_id: string;
+  last_polled: Timestamp | null;
+  status: string;
+}
+
+export interface WorkerTable {
+  id: string;
+  created: Timestamp;
+  updated: Timestamp;
+  name: string;
+  work_pool_id: string;
+  last_heartbeat_time: Timestamp;
+  heartbeat_interval_seconds: number | null;
+  status: string;
+}
+
+export interface LogTable {
+  id: string;
+  created: Timestamp;
+  updated: Timestamp;
+  name: string;
+  level: number;
+  flow_run_id: string | null;
+  task_run_id: string | null;
+  message: string;
+  timestamp: Timestamp;
+}
+
+export interface DB {
+  flow: FlowTable;
+  deployment: DeploymentTable;
+  deployment_schedule: DeploymentScheduleTable;
+  flow_run: FlowRunTable;
+  flow_run_state: StateTable;
+  task_run: TaskRunTable;
+  task_run_state: StateTable;
+  work_pool: WorkPoolTable;
+  work_queue: WorkQueueTable;
+  worker: WorkerTable;
+  log: LogTable;
+}

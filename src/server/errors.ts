@@ -1,0 +1,44 @@
+/**
+ * Errors that route handlers and models throw; only plugins/error-handler.ts turns them into HTTP.
+ * Each has a stable `code` so tests and clients can branch on it.
+ */
+export class ObjectNotFoundError extends Error {
+  override readonly name = "ObjectNotFoundError";
+  readonly code = "NOT_FOUND";
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+/** Bad input that passed the JSON Schema but breaks a rule (unknown reference, invalid template, …). */
+export class ValidationFailedError extends Error {
+  override readonly name = "ValidationFailedError";
+  readonly code = "VALIDATION_FAILED";
+  /**
+   * @param errors each with `loc`, a path like ["body", "job_variables", "cpu"], and `msg`.
+   */
+  constructor(
+    message: string,
+    readonly errors: { loc: (string | number)[]; msg: string; type?: string }[],
+  ) {
+    super(message);
+  }
+}
+
+/** The request conflicts with stored data (e.g. a name that must be unique). */
+export class ConflictError extends Error {
+  override readonly name = "ConflictError";
+  readonly code = "CONFLICT";
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+/** The storage is briefly unavailable (lock contention past its timeout, connection loss). */
+export class ServiceUnavailableError extends Error {
+  override readonly name = "ServiceUnavailableError";
+  readonly code = "UNAVAILABLE";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
