@@ -219,4 +219,27 @@ describe.each(ENGINES)("work pools on $engine", ({ engine, available, skipReason
     expect((await server.request("PATCH", "/work_pools/live", { is_paused: true })).status).toBe(204);
     expect((await server.request("GET", "/work_pools/live")).body.status).toBe("PAUSED");
   });
+
+  it.skipIf(!available)(`addresses pools whose names need URL encoding ${skipReason}`, async () => {
+    await createPool(server, "Pool 1 (ö)");
+    const r = await server.request("GET", `/work_pools/${encodeURIComponent("Pool 1 (ö)")}`);
+    expect(r.status).toBe(200);
+    expect(r.body.name).toBe("Pool 1 (ö)");
+    expect((await readQueue(server, "Pool 1 (ö)", "default")).work_pool_name).toBe("Pool 1 (ö)");
+  });
+
+  it.skipIf(!available)(`leaves default_result_storage_block_id out for Prefect clients up to 3.3.7, as Prefect does ${skipReason}`, async () => {
+    const blockId = "0190f000-0000-7000-8000-0000000000aa";
+    const old = { "user-agent": "prefect/3.3.7 (API 0.8.4)" };
+    const created = await server.request("POST", "/work_pools/", { name: "compat", type: "process", storage_configuration: { default_result_storage_block_id: blockId } }, old);
+    expect(created.status).toBe(201);
+    expect(created.body.storage_configuration).toEqual({ bundle_upload_step: null, bundle_execution_step: null });
+    expect((await server.request("GET", "/work_pools/compat", undefined, old)).body.storage_configuration).not.toHaveProperty("default_result_storage_block_id");
+    const listed = await server.request("POST", "/work_pools/filter", { work_pools: { name: { any_: ["compat"] } } }, old);
+    expect(listed.body[0].storage_configuration).not.toHaveProperty("default_result_storage_block_id");
+    for (const userAgent of ["prefect/3.4.0 (API 0.8.4)", "curl/8.0"]) {
+      const r = await server.request("GET", "/work_pools/compat", undefined, { "user-agent": userAgent });
+      expect(r.body.storage_configuration.default_result_storage_block_id, userAgent).toBe(blockId);
+    }
+  });
 });

@@ -30,11 +30,14 @@ export const WorkPoolStorageConfigurationInputSchema = Type.Object(
 );
 export type WorkPoolStorageConfigurationInput = Static<typeof WorkPoolStorageConfigurationInputSchema>;
 
-/** `storage_configuration` as returned: every key present, null when unset (as Prefect answers). */
+/**
+ * `storage_configuration` as returned: every key present, null when unset (as Prefect answers),
+ * except that Prefect clients up to 3.3.7 get no `default_result_storage_block_id` (they reject it).
+ */
 export const WorkPoolStorageConfigurationSchema = Type.Object({
   bundle_upload_step: Nullable(JsonObject),
   bundle_execution_step: Nullable(JsonObject),
-  default_result_storage_block_id: Nullable(Uuid),
+  default_result_storage_block_id: Type.Optional(Nullable(Uuid)),
 });
 export type WorkPoolStorageConfiguration = Static<typeof WorkPoolStorageConfigurationSchema>;
 
