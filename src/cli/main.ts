@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { SettingsError } from "../settings/index.js";
 import { registerConfig } from "./commands/config/index.js";
+import { registerEcsLocal } from "./commands/ecs-local/index.js";
 import { CliError } from "./errors.js";
 import { ExitCode } from "./exit-codes.js";
 
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
   registerConfig(program);
+  registerEcsLocal(program);
   // Every subcommand throws instead of exiting, so one place maps errors to exit codes.
   const applyExitOverride = (cmd: Command) => {
     cmd.exitOverride();

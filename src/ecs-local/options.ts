@@ -25,8 +25,8 @@ export const AWS_DEFAULT_LIMITS: Readonly<Record<LimitName, BucketLimit>> = {
 };
 
 /**
- * How an image becomes a host command. The first mapping whose `image` matches (exactly, or as a
- * prefix when it ends in `*`) supplies what the image itself would: its ENTRYPOINT, default CMD,
+ * How an image becomes a host command. The first mapping whose `image` pattern matches (`*` matches
+ * any run of characters, so `ghcr.io/acme/ecsflow:*` matches every tag) supplies what the image itself would: its ENTRYPOINT, default CMD,
  * WORKDIR and ENV. The task definition's `entryPoint`/`command`/`workingDirectory` still win, as
  * they do over an image in Docker.
  */

@@ -24,9 +24,9 @@ export interface ContainerLaunchOptions {
   agentEnv: Record<string, string>;
 }
 
-/** The first mapping for the image: exact match, or prefix match for patterns ending in `*`. */
+/** The first mapping whose pattern matches the whole image name; `*` matches any run of characters. */
 export function findImageMapping(image: string, images: ImageMapping[]): ImageMapping | undefined {
-  return images.find((m) => (m.image.endsWith("*") ? image.startsWith(m.image.slice(0, -1)) : image === m.image));
+  return images.find((m) => new RegExp(`^${m.image.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`).test(image));
 }
 
 /**
