@@ -9,7 +9,7 @@ import {
   PutLogEventsCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFixture, type Fixture } from "./ecs-local-fixture.js";
+import { expectAnswersMatchModels, referenceAvailable, startFixture, type Fixture } from "./ecs-local-fixture.js";
 
 let f: Fixture;
 let logs: CloudWatchLogsClient;
@@ -130,5 +130,11 @@ describe("CloudWatch Logs", () => {
     expect(next.events!.length).toBeGreaterThanOrEqual(5);
     expect(await err(logs.send(new FilterLogEventsCommand({ logGroupName: "/app/one", filterPattern: "{ $.level = 1 }" })))).toBe("InvalidParameterException");
     expect(await err(logs.send(new FilterLogEventsCommand({ logGroupName: "/missing" })))).toBe("ResourceNotFoundException");
+  });
+});
+
+describe("answers", () => {
+  it.skipIf(!referenceAvailable)("every response and error above matches botocore's model (skipped: ../shared/reference/aws is absent)", () => {
+    expect(expectAnswersMatchModels(f.exchanges).checked).toBeGreaterThan(10);
   });
 });

@@ -66,3 +66,18 @@ export function processExists(pid: number): boolean {
 
 export const AWS_CLI = "/usr/bin/aws";
 export const awsCliAvailable = existsSync(AWS_CLI);
+
+export { referenceAvailable } from "../support/aws-shape-validator.js";
+import { OPERATIONS_NEWER_THAN_MODEL, validateExchanges } from "../support/aws-shape-validator.js";
+
+/**
+ * Every answer a test file received, checked against botocore's models: the last test of each
+ * SDK suite calls this, so that every response and error those tests saw is validated.
+ */
+export function expectAnswersMatchModels(exchanges: Exchange[]): { checked: number } {
+  const { problems, notInModel, checked } = validateExchanges(exchanges);
+  if (problems.length > 0) throw new Error(`Answers that do not match AWS's models:\n${problems.slice(0, 40).join("\n")}`);
+  for (const op of notInModel) if (!OPERATIONS_NEWER_THAN_MODEL.has(op)) throw new Error(`${op} is in no model`);
+  if (checked === 0) throw new Error("no answers were checked");
+  return { checked };
+}

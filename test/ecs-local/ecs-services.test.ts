@@ -12,7 +12,7 @@ import {
   type Service,
 } from "@aws-sdk/client-ecs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, processExists, startFixture, type Fixture } from "./ecs-local-fixture.js";
+import { eventually, expectAnswersMatchModels, processExists, referenceAvailable, startFixture, type Fixture } from "./ecs-local-fixture.js";
 
 let f: Fixture;
 let ecs: ECSClient;
@@ -156,5 +156,11 @@ describe("services", () => {
     expect(described.services!.map((s) => s.serviceName)).toEqual(["v2"]);
     expect(described.failures).toEqual([{ arn: "arn:aws:ecs:us-east-1:000000000000:service/default/ghost", reason: "MISSING" }]);
     await ecs.send(new DeleteServiceCommand({ service: "v2" }));
+  });
+});
+
+describe("answers", () => {
+  it.skipIf(!referenceAvailable)("every response and error above matches botocore's model (skipped: ../shared/reference/aws is absent)", () => {
+    expect(expectAnswersMatchModels(f.exchanges).checked).toBeGreaterThan(10);
   });
 });

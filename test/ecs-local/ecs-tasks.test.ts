@@ -29,7 +29,7 @@ import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secre
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ECS_TARGET, postJson } from "./aws-raw-request.js";
-import { eventually, processExists, startFixture, type Fixture } from "./ecs-local-fixture.js";
+import { eventually, expectAnswersMatchModels, processExists, referenceAvailable, startFixture, type Fixture } from "./ecs-local-fixture.js";
 
 const SUBNET = "subnet-0e5c10ca1de5a000a";
 const SG = "sg-0e5c10ca1de5a0001";
@@ -502,5 +502,11 @@ describe("capacity, faults and limits", () => {
     } finally {
       f.handle.admin.setLimits({ enabled: false, buckets: { runTaskStopTask: { burst: 100, ratePerSecond: 40 } } });
     }
+  });
+});
+
+describe("answers", () => {
+  it.skipIf(!referenceAvailable)("every response and error above matches botocore's model (skipped: ../shared/reference/aws is absent)", () => {
+    expect(expectAnswersMatchModels(f.exchanges).checked).toBeGreaterThan(10);
   });
 });

@@ -3,7 +3,7 @@ import { AttachRolePolicyCommand, CreateRoleCommand, GetRoleCommand, IAMClient, 
 import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFixture, type Fixture } from "./ecs-local-fixture.js";
+import { expectAnswersMatchModels, referenceAvailable, startFixture, type Fixture } from "./ecs-local-fixture.js";
 
 let f: Fixture;
 let sm: SecretsManagerClient;
@@ -143,5 +143,11 @@ describe("STS", () => {
   it("says who the caller is", async () => {
     const me = await sts.send(new GetCallerIdentityCommand({}));
     expect({ Account: me.Account, Arn: me.Arn }).toEqual({ Account: "000000000000", Arn: "arn:aws:iam::000000000000:root" });
+  });
+});
+
+describe("answers", () => {
+  it.skipIf(!referenceAvailable)("every response and error above matches botocore's model (skipped: ../shared/reference/aws is absent)", () => {
+    expect(expectAnswersMatchModels(f.exchanges).checked).toBeGreaterThan(10);
   });
 });
