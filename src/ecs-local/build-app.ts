@@ -29,7 +29,7 @@ export function buildApp(dispatcher: AwsRequestDispatcher, admin: EcsLocalAdmin,
           : new AwsError("InternalFailure", "An internal error occurred.", 500);
     if (req.url.startsWith("/_ecs-local/")) return reply.code(error.httpStatus).send({ error: error.message });
     const res = dispatcher.transportError(req.headers, error);
-    return reply.code(res.status).headers(res.headers).send(res.body);
+    return reply.code(res.status).headers(res.headers).send(Buffer.from(res.body, "utf8"));
   });
 
   app.addHook("onResponse", async (req, reply) => {
@@ -40,7 +40,8 @@ export function buildApp(dispatcher: AwsRequestDispatcher, admin: EcsLocalAdmin,
 
   const handle = async (req: { method: string; url: string; headers: Record<string, string | string[] | undefined>; body: unknown }, reply: FastifyReply) => {
     const res = await dispatcher.dispatch({ method: req.method, url: req.url, headers: req.headers, body: typeof req.body === "string" ? req.body : "" });
-    return reply.code(res.status).headers(res.headers).send(res.body);
+    // A Buffer keeps Fastify from appending "; charset=utf-8", which AWS does not send.
+    return reply.code(res.status).headers(res.headers).send(Buffer.from(res.body, "utf8"));
   };
   app.route({ method: ["GET", "POST"], url: "/", handler: handle });
   app.route({ method: ["GET", "POST"], url: "/*", handler: handle });

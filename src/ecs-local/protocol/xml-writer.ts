@@ -19,6 +19,7 @@ export function xmlElement(name: string, value: unknown, listItem: "member" | "i
   return `<${name}>${escapeXml(String(value))}</${name}>`;
 }
 
+/** Escapes text content (AWS leaves quotes as they are in element text). */
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c] as string);
+  return text.replace(/[&<>]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;" })[c] as string);
 }
