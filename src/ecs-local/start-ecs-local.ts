@@ -49,7 +49,8 @@ export async function startEcsLocal(options: EcsLocalOptions = {}): Promise<EcsL
   const logs = new LogStore(state, opts.region, opts.accountId);
   const secrets = new SecretStore(state, opts.region, opts.accountId);
   let url = "";
-  let scheduler: ServiceScheduler | undefined;
+  // The runtime and the handlers reach the scheduler through closures; it is created just below
+  // them, and nothing calls them before the server listens.
   const runtime = new TaskRuntime({
     options: opts,
     state,
@@ -59,7 +60,7 @@ export async function startEcsLocal(options: EcsLocalOptions = {}): Promise<EcsL
     random,
     logger,
     endpointUrl: () => url,
-    onTaskChanged: (task) => scheduler?.onTaskChanged(task),
+    onTaskChanged: (task) => scheduler.onTaskChanged(task),
   });
   const ctx: EcsContext = {
     state,
@@ -69,10 +70,10 @@ export async function startEcsLocal(options: EcsLocalOptions = {}): Promise<EcsL
     limits,
     counters,
     options: opts,
-    wakeScheduler: (arn) => scheduler?.wake(arn),
+    wakeScheduler: (arn) => scheduler.wake(arn),
   };
   ensureDefaultCluster(ctx, Date.now());
-  scheduler = new ServiceScheduler(ctx, logger);
+  const scheduler = new ServiceScheduler(ctx, logger);
 
   const dispatcher = new AwsRequestDispatcher({
     services: [createEcsService(ctx), createLogsService(logs), createSecretsManagerService(secrets), createEc2Service(network), createStsService(), createIamService(state)],
@@ -110,7 +111,7 @@ export async function startEcsLocal(options: EcsLocalOptions = {}): Promise<EcsL
     admin,
     close() {
       closing ??= (async () => {
-        scheduler?.stop();
+        scheduler.stop();
         clearInterval(purge);
         await app.close();
         await runtime.close(opts.shutdownGraceMs);

@@ -18,7 +18,7 @@ describe("protocol layer", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("application/x-amz-json-1.1");
     expect(res.headers.get("x-amzn-requestid")).toMatch(/^[0-9a-f-]{36}$/);
-    expect((await res.json()).clusterArns).toHaveLength(1);
+    expect(((await res.json()) as any).clusterArns).toHaveLength(1);
     // An empty body is an empty input.
     expect((await postJson(f.handle.url, `${ECS_TARGET}.ListClusters`, "")).status).toBe(200);
   });
@@ -69,27 +69,27 @@ describe("protocol layer", () => {
   });
 
   it("serves the admin API beside AWS's, refusing bad settings with 400", async () => {
-    const health = await (await fetch(`${f.handle.url}/_ecs-local/health`)).json();
+    const health = (await (await fetch(`${f.handle.url}/_ecs-local/health`)).json()) as any;
     expect(health.status).toBe("ok");
     const put = await fetch(`${f.handle.url}/_ecs-local/faults`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ rules: [{ kind: "throttle", operation: "ListClusters", count: 1 }] }) });
     expect(put.status).toBe(200);
     const throttled = await postJson(f.handle.url, `${ECS_TARGET}.ListClusters`, {});
     expect([throttled.status, throttled.json().__type, throttled.json().message]).toEqual([400, "ThrottlingException", "Rate exceeded"]);
     expect((await postJson(f.handle.url, `${ECS_TARGET}.ListClusters`, {})).status).toBe(200);
-    const faults = await (await fetch(`${f.handle.url}/_ecs-local/faults`)).json();
+    const faults = (await (await fetch(`${f.handle.url}/_ecs-local/faults`)).json()) as any;
     expect(faults.rules).toEqual([{ kind: "throttle", operation: "ListClusters", count: 1, fired: 1 }]);
     const bad = await fetch(`${f.handle.url}/_ecs-local/faults`, { method: "PUT", body: JSON.stringify({ rules: [{ kind: "meteor" }] }), headers: { "content-type": "application/json" } });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error).toMatch(/Fault kind/);
+    expect(((await bad.json()) as any).error).toMatch(/Fault kind/);
     const limits = await fetch(`${f.handle.url}/_ecs-local/limits`, { method: "PUT", body: JSON.stringify({ enabled: false, buckets: { describeTasks: { burst: 50, ratePerSecond: 10 } } }), headers: { "content-type": "application/json" } });
-    expect((await limits.json()).buckets.describeTasks).toMatchObject({ burst: 50, ratePerSecond: 10 });
+    expect(((await limits.json()) as any).buckets.describeTasks).toMatchObject({ burst: 50, ratePerSecond: 10 });
     const settings = await fetch(`${f.handle.url}/_ecs-local/settings`, { method: "PUT", body: JSON.stringify({ provisioningDelayMs: { min: 5, max: 1 } }), headers: { "content-type": "application/json" } });
     expect(settings.status).toBe(400);
-    const counters = await (await fetch(`${f.handle.url}/_ecs-local/counters`)).json();
+    const counters = (await (await fetch(`${f.handle.url}/_ecs-local/counters`)).json()) as any;
     expect(counters.calls["ecs:ListClusters"]).toBeGreaterThanOrEqual(3);
     expect(counters.errors.ThrottlingException).toBe(1);
     expect((await fetch(`${f.handle.url}/_ecs-local/counters`, { method: "DELETE" })).status).toBe(200);
-    expect((await (await fetch(`${f.handle.url}/_ecs-local/counters`)).json()).calls).toEqual({});
+    expect(((await (await fetch(`${f.handle.url}/_ecs-local/counters`)).json()) as any).calls).toEqual({});
     expect((await fetch(`${f.handle.url}/_ecs-local/tasks/nope`)).status).toBe(404);
   });
 });
