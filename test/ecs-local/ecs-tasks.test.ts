@@ -225,6 +225,28 @@ describe("task lifecycle on host processes", () => {
     expect(await logLines("/ecs/envy", `app/main/${id}`)).toContain("A=from-td B=from-override PW=hunter2 TOKEN=s3cr3t REGION=us-east-1");
   });
 
+  it("lets task code reach ecs-local with the unmodified SDK through the AWS_ENDPOINT_URL it is given", async () => {
+    // `node` resolves to this Node.js; the working directory (this repo) resolves the SDK package.
+    const script = [
+      'import { STSClient, GetCallerIdentityCommand } from "@aws-sdk/client-sts";',
+      "const me = await new STSClient({}).send(new GetCallerIdentityCommand({}));",
+      'console.log("account=" + me.Account + " endpoint=" + process.env.AWS_ENDPOINT_URL);',
+    ].join("\n");
+    const td = await register("sdk-in-task", [
+      {
+        name: "main",
+        image: "node:20",
+        command: ["node", "--no-warnings", "--input-type=module", "-e", script],
+        memory: 128,
+        logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "/ecs/sdk", "awslogs-create-group": "true", "awslogs-stream-prefix": "p" } },
+      },
+    ]);
+    const task = await run({ taskDefinition: td.taskDefinitionArn });
+    const stopped = await until(task.taskArn!, "STOPPED");
+    expect(stopped.containers![0].exitCode).toBe(0);
+    expect(await logLines("/ecs/sdk", `p/main/${task.taskArn!.split("/").pop()}`)).toContain(`account=000000000000 endpoint=${f.handle.url}`);
+  });
+
   it("runs the override command instead of the task definition's", async () => {
     const td = await register("cmd", [
       shell("main", "echo from-td", { logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "/ecs/cmd", "awslogs-create-group": "true", "awslogs-stream-prefix": "p" } } }),
