@@ -13,7 +13,7 @@ const BODY_LIMIT = 10 * 1024 * 1024;
  * unreadable body gets an AWS-shaped answer rather than Fastify's.
  */
 export function buildApp(dispatcher: AwsRequestDispatcher, admin: EcsLocalAdmin, logger: Logger): FastifyInstance {
-  const app: FastifyInstance = Fastify({ loggerInstance: logger as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: BODY_LIMIT, forceCloseConnections: true });
+  const app: FastifyInstance = Fastify({ loggerInstance: logger as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: BODY_LIMIT });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(["application/x-amz-json-1.1", "application/x-amz-json-1.0", "application/x-www-form-urlencoded"], { parseAs: "string" }, (_req, body, done) => done(null, body));
   app.addContentTypeParser("*", { parseAs: "string" }, (_req, body, done) => done(null, body));

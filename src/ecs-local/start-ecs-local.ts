@@ -2,7 +2,7 @@ import { EcsLocalAdmin } from "./admin/ecs-local-admin.js";
 import { Counters } from "./admin/counters.js";
 import { buildApp } from "./build-app.js";
 import { FaultInjector } from "./faults/fault-injector.js";
-import { seededRandom } from "./ids.js";
+import { seededRandom } from "./seeded-random.js";
 import { RateLimits } from "./limits/rate-limits.js";
 import { compileOptions, type EcsLocalOptions } from "./options.js";
 import { AwsRequestDispatcher } from "./protocol/dispatch-aws-request.js";

@@ -103,3 +103,21 @@ describe("shutdown and --state-dir", () => {
     }
   });
 });
+
+describe("stopped task retention", () => {
+  it("forgets STOPPED tasks once the retention has passed (an hour by default)", async () => {
+    const f = await startFixture({ stoppedTaskRetentionMs: 0 });
+    const ecs = new ECSClient(f.config);
+    try {
+      await ecs.send(new RegisterTaskDefinitionCommand({ family: "brief", containerDefinitions: [shell("true")] }));
+      const arn = (await ecs.send(new RunTaskCommand({ taskDefinition: "brief" }))).tasks![0].taskArn!;
+      await eventually(() => (f.handle.admin.task(arn)?.lastStatus === "STOPPED" ? true : undefined), "the task to stop");
+      const described = await ecs.send(new DescribeTasksCommand({ tasks: [arn] }));
+      expect(described.tasks).toEqual([]);
+      expect(described.failures).toEqual([{ arn, reason: "MISSING" }]);
+    } finally {
+      ecs.destroy();
+      await f.handle.close();
+    }
+  });
+});

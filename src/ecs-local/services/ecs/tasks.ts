@@ -7,8 +7,12 @@ import type { EcsContext } from "./ecs-context.js";
 import { INVALID } from "./ecs-validation.js";
 import { taskView } from "./ecs-views.js";
 
-/** Drops STOPPED tasks older than the retention (AWS keeps them describable for about an hour). */
+const lastPurge = new WeakMap<object, number>();
+
+/** Drops STOPPED tasks older than the retention (AWS keeps them describable for about an hour); at most once a second. */
 export function purgeExpiredTasks(ctx: EcsContext, now: number): void {
+  if ((lastPurge.get(ctx.state) ?? -Infinity) > now - 1000) return;
+  lastPurge.set(ctx.state, now);
   let changed = false;
   for (const [arn, t] of Object.entries(ctx.state.data.tasks)) {
     if (t.lastStatus === "STOPPED" && (t.stoppedAt ?? 0) + ctx.options.stoppedTaskRetentionMs < now) {
