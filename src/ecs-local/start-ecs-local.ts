@@ -32,6 +32,11 @@ export interface EcsLocalHandle {
   admin: EcsLocalAdmin;
   /** Stops the scheduler and the server, then every task process (SIGTERM, then SIGKILL), and saves state. */
   close(): Promise<void>;
+  /**
+   * SIGKILLs every task process at once, synchronously: for an entry point's `exit` hook, so that a
+   * crash never leaves task processes behind. Prefer close().
+   */
+  killTaskProcessesNow(): void;
 }
 
 /** Starts ecs-local: validates options, restores `stateDir` if given, listens, and starts the service scheduler. */
@@ -91,7 +96,7 @@ export async function startEcsLocal(options: EcsLocalOptions = {}): Promise<EcsL
   const admin = new EcsLocalAdmin({ options: opts, state, counters, limits, faults, runtime });
   const app = buildApp(dispatcher, admin, logger);
 
-  const writer = opts.stateDir ? new StateFileWriter(opts.stateDir, () => state.data) : undefined;
+  const writer = opts.stateDir ? new StateFileWriter(opts.stateDir, () => state.data, 1_000) : undefined;
   if (writer) state.onChange(() => writer.schedule());
 
   await app.listen({ host: opts.host, port: opts.port });
@@ -109,6 +114,9 @@ export async function startEcsLocal(options: EcsLocalOptions = {}): Promise<EcsL
     host: opts.host,
     port,
     admin,
+    killTaskProcessesNow() {
+      runtime.killAllNow();
+    },
     close() {
       closing ??= (async () => {
         scheduler.stop();

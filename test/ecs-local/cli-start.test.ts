@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { resolve } from "node:path";
 import { ECSClient, RegisterTaskDefinitionCommand, RunTaskCommand } from "@aws-sdk/client-ecs";
 import { afterAll, describe, expect, it } from "vitest";
+import { startEcsLocal } from "../../src/ecs-local/index.js";
 import { eventually, processExists } from "./ecs-local-fixture.js";
 
 const REPO = resolve(import.meta.dirname, "../..");
@@ -40,14 +41,25 @@ describe("ecsflow ecs-local start", () => {
     expect(run.stderr()).toContain("--port must be a valid number");
   });
 
-  it("serves AWS calls and, on SIGTERM, stops its task processes and exits 0", async () => {
-    const run = cli(["ecs-local", "start", "--port", "0", "--json", "--profile", "instant", "--no-limits"]);
+  it("says so, with the usage exit code, when the port is taken", async () => {
+    const taken = await startEcsLocal({ port: 0, limits: false });
+    try {
+      const run = cli(["ecs-local", "start", "--port", String(taken.port)]);
+      expect(await run.exit).toBe(2);
+      expect(run.stderr()).toContain(`Port ${taken.port} on 127.0.0.1 is in use`);
+    } finally {
+      await taken.close();
+    }
+  });
+
+  it("serves AWS calls and, on SIGTERM (even twice), stops its task processes and exits 0", async () => {
+    const run = cli(["ecs-local", "start", "--port", "0", "--json", "--profile", "instant", "--no-limits", "--shutdown-grace", "2000"]);
     const { url } = await eventually(() => {
       const text = run.stdout();
       return text.includes("}") ? (JSON.parse(text) as { url: string }) : undefined;
     }, "the endpoint on stdout");
     const ecs = new ECSClient({ endpoint: url, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts: 1 });
-    await ecs.send(new RegisterTaskDefinitionCommand({ family: "cli-start", containerDefinitions: [{ name: "main", image: "busybox", command: ["sh", "-c", "sleep 60"], memory: 64 }] }));
+    await ecs.send(new RegisterTaskDefinitionCommand({ family: "cli-start", containerDefinitions: [{ name: "main", image: "busybox", command: ["sh", "-c", 'trap "" TERM; sleep 60 & wait; sleep 60'], memory: 64 }] }));
     const task = (await ecs.send(new RunTaskCommand({ taskDefinition: "cli-start" }))).tasks![0];
     ecs.destroy();
     const pid: number = await eventually(async () => {
@@ -55,9 +67,12 @@ describe("ecsflow ecs-local start", () => {
       return view.lastStatus === "RUNNING" ? view.containers[0].pid : undefined;
     }, "the task's host process");
     expect(processExists(pid)).toBe(true);
+    // The task ignores SIGTERM, so stopping takes the grace period; a second signal must not cut it short.
+    run.child.kill("SIGTERM");
+    await eventually(() => (run.stderr().includes("Received SIGTERM") ? true : undefined), "the first signal to be seen");
     run.child.kill("SIGTERM");
     expect(await run.exit).toBe(0);
     expect(processExists(pid)).toBe(false);
-    expect(run.stderr()).toContain("Received SIGTERM");
+    expect(run.stderr()).toContain("Received SIGTERM again");
   });
 });

@@ -102,6 +102,11 @@ export class TaskRuntime {
     return this.live.size;
   }
 
+  /** Last resort when the process is going away anyway: SIGKILL every task process, synchronously. */
+  killAllNow(): void {
+    for (const live of this.live.values()) for (const p of live.processes.values()) p.signal("SIGKILL");
+  }
+
   /** Stops every task: SIGTERM, SIGKILL after `graceMs`, and marks them STOPPED. */
   async close(graceMs: number): Promise<void> {
     this.closing = true;

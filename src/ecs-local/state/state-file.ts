@@ -30,7 +30,7 @@ export class StateFileWriter {
   constructor(
     private readonly dir: string,
     private readonly read: () => StateData,
-    private readonly debounceMs = 200,
+    private readonly debounceMs = 1_000,
   ) {
     mkdirSync(dir, { recursive: true });
   }

@@ -57,10 +57,18 @@ export function registerStart(parent: Command): void {
         out.info(`  export AWS_ENDPOINT_URL=${handle.url} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=${resolved.region ?? "us-east-1"}`);
         out.info("Stop with Ctrl-C: running tasks get SIGTERM, then SIGKILL.");
       });
+      // Task processes live in their own process groups, so nothing else stops them: if this process
+      // ends any other way than through close(), kill them on the way out.
+      const onExit = () => handle.killTaskProcessesNow();
+      process.on("exit", onExit);
       await new Promise<void>((resolveStop) => {
         let stopping = false;
         const stop = (signal: NodeJS.Signals) => {
-          if (stopping) return;
+          if (stopping) {
+            // Staying registered keeps a second Ctrl-C from killing us before the tasks are down.
+            out.warn(`Received ${signal} again: still stopping tasks (SIGKILL follows SIGTERM within --shutdown-grace).`);
+            return;
+          }
           stopping = true;
           out.warn(`Received ${signal}: stopping tasks and ecs-local…`);
           void handle.close().then(resolveStop, (err: unknown) => {
@@ -68,8 +76,9 @@ export function registerStart(parent: Command): void {
             resolveStop();
           });
         };
-        process.once("SIGINT", stop);
-        process.once("SIGTERM", stop);
+        process.on("SIGINT", stop);
+        process.on("SIGTERM", stop);
       });
+      process.removeListener("exit", onExit);
     });
 }
