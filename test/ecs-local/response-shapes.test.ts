@@ -7,39 +7,7 @@ import * as stsSdk from "@aws-sdk/client-sts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OPERATIONS_NEWER_THAN_MODEL, validateExchanges } from "../support/aws-shape-validator.js";
 import { eventually, referenceAvailable, startFixture, type Fixture } from "./ecs-local-fixture.js";
-
-/** Every operation ecs-local implements, by signing name. */
-const IMPLEMENTED: Record<string, string[]> = {
-  ecs: [
-    "CreateCluster",
-    "DescribeClusters",
-    "ListClusters",
-    "DeleteCluster",
-    "RegisterTaskDefinition",
-    "DescribeTaskDefinition",
-    "DeregisterTaskDefinition",
-    "DeleteTaskDefinitions",
-    "ListTaskDefinitions",
-    "ListTaskDefinitionFamilies",
-    "RunTask",
-    "DescribeTasks",
-    "ListTasks",
-    "StopTask",
-    "CreateService",
-    "UpdateService",
-    "DescribeServices",
-    "ListServices",
-    "DeleteService",
-    "TagResource",
-    "UntagResource",
-    "ListTagsForResource",
-  ],
-  logs: ["CreateLogGroup", "DescribeLogGroups", "CreateLogStream", "DescribeLogStreams", "PutLogEvents", "GetLogEvents", "FilterLogEvents"],
-  secretsmanager: ["CreateSecret", "GetSecretValue", "DescribeSecret", "PutSecretValue"],
-  ec2: ["DescribeVpcs", "DescribeSubnets", "DescribeSecurityGroups"],
-  sts: ["GetCallerIdentity"],
-  iam: ["CreateRole", "GetRole", "AttachRolePolicy", "PutRolePolicy", "ListAttachedRolePolicies"],
-};
+import { IMPLEMENTED } from "./implemented-operations.js";
 
 let f: Fixture;
 
