@@ -1,6 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { FaultInjector } from "../../src/ecs-local/faults/fault-injector.js";
 import { TokenBucket } from "../../src/ecs-local/limits/token-bucket.js";
+import { seededRandom } from "../../src/ecs-local/seeded-random.js";
 import { parseQueryParams } from "../../src/ecs-local/protocol/query-params.js";
 import { resolveContainerLaunch } from "../../src/ecs-local/runtime/container-launch.js";
 import { compileFilterPattern } from "../../src/ecs-local/services/logs/filter-pattern.js";
@@ -124,5 +126,38 @@ describe("ecs-local start options", () => {
     expect(() => parseFault("throttle@lots")).toThrow(/kind\[:Operation\]/);
     expect(parseFault("cannot-pull-container@0.25*3")).toEqual({ kind: "cannot-pull-container", operation: undefined, fraction: 0.25, count: 3 });
     expect(() => parseLimit("runTask=fast")).toThrow(/burst\/ratePerSecond/);
+  });
+});
+
+describe("FaultInjector", () => {
+  const ecs = { name: "ecs", protocol: "json" as const, operations: {}, errors: { missingParameter: { code: "P", status: 400 }, invalidType: { code: "T", status: 400 }, throttling: { code: "ThrottlingException", status: 400 }, serverError: { code: "ServerException", status: 500 } } };
+  const outcome = (faults: FaultInjector, op: string) => {
+    try {
+      faults.checkCall(ecs, op);
+      return "ok";
+    } catch (err) {
+      return (err as { code: string }).code;
+    }
+  };
+
+  it("fails about the given fraction of matching calls, reproducibly for a seed, and only those", () => {
+    const run = () => {
+      const faults = new FaultInjector([{ kind: "throttle", operation: "ecs:RunTask", fraction: 0.25 }], seededRandom(1234));
+      return Array.from({ length: 400 }, () => outcome(faults, "RunTask"));
+    };
+    const first = run();
+    const throttled = first.filter((o) => o === "ThrottlingException").length;
+    expect(throttled).toBeGreaterThan(60);
+    expect(throttled).toBeLessThan(140);
+    expect(run()).toEqual(first);
+    const faults = new FaultInjector([{ kind: "throttle", operation: "ecs:RunTask", fraction: 1 }], seededRandom(1));
+    expect(outcome(faults, "DescribeTasks")).toBe("ok");
+  });
+
+  it("stops after count, and answers server errors and launch faults", () => {
+    const faults = new FaultInjector([{ kind: "server-error", count: 2 }, { kind: "cannot-pull-container", fraction: 1, count: 1 }], seededRandom(1));
+    expect([outcome(faults, "ListClusters"), outcome(faults, "RunTask"), outcome(faults, "ListClusters")]).toEqual(["ServerException", "ServerException", "ok"]);
+    expect([faults.launchFault(), faults.launchFault()]).toEqual(["cannot-pull-container", undefined]);
+    expect(faults.injected).toMatchObject({ "server-error": 2, "cannot-pull-container": 1 });
   });
 });

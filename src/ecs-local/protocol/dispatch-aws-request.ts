@@ -104,7 +104,7 @@ export class AwsRequestDispatcher {
       } else {
         // A bug of ours: log it in full, answer the service's server fault without details.
         this.options.logger.error({ err, service: service?.name, operation }, "operation failed unexpectedly");
-        const fault = service?.errors.serverError ?? { code: protocol === "json" ? "InternalFailure" : "InternalFailure", status: 500 };
+        const fault = service?.errors.serverError ?? { code: "InternalFailure", status: 500 };
         error = new AwsError(fault.code, "An internal error occurred.", fault.status);
       }
       const res = this.writeError(protocol, service, error, requestId);

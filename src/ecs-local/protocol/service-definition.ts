@@ -1,5 +1,3 @@
-import type { AwsError } from "../errors.js";
-
 export type WireProtocol = "json" | "query" | "ec2";
 
 /** What every operation handler knows about the call besides its input. */
@@ -41,6 +39,3 @@ export interface ServiceDefinition {
   };
   operations: Record<string, OperationHandler>;
 }
-
-/** Raised inside handlers; re-exported here so handlers import one protocol surface. */
-export type { AwsError };

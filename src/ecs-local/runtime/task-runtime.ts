@@ -66,7 +66,7 @@ export class TaskRuntime {
     const { min, max } = this.deps.options.provisioningDelayMs;
     const delay = (min + (max - min) * this.deps.random()) * this.deps.options.timeFactor;
     // Provisioning (capacity, ENI) takes most of the wait; the image pull the rest.
-    this.after(task, delay * 0.6, () => void this.pull(task, td, delay * 0.4));
+    this.after(task, delay * 0.6, () => this.pull(task, td, delay * 0.4));
   }
 
   /** StopTask, the service scheduler, or shutdown. A no-op for a task already stopping. */
@@ -130,7 +130,7 @@ export class TaskRuntime {
     this.live.clear();
   }
 
-  private async pull(task: TaskRecord, td: TaskDefinitionRecord, pullDelay: number): Promise<void> {
+  private pull(task: TaskRecord, td: TaskDefinitionRecord, pullDelay: number): void {
     task.pullStartedAt = Date.now();
     this.transition(task, "PENDING");
     let launches: Map<string, ContainerLaunch>;
