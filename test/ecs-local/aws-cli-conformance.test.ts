@@ -80,7 +80,7 @@ afterAll(async () => {
 });
 
 // The scenarios are independent, so they run concurrently: each CLI call costs a Python start.
-describe.skipIf(!awsCliAvailable)("AWS CLI v2 against ecs-local (skipped: /usr/bin/aws is absent; install it with apt-get install -y awscli)", { concurrent: true }, () => {
+describe.skipIf(!awsCliAvailable)("AWS CLI v2 against ecs-local (skipped: /usr/bin/aws is absent; install it with apt-get install -y awscli)", { concurrent: true, timeout: 180_000 }, () => {
   it("registers a task definition from a JSON file, runs a task, waits for it RUNNING and STOPPED, and reads its logs", async () => {
     const registered = await ok("ecs", "register-task-definition", "--cli-input-json", `file://${join(dir, "taskdef.json")}`);
     expect(registered.taskDefinition).toMatchObject({ family: "cli-td", revision: 1, status: "ACTIVE" });

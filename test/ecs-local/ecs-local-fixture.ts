@@ -39,7 +39,7 @@ export async function startFixture(options: EcsLocalOptions = {}): Promise<Fixtu
 }
 
 /** Polls until `check` returns a value (not undefined); throws after `timeoutMs`. Counts attempts, never asserts on time. */
-export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 20_000, everyMs = 25): Promise<T> {
+export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 60_000, everyMs = 25): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
