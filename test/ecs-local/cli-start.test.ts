@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { ECSClient, RegisterTaskDefinitionCommand, RunTaskCommand } from "@aws-sdk/client-ecs";
 import { afterAll, describe, expect, it } from "vitest";
 import { startEcsLocal } from "../../src/ecs-local/index.js";
-import { eventually, processExists } from "./ecs-local-fixture.js";
+import { eventually, processExists, waitForLogLine } from "./ecs-local-fixture.js";
 
 const REPO = resolve(import.meta.dirname, "../..");
 const children: ChildProcess[] = [];
@@ -59,7 +59,7 @@ describe("ecsflow ecs-local start", () => {
       return text.includes("}") ? (JSON.parse(text) as { url: string }) : undefined;
     }, "the endpoint on stdout");
     const ecs = new ECSClient({ endpoint: url, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts: 1 });
-    await ecs.send(new RegisterTaskDefinitionCommand({ family: "cli-start", containerDefinitions: [{ name: "main", image: "busybox", command: ["sh", "-c", 'trap "" TERM; sleep 60 & wait; sleep 60'], memory: 64 }] }));
+    await ecs.send(new RegisterTaskDefinitionCommand({ family: "cli-start", containerDefinitions: [{ name: "main", image: "busybox", command: ["sh", "-c", 'trap "" TERM; echo ready; sleep 60 & wait; sleep 60'], memory: 64, logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "/cli-start", "awslogs-create-group": "true" } } }] }));
     const task = (await ecs.send(new RunTaskCommand({ taskDefinition: "cli-start" }))).tasks![0];
     ecs.destroy();
     const pid: number = await eventually(async () => {
@@ -67,6 +67,7 @@ describe("ecsflow ecs-local start", () => {
       return view.lastStatus === "RUNNING" ? view.containers[0].pid : undefined;
     }, "the task's host process");
     expect(processExists(pid)).toBe(true);
+    await waitForLogLine({ endpoint: url, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts: 1 }, "/cli-start", task.taskArn!.split("/").pop()!, "ready");
     // The task ignores SIGTERM, so stopping takes the grace period; a second signal must not cut it short.
     run.child.kill("SIGTERM");
     await eventually(() => (run.stderr().includes("Received SIGTERM") ? true : undefined), "the first signal to be seen");

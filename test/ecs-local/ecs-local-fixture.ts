@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { CloudWatchLogsClient, GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { startEcsLocal, type EcsLocalHandle, type EcsLocalOptions, type Exchange } from "../../src/ecs-local/index.js";
 
 /** What SDK clients need to talk to ecs-local: the endpoint and any credentials. */
@@ -80,4 +81,20 @@ export function expectAnswersMatchModels(exchanges: Exchange[]): { checked: numb
   for (const op of notInModel) if (!OPERATIONS_NEWER_THAN_MODEL.has(op)) throw new Error(`${op} is in no model`);
   if (checked === 0) throw new Error("no answers were checked");
   return { checked };
+}
+
+/**
+ * Waits until a task has written `line` to its awslogs stream: how tests know a container's shell
+ * got past its setup (a `trap`, say) before they signal it.
+ */
+export async function waitForLogLine(config: ClientConfig, group: string, stream: string, line: string): Promise<void> {
+  const logs = new CloudWatchLogsClient(config);
+  try {
+    await eventually(async () => {
+      const out = await logs.send(new GetLogEventsCommand({ logGroupName: group, logStreamName: stream, startFromHead: true }));
+      return out.events!.some((e) => e.message === line) ? true : undefined;
+    }, `"${line}" in ${group}/${stream}`);
+  } finally {
+    logs.destroy();
+  }
 }

@@ -27,9 +27,12 @@ import {
 } from "@aws-sdk/client-ecs";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import fc from "fast-check";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ECS_TARGET, postJson } from "./aws-raw-request.js";
-import { eventually, expectAnswersMatchModels, processExists, referenceAvailable, startFixture, type Fixture } from "./ecs-local-fixture.js";
+import { eventually, expectAnswersMatchModels, processExists, referenceAvailable, startFixture, waitForLogLine, type Fixture } from "./ecs-local-fixture.js";
 
 const SUBNET = "subnet-0e5c10ca1de5a000a";
 const SG = "sg-0e5c10ca1de5a0001";
@@ -291,16 +294,25 @@ describe("task lifecycle on host processes", () => {
   });
 
   it("kills a container that ignores SIGTERM once its stopTimeout has passed", async () => {
-    const td = await register("stubborn", [shell("main", 'trap "" TERM; sleep 30 & wait; sleep 30', { stopTimeout: 1 })]);
+    const td = await register("stubborn", [
+      shell("main", 'trap "" TERM; echo ready; sleep 30 & wait; sleep 30', { stopTimeout: 1, logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "/ecs/stubborn", "awslogs-create-group": "true" } } }),
+    ]);
     const task = await run({ taskDefinition: td.taskDefinitionArn });
-    await until(task.taskArn!, "RUNNING");
+    // Signal only once the shell has set its trap.
+    await waitForLogLine(f.config, "/ecs/stubborn", task.taskArn!.split("/").pop()!, "ready");
     await ecs.send(new StopTaskCommand({ task: task.taskArn }));
     const stopped = await until(task.taskArn!, "STOPPED");
     expect(stopped.containers![0].exitCode).toBe(137);
   });
 
   it("stops the other containers when the essential one exits, and keeps running when a non-essential one exits", async () => {
-    const td = await register("sidecars", [shell("main", "sleep 0.3; exit 0"), shell("sidecar", "sleep 30", { essential: false }), shell("oneshot", "exit 5", { essential: false })]);
+    // main exits only after oneshot has, so that both exits are their own, not the stop's.
+    const marker = join(mkdtempSync(join(tmpdir(), "ecs-local-sidecars-")), "oneshot-done");
+    const td = await register("sidecars", [
+      shell("main", `until [ -f ${marker} ]; do sleep 0.05; done; exit 0`),
+      shell("sidecar", "sleep 30", { essential: false }),
+      shell("oneshot", `touch ${marker}; exit 5`, { essential: false }),
+    ]);
     const task = await run({ taskDefinition: td.taskDefinitionArn });
     const stopped = await until(task.taskArn!, "STOPPED");
     const byName = Object.fromEntries(stopped.containers!.map((c) => [c.name, c.exitCode]));

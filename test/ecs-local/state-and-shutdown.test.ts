@@ -8,7 +8,7 @@ import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from
 import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { EcsLocalStateError, startEcsLocal } from "../../src/ecs-local/index.js";
-import { eventually, processExists, startFixture } from "./ecs-local-fixture.js";
+import { eventually, processExists, startFixture, waitForLogLine } from "./ecs-local-fixture.js";
 
 const shell = (script: string, extra: object = {}) => ({ name: "main", image: "busybox", command: ["sh", "-c", script], memory: 64, ...extra });
 
@@ -20,7 +20,7 @@ describe("shutdown and --state-dir", () => {
     const sm = new SecretsManagerClient(first.config);
     await sm.send(new CreateSecretCommand({ Name: "kept", SecretString: "still here" }));
     await ecs.send(new RegisterTaskDefinitionCommand({ family: "polite", containerDefinitions: [shell("sleep 60")] }));
-    await ecs.send(new RegisterTaskDefinitionCommand({ family: "stubborn", containerDefinitions: [shell('trap "" TERM; sleep 60 & wait; sleep 60', { logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "/kept", "awslogs-create-group": "true" } } })] }));
+    await ecs.send(new RegisterTaskDefinitionCommand({ family: "stubborn", containerDefinitions: [shell('trap "" TERM; echo ready; sleep 60 & wait; sleep 60', { logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "/kept", "awslogs-create-group": "true" } } })] }));
     const polite = (await ecs.send(new RunTaskCommand({ taskDefinition: "polite" }))).tasks![0].taskArn!;
     const stubborn = (await ecs.send(new RunTaskCommand({ taskDefinition: "stubborn" }))).tasks![0].taskArn!;
     await ecs.send(new CreateServiceCommand({ serviceName: "svc", taskDefinition: "polite", desiredCount: 1 }));
@@ -30,6 +30,8 @@ describe("shutdown and --state-dir", () => {
       return a && b ? [a, b] : undefined;
     }, "both tasks running");
     const serviceTask = await eventually(async () => (await ecs.send(new ListTasksCommand({ serviceName: "svc" }))).taskArns![0], "the service task");
+    // The stubborn shell must have set its trap before close() signals it.
+    await waitForLogLine(first.config, "/kept", stubborn.split("/").pop()!, "ready");
     ecs.destroy();
     sm.destroy();
 
