@@ -4,6 +4,7 @@ import { SettingsError } from "../settings/index.js";
 import { registerConfig } from "./commands/config/index.js";
 import { registerServer } from "./commands/server/index.js";
 import { registerWorker } from "./commands/worker/index.js";
+import { registerEcsLocal } from "./commands/ecs-local/index.js";
 import { CliError } from "./errors.js";
 import { ExitCode } from "./exit-codes.js";
 
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerConfig(program);
   registerServer(program);
   registerWorker(program);
+  registerEcsLocal(program);
   // Every subcommand throws instead of exiting, so one place maps errors to exit codes.
   const applyExitOverride = (cmd: Command) => {
     cmd.exitOverride();

@@ -1,0 +1,10 @@
+import type { Command } from "commander";
+import { registerStart } from "./start.js";
+
+/** `ecsflow ecs-local …`: a local AWS endpoint where ECS tasks run as host processes. */
+export function registerEcsLocal(program: Command): void {
+  const ecsLocal = program
+    .command("ecs-local")
+    .description("A local AWS endpoint (ECS, CloudWatch Logs, EC2, STS, Secrets Manager, IAM) where ECS tasks run as host processes");
+  registerStart(ecsLocal);
+}

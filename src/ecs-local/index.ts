@@ -1,0 +1,22 @@
+/**
+ * ecs-local: a local AWS endpoint (ECS, CloudWatch Logs, EC2 describe, STS, Secrets Manager, IAM)
+ * where ECS tasks run as host processes. It speaks only AWS's protocols and imports nothing else of
+ * ecsflow. See README.md in this folder.
+ */
+export { startEcsLocal, type EcsLocalHandle } from "./start-ecs-local.js";
+export {
+  AWS_DEFAULT_LIMITS,
+  type EcsLocalOptions,
+  type BucketLimit,
+  type LimitName,
+  type ImageMapping,
+  type FaultRule,
+  type FaultKind,
+  type VpcConfig,
+  type SubnetConfig,
+  type SecurityGroupConfig,
+  type ProvisioningProfile,
+  type Exchange,
+} from "./options.js";
+export type { EcsLocalAdmin, AdminTaskView, RuntimeSettings } from "./admin/ecs-local-admin.js";
+export { AwsError, EcsLocalConfigError, EcsLocalStateError } from "./errors.js";

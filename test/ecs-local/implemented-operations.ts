@@ -1,0 +1,33 @@
+/** Every operation ecs-local implements, by signing name. */
+export const IMPLEMENTED: Record<string, string[]> = {
+  ecs: [
+    "CreateCluster",
+    "DescribeClusters",
+    "ListClusters",
+    "DeleteCluster",
+    "RegisterTaskDefinition",
+    "DescribeTaskDefinition",
+    "DeregisterTaskDefinition",
+    "DeleteTaskDefinitions",
+    "ListTaskDefinitions",
+    "ListTaskDefinitionFamilies",
+    "RunTask",
+    "DescribeTasks",
+    "ListTasks",
+    "StopTask",
+    "CreateService",
+    "UpdateService",
+    "DescribeServices",
+    "ListServices",
+    "DeleteService",
+    "TagResource",
+    "UntagResource",
+    "ListTagsForResource",
+  ],
+  logs: ["CreateLogGroup", "DescribeLogGroups", "CreateLogStream", "DescribeLogStreams", "PutLogEvents", "GetLogEvents", "FilterLogEvents"],
+  secretsmanager: ["CreateSecret", "GetSecretValue", "DescribeSecret", "PutSecretValue"],
+  ec2: ["DescribeVpcs", "DescribeSubnets", "DescribeSecurityGroups"],
+  sts: ["GetCallerIdentity"],
+  iam: ["CreateRole", "GetRole", "AttachRolePolicy", "PutRolePolicy", "ListAttachedRolePolicies"],
+};
+
