@@ -1,0 +1,5 @@
+import { PageHeader } from "../components/page-header";
+
+export function DeploymentRunPage({ id: _id }: { id: string }) {
+  return <PageHeader title="DeploymentRunPage" />;
+}
