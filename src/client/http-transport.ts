@@ -44,8 +44,8 @@ const sleep = (ms: number, signal?: AbortSignal) =>
   });
 
 function connectionErrorCode(err: unknown): string | undefined {
-  const e = err as { code?: string; cause?: { code?: string; name?: string }; name?: string };
-  return e?.cause?.code ?? e?.code ?? (e?.name === "TimeoutError" || e?.cause?.name === "TimeoutError" ? "ETIMEDOUT" : undefined);
+  const e = err as { code?: string; cause?: { code?: string; name?: string; message?: string }; name?: string };
+  return e?.cause?.code ?? e?.code ?? (e?.name === "TimeoutError" || e?.cause?.name === "TimeoutError" ? "ETIMEDOUT" : e?.cause?.message);
 }
 
 /**

@@ -4,3 +4,6 @@ export * from "./api/states.js";
 export * from "./api/flow-runs.js";
 export * from "./base-job-templates/index.js";
 export * from "./job-template/index.js";
+export * from "./api/work-pools.js";
+export * from "./api/work-queues.js";
+export * from "./api/workers.js";
