@@ -20,8 +20,8 @@ export const countDeployments = (signal?: AbortSignal) => apiRequest<number>("PO
 export const readDeployment = (id: string, signal?: AbortSignal) =>
   apiRequest<Deployment>("GET", `/deployments/${encodeURIComponent(id)}`, undefined, { signal });
 
-export const pauseDeployment = (id: string, paused: boolean) =>
-  apiRequest<void>("POST", `/deployments/${encodeURIComponent(id)}/${paused ? "pause_deployment" : "resume_deployment"}`, {});
+/** Pauses or resumes its schedules (Prefect's `DeploymentUpdate.paused`). */
+export const setDeploymentPaused = (id: string, paused: boolean) => apiRequest<void>("PATCH", `/deployments/${encodeURIComponent(id)}`, { paused });
 
 export interface CreateRunInput {
   parameters?: JsonObject;

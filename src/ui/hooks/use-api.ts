@@ -13,10 +13,12 @@ export interface ApiState<T> {
  * the tab is visible: one request at a time, none while hidden, so a left-open tab costs little.
  * The last good data stays on screen while a refresh is under way or failed.
  */
-export function useApi<T>(fetcher: (signal: AbortSignal) => Promise<T>, key: string, options: { pollMs?: number; enabled?: boolean } = {}): ApiState<T> {
+export function useApi<T>(fetcher: (signal: AbortSignal) => Promise<T>, key: string, options: { pollMs?: number; enabled?: boolean; keepPolling?: (data: T) => boolean } = {}): ApiState<T> {
   const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean; key: string }>({ data: undefined, error: undefined, loading: true, key });
   const fetcherRef = useRef(fetcher);
   fetcherRef.current = fetcher;
+  const keepPollingRef = useRef(options.keepPolling);
+  keepPollingRef.current = options.keepPolling;
   const [tick, setTick] = useState(0);
   const reload = useCallback(() => setTick((t) => t + 1), []);
   const enabled = options.enabled ?? true;
@@ -28,14 +30,18 @@ export function useApi<T>(fetcher: (signal: AbortSignal) => Promise<T>, key: str
     let timer: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
 
+    let last: T | undefined;
     const schedule = () => {
       if (stopped || !pollMs) return;
+      // A finished run, say, need not be asked again; a failed call is retried.
+      if (last !== undefined && keepPollingRef.current && !keepPollingRef.current(last)) return;
       timer = setTimeout(() => void run(false), pollMs);
     };
     const run = async (first: boolean) => {
       if (document.hidden && !first) return; // polling resumes on visibilitychange
       try {
         const data = await fetcherRef.current(controller.signal);
+        last = data;
         if (!stopped) setState({ data, error: undefined, loading: false, key });
       } catch (error) {
         if (stopped || (error as Error).name === "AbortError") return;
