@@ -14,7 +14,7 @@
 //   worker's environment and needs no declaration (Prefect refuses these; ecsflow renders them).
 //   `{{ prefect.blocks.… }}` / `{{ prefect.variables.… }}` are refused: ecsflow's worker does not
 //   resolve Prefect blocks or variables.
-// - `variables` must be a JSON Schema with `type: "object"` and `properties`, valid against the
+// - `variables` must be a JSON Schema with `properties` (and `type: "object"` if it has a type), valid against the
 //   2020-12 meta-schema and compilable (every `$ref` resolves); and each property's `default` must
 //   satisfy the schema (null allowed for optional variables, as when checking job variables).
 
@@ -49,7 +49,8 @@ export function validateBaseJobTemplate(template: unknown): TemplateError[] {
 
 function checkVariablesSchema(variables: JsonRecord): TemplateError[] {
   const errors: TemplateError[] = [];
-  if (variables.type !== "object") errors.push({ loc: ["variables", "type"], msg: 'must be "object"' });
+  // Prefect does not insist on `type`; a missing one means an object schema, any other is an error.
+  if (variables.type !== undefined && variables.type !== "object") errors.push({ loc: ["variables", "type"], msg: 'must be "object"' });
   if (!isObject(variables.properties)) errors.push({ loc: ["variables", "properties"], msg: "must be an object: one JSON Schema per variable" });
   if (errors.length > 0) return errors;
 

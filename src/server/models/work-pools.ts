@@ -8,6 +8,7 @@ import { resolveLimit } from "./filters/resolve-limit.js";
 import { fromBool, toJson } from "./json-columns.js";
 import { countPoolActiveSlots } from "./work-pools-active-slots.js";
 import { workPoolFilterCondition } from "./work-pools-filter.js";
+import { assertBaseJobTemplateValid, prepareBaseJobTemplate } from "./work-pools-template.js";
 import { assertWorkPoolDeletable, assertWorkPoolNameCreatable, assertWorkPoolUpdatable } from "./work-pools-names.js";
 import { normalizeStorageConfiguration, workPoolFromRow } from "./work-pools-row.js";
 import { AGENT_WORK_POOL_TYPE } from "./work-pools-status.js";
@@ -55,8 +56,7 @@ export async function createWorkPool(database: Database, input: WorkPoolCreate, 
     name: input.name,
     description: input.description ?? null,
     type: input.type ?? AGENT_WORK_POOL_TYPE,
-    // Stored as given: the route schema checks it is an object; template rules live with the templates.
-    base_job_template: toJson(input.base_job_template ?? {}),
+    base_job_template: toJson(prepareBaseJobTemplate(input.type ?? AGENT_WORK_POOL_TYPE, input.base_job_template ?? {})),
     is_paused: fromBool(input.is_paused),
     default_queue_id: newId(now),
     concurrency_limit: input.concurrency_limit ?? null,
@@ -147,7 +147,10 @@ export async function updateWorkPool(database: Database, name: string, patch: Wo
   const set: Partial<WorkPoolTable> = {};
   if (patch.description !== undefined) set.description = patch.description;
   if (patch.is_paused !== undefined && patch.is_paused !== null) set.is_paused = fromBool(patch.is_paused);
-  if (patch.base_job_template !== undefined && patch.base_job_template !== null) set.base_job_template = toJson(patch.base_job_template);
+  if (patch.base_job_template !== undefined && patch.base_job_template !== null) {
+    assertBaseJobTemplateValid(patch.base_job_template);
+    set.base_job_template = toJson(patch.base_job_template);
+  }
   if (patch.concurrency_limit !== undefined) set.concurrency_limit = patch.concurrency_limit;
   if (patch.storage_configuration !== undefined && patch.storage_configuration !== null) {
     set.storage_configuration = toJson(normalizeStorageConfiguration(patch.storage_configuration));

@@ -37,12 +37,14 @@ describe("validateBaseJobTemplate: shape", () => {
     expect(validateBaseJobTemplate(value)).toEqual([{ loc: [key], msg: "must be an object" }]);
   });
 
-  it('requires variables of type "object" with properties', () => {
+  it('requires variables with properties, of type "object" when a type is given', () => {
     expect(validateBaseJobTemplate({ job_configuration: {}, variables: { type: "array", properties: {} } })).toEqual([{ loc: ["variables", "type"], msg: 'must be "object"' }]);
     expect(validateBaseJobTemplate({ job_configuration: {}, variables: { type: "object" } })).toEqual([
       { loc: ["variables", "properties"], msg: expect.stringContaining("must be an object") },
     ]);
-    expect(validateBaseJobTemplate({ job_configuration: {}, variables: {} })).toHaveLength(2);
+    expect(validateBaseJobTemplate({ job_configuration: {}, variables: {} })).toHaveLength(1);
+    // Prefect accepts a variables schema without `type`.
+    expect(validateBaseJobTemplate({ job_configuration: { a: "{{ a }}" }, variables: { properties: { a: { type: "string" } } } })).toEqual([]);
   });
 });
 
