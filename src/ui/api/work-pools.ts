@@ -25,27 +25,3 @@ export const createWorkPool = (input: WorkPoolCreateInput) => apiRequest<WorkPoo
 
 export const updateWorkPool = (name: string, patch: { base_job_template?: BaseJobTemplate; is_paused?: boolean; concurrency_limit?: number | null; description?: string | null }) =>
   apiRequest<void>("PATCH", pool(name), patch);
-
-/**
- * The default base job template of each worker type, from Prefect's worker metadata view
- * (`/collections/views/aggregate-worker-metadata`); null when the server does not offer it.
- */
-export async function readDefaultTemplates(signal?: AbortSignal): Promise<Record<string, BaseJobTemplate> | null> {
-  try {
-    const view = await apiRequest<Record<string, Record<string, { type?: string; default_base_job_configuration?: BaseJobTemplate }>>>(
-      "GET",
-      "/collections/views/aggregate-worker-metadata",
-      undefined,
-      { signal },
-    );
-    const out: Record<string, BaseJobTemplate> = {};
-    for (const collection of Object.values(view ?? {})) {
-      for (const worker of Object.values(collection ?? {})) {
-        if (worker?.type && worker.default_base_job_configuration) out[worker.type] = worker.default_base_job_configuration;
-      }
-    }
-    return out;
-  } catch {
-    return null;
-  }
-}

@@ -1,8 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { ApiError, describeError } from "../api/api-error";
-import { createWorkPool, readDefaultTemplates } from "../api/work-pools";
+import { createWorkPool } from "../api/work-pools";
 import { PageHeader } from "../components/page-header";
-import { useApi } from "../hooks/use-api";
 import { navigate } from "../router/history";
 
 const TYPES = [
@@ -10,9 +9,8 @@ const TYPES = [
   { value: "process", label: "process — each run is a local process on the worker's machine" },
 ];
 
-/** Creates a pool of type ecs or process with that type's default base job template. */
+/** Creates a pool of type ecs or process; the server gives it that type's default base job template. */
 export function WorkPoolCreatePage() {
-  const defaults = useApi((signal) => readDefaultTemplates(signal), "defaults");
   const [name, setName] = useState("");
   const [type, setType] = useState("ecs");
   const [description, setDescription] = useState("");
@@ -32,13 +30,11 @@ export function WorkPoolCreatePage() {
     if (Object.keys(found).length) return;
     setBusy(true);
     try {
-      const template = defaults.data?.[type];
       const pool = await createWorkPool({
         name: name.trim(),
         type,
         description: description || null,
         concurrency_limit: limit ? Number(limit) : null,
-        ...(template ? { base_job_template: template } : {}),
       });
       navigate(`/work-pools/${encodeURIComponent(pool.name)}`);
     } catch (err) {
@@ -79,9 +75,7 @@ export function WorkPoolCreatePage() {
             ))}
           </select>
           <span className="field-help">
-            {defaults.data?.[type]
-              ? "Starts from this type's default base job template; edit it on the pool's page."
-              : "The worker's default template for this type applies until you set one on the pool's page."}
+            Starts from this type&apos;s default base job template; edit it on the pool&apos;s page.
           </span>
         </div>
         <div className="field">

@@ -146,7 +146,7 @@ export function WorkPoolDetailPage({ name }: { name: string }) {
             }}
           />
         ) : (
-          <JsonView value={pool.base_job_template} label="Base job template" empty="Empty: the worker's default template for this pool type applies." />
+          <JsonView value={pool.base_job_template} label="Base job template (JSON)" empty="Empty: the worker's default template for this pool type applies." />
         )}
       </Section>
     </>
