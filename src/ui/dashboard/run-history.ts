@@ -1,5 +1,6 @@
 import { ApiError } from "../api/api-error";
 import { readFlowRunHistory, readFlowRuns } from "../api/flow-runs";
+import { MAX_PAGE } from "../api/max-page";
 import type { StateType } from "../api/types";
 
 export interface HistoryBucket {
@@ -36,7 +37,13 @@ export async function loadRunHistory(windowMs: number, buckets: number, now: num
   } catch (err) {
     if (!(err instanceof ApiError && (err.status === 404 || err.status === 405))) throw err;
   }
-  const runs = await readFlowRuns({ flow_runs: { expected_start_time: { after_: new Date(start).toISOString() } } }, { sort: "EXPECTED_START_TIME_DESC", limit: SAMPLE }, signal);
+  const query = { flow_runs: { expected_start_time: { after_: new Date(start).toISOString() } } };
+  const runs = [];
+  for (let offset = 0; offset < SAMPLE; offset += MAX_PAGE) {
+    const page = await readFlowRuns(query, { sort: "EXPECTED_START_TIME_DESC", limit: MAX_PAGE, offset }, signal);
+    runs.push(...page);
+    if (page.length < MAX_PAGE) break;
+  }
   const out: HistoryBucket[] = Array.from({ length: buckets }, (_, i) => ({ start: start + i * size, counts: {} }));
   for (const r of runs) {
     const t = Date.parse(r.expected_start_time ?? r.created);

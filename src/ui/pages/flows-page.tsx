@@ -1,6 +1,7 @@
 import { readDeployments } from "../api/deployments";
 import { readFlowRuns } from "../api/flow-runs";
 import { readFlows } from "../api/flows";
+import { MAX_PAGE } from "../api/max-page";
 import { EmptyState } from "../components/empty-state";
 import { ErrorMessage } from "../components/error-message";
 import { Loading } from "../components/loading";
@@ -13,13 +14,13 @@ import { Link } from "../router/link";
 export function FlowsPage() {
   const list = useApi(
     async (signal) => {
-      const flows = await readFlows({ limit: 200 }, signal);
+      const flows = await readFlows({ limit: MAX_PAGE }, signal);
       const ids = flows.map((f) => f.id);
       if (ids.length === 0) return [];
       // Two requests for the whole page, not two per flow: the newest runs of all these flows, grouped here.
       const [deployments, runs] = await Promise.all([
-        readDeployments({ flowIds: ids, limit: 500 }, signal),
-        readFlowRuns({ flows: { id: { any_: ids } } }, { sort: "EXPECTED_START_TIME_DESC", limit: Math.min(1000, ids.length * 5) }, signal),
+        readDeployments({ flowIds: ids, limit: MAX_PAGE }, signal),
+        readFlowRuns({ flows: { id: { any_: ids } } }, { sort: "EXPECTED_START_TIME_DESC", limit: Math.min(MAX_PAGE, ids.length * 5) }, signal),
       ]);
       return flows.map((f) => ({ flow: f, deployments: deployments.filter((d) => d.flow_id === f.id), recent: runs.filter((r) => r.flow_id === f.id).slice(0, 5) }));
     },
