@@ -41,7 +41,7 @@ export function StateHistoryChart({ buckets }: { buckets: HistoryBucket[] }) {
                 );
               })}
               {i % Math.ceil(buckets.length / 6) === 0 && (
-                <text x={i * bw} y={H + 14} fontSize="11" fill="currentColor">
+                <text x={i * bw} y={H + 14} fontSize="9" fill="currentColor">
                   {hour.format(b.start)}
                 </text>
               )}
