@@ -15,13 +15,15 @@ const schemeOf = (challenge: string | null): Credentials["scheme"] => (challenge
 
 /** Shows the app when the API answers, a login prompt when it asks for credentials. */
 export function AuthGate({ children }: { children: ReactNode }) {
-  const [status, setStatus] = useState<Status>({ kind: "checking" });
+  // Optimistic: pages start their requests at once instead of after a probe's round trip; the
+  // first 401 from any call (the probe included) replaces them with the login form.
+  const [status, setStatus] = useState<Status>({ kind: "ok" });
 
-  const check = useCallback(async () => {
-    setStatus({ kind: "checking" });
+  const check = useCallback(async (showProgress: boolean) => {
+    if (showProgress) setStatus({ kind: "checking" });
     try {
       await probeServer();
-      setStatus({ kind: "ok" });
+      setStatus((s) => (s.kind === "login" ? s : { kind: "ok" }));
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) return; // onUnauthorized shows the form
       setStatus({ kind: "unreachable", error });
@@ -30,13 +32,13 @@ export function AuthGate({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     const off = onUnauthorized((challenge) => setStatus({ kind: "login", scheme: schemeOf(challenge) }));
-    void check();
+    void check(false);
     return off;
   }, [check]);
 
   const signOut = useCallback(() => {
     saveCredentials(null);
-    void check();
+    void check(true);
   }, [check]);
 
   if (status.kind === "checking") return <Loading what="Connecting to the ecsflow server" />;
@@ -45,7 +47,7 @@ export function AuthGate({ children }: { children: ReactNode }) {
       <main className="center-card">
         <h1>ecsflow</h1>
         <ErrorMessage error={status.error} />
-        <button type="button" onClick={() => void check()}>
+        <button type="button" onClick={() => void check(true)}>
           Try again
         </button>
       </main>

@@ -108,7 +108,7 @@ export function DashboardPage() {
           </EmptyState>
         )}
         {pools.data && pools.data.length > 0 && (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table>
               <caption className="visually-hidden">Work pools</caption>
               <thead>

@@ -36,7 +36,7 @@ export function DeploymentsPage() {
       )}
       {list.data && list.data.deployments.length > 0 && (
         <>
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table>
               <caption className="visually-hidden">Deployments</caption>
               <thead>

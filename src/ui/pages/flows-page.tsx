@@ -36,7 +36,7 @@ export function FlowsPage() {
         <EmptyState title="No flows yet.">A flow appears here the first time it runs or is deployed.</EmptyState>
       )}
       {list.data && list.data.length > 0 && (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table>
             <caption className="visually-hidden">Flows</caption>
             <thead>

@@ -27,37 +27,51 @@ export function RunDetailPage({ id }: { id: string }) {
   const detail = useApi(
     async (signal) => {
       const [run, states, taskRuns] = await Promise.all([readFlowRun(id, signal), readFlowRunStates(id, signal), readTaskRunsOfFlowRun(id, signal)]);
-      const names = await resolveNames([run.flow_id], [run.deployment_id], signal);
-      return { run, states, taskRuns, names };
+      return { run, states, taskRuns };
     },
     id,
     { pollMs: RUN_POLL_MS, keepPolling: (d) => !d.run.state_type || !TERMINAL_STATE_TYPES.includes(d.run.state_type) },
   );
   const run = detail.data?.run;
   const finished = !!run?.state_type && TERMINAL_STATE_TYPES.includes(run.state_type);
+  // Names come after the run, and never hold up its first render.
+  const names = useApi((signal) => resolveNames([run!.flow_id], [run!.deployment_id], signal), `${run?.flow_id}:${run?.deployment_id}`, { enabled: !!run }).data;
+  // Logs load alongside the run rather than after it.
+  const logs = (
+    <Section title="Logs">
+      <RunLogs flowRunId={id} runName={run?.name ?? id} live={!finished} />
+    </Section>
+  );
 
+  // The logs keep one place in the tree while the rest arrives, so they are not loaded twice.
+  const logsSlot = <div hidden={!detail.data}>{logs}</div>;
   if (!detail.data) {
     return (
       <>
-        <PageHeader title="Flow run" />
-        <ErrorMessage error={detail.error} title="This run could not be loaded" />
-        {!detail.error && <Loading what="Loading the run" />}
+        <>
+          <PageHeader title="Flow run" />
+          <ErrorMessage error={detail.error} title="This run could not be loaded" />
+          {!detail.error && <Loading what="Loading the run" />}
+        </>
+        {logsSlot}
+        {null}
       </>
     );
   }
-  const { states, taskRuns, names } = detail.data;
+  const { states, taskRuns } = detail.data;
   const r = run!;
   return (
     <>
+      <>
       <PageHeader
         title={r.name}
         subtitle={
           <>
-            <StateBadge type={r.state_type} name={r.state_name} /> Flow {names.flow(r.flow_id)}
+            <StateBadge type={r.state_type} name={r.state_name} /> Flow {names?.flow(r.flow_id) ?? "…"}
             {r.deployment_id && (
               <>
                 {" · deployment "}
-                <Link to={`/deployments/${r.deployment_id}`}>{names.deployment(r.deployment_id)}</Link>
+                <Link to={`/deployments/${r.deployment_id}`}>{names?.deployment(r.deployment_id) ?? "deployment"}</Link>
               </>
             )}
           </>
@@ -104,9 +118,8 @@ export function RunDetailPage({ id }: { id: string }) {
       <Section title="Task runs">
         {taskRuns.length ? <TaskRunGantt taskRuns={taskRuns} /> : <EmptyState title="No task runs.">Task runs appear here when the flow calls tasks.</EmptyState>}
       </Section>
-      <Section title="Logs">
-        <RunLogs flowRunId={r.id} runName={r.name} live={!finished} />
-      </Section>
+      </>
+      {logsSlot}
       <div className="grid">
         <Section title="Parameters">
           <JsonView value={r.parameters} label="Parameters" empty="No parameters." />

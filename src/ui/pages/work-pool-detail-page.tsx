@@ -56,7 +56,7 @@ export function WorkPoolDetailPage({ name }: { name: string }) {
             Start one: <code>ecsflow worker start --pool {pool.name}</code>
           </EmptyState>
         ) : (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table>
               <caption className="visually-hidden">Workers</caption>
               <thead>
@@ -83,7 +83,7 @@ export function WorkPoolDetailPage({ name }: { name: string }) {
       </Section>
       <Section title="Queues">
         <ErrorMessage error={backlogError} title="The backlog could not be counted" />
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table>
             <caption className="visually-hidden">Queues</caption>
             <thead>

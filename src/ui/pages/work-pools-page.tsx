@@ -36,7 +36,7 @@ export function WorkPoolsPage() {
         </EmptyState>
       )}
       {list.data && list.data.length > 0 && (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table>
             <caption className="visually-hidden">Work pools</caption>
             <thead>

@@ -18,7 +18,7 @@ export function RunsTable({ runs, names, caption, selection }: Props) {
   const selectableIds = selection ? runs.filter(selection.selectable).map((r) => r.id) : [];
   const allSelected = selectableIds.length > 0 && selectableIds.every((id) => selection!.selected.has(id));
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0}>
       <table>
         <caption className="visually-hidden">{caption}</caption>
         <thead>

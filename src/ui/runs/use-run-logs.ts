@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { LOG_PAGE_SIZE, readFlowRunLogs } from "../api/logs";
 import type { LogEntry } from "../api/types";
 
@@ -15,6 +15,9 @@ export function useRunLogs(flowRunId: string, minLevel: number, live: boolean) {
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(true);
   const [truncated, setTruncated] = useState(false);
+  // Read by the tail loop, so a run finishing stops the tail without reloading every line.
+  const liveRef = useRef(live);
+  liveRef.current = live;
 
   useEffect(() => {
     const controller = new AbortController();
@@ -22,6 +25,7 @@ export function useRunLogs(flowRunId: string, minLevel: number, live: boolean) {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const seen = new Set<string>();
     let all: LogEntry[] = [];
+    let finalRead = false;
 
     const add = (batch: LogEntry[]) => {
       const fresh = batch.filter((l) => !seen.has(l.id));
@@ -53,7 +57,11 @@ export function useRunLogs(flowRunId: string, minLevel: number, live: boolean) {
       } catch (err) {
         if ((err as Error).name !== "AbortError") setError(err);
       }
-      if (!stopped && live) timer = setTimeout(() => void tail(), TAIL_MS);
+      // One more read after the run ends picks up its last lines.
+      if (!stopped && (liveRef.current || !finalRead)) {
+        if (!liveRef.current) finalRead = true;
+        timer = setTimeout(() => void tail(), TAIL_MS);
+      }
     };
 
     setLogs([]);
@@ -62,7 +70,7 @@ export function useRunLogs(flowRunId: string, minLevel: number, live: boolean) {
     loadAll()
       .then(() => {
         setError(null);
-        if (live) timer = setTimeout(() => void tail(), TAIL_MS);
+        if (liveRef.current) timer = setTimeout(() => void tail(), TAIL_MS);
       })
       .catch((err) => {
         if ((err as Error).name !== "AbortError") setError(err);
@@ -73,7 +81,7 @@ export function useRunLogs(flowRunId: string, minLevel: number, live: boolean) {
       controller.abort();
       clearTimeout(timer);
     };
-  }, [flowRunId, minLevel, live]);
+  }, [flowRunId, minLevel]);
 
   return { logs, error, loading, truncated };
 }
