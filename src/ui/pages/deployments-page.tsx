@@ -31,7 +31,7 @@ export function DeploymentsPage() {
       {!list.data && !list.error && <Loading what="Loading deployments" />}
       {list.data?.deployments.length === 0 && (
         <EmptyState title="No deployments yet.">
-          Deploy a flow to a work pool, e.g. <code>ecsflow deploy my_flow.ts:my_flow --pool my-pool</code>, or create one with <code>POST /api/deployments/</code>.
+          Deploy a flow to a work pool with the SDK or a Prefect client (the API takes <code>POST /api/deployments/</code>); it then shows here with a Run button.
         </EmptyState>
       )}
       {list.data && list.data.deployments.length > 0 && (

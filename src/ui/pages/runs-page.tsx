@@ -81,7 +81,7 @@ export function RunsPage() {
             <Link to="/runs">Clear all filters</Link>
           ) : (
             <>
-              Start one from a <Link to="/deployments">deployment</Link>, or run <code>ecsflow deployment run FLOW/DEPLOYMENT</code>.
+              Start one with the Run button of a <Link to="/deployments">deployment</Link>; a worker for its pool then picks it up.
             </>
           )}
         </EmptyState>

@@ -31,8 +31,7 @@ export function WorkPoolsPage() {
       {!list.data && !list.error && <Loading what="Loading work pools" />}
       {list.data?.length === 0 && (
         <EmptyState title="No work pools yet.">
-          <Link to="/work-pools/new">Create one here</Link>, or run <code>ecsflow work-pool create my-pool --type ecs</code>; then start a worker with{" "}
-          <code>ecsflow worker start --pool my-pool</code>.
+          <Link to="/work-pools/new">Create one here</Link>, then start a worker for it with <code>ecsflow worker start --pool my-pool</code>.
         </EmptyState>
       )}
       {list.data && list.data.length > 0 && (
