@@ -6,6 +6,7 @@ import type { Database } from "./database/index.js";
 import { authPlugin, type AuthOptions } from "./plugins/auth.js";
 import { databasePlugin } from "./plugins/database.js";
 import { errorHandlerPlugin } from "./plugins/error-handler.js";
+import { uiStaticPlugin } from "./plugins/ui-static.js";
 import { apiRoutes } from "./routes/index.js";
 
 export interface AppOptions {
@@ -47,5 +48,6 @@ export async function buildApp(options: AppOptions): Promise<EcsflowApp> {
   await app.register(authPlugin, options.auth ?? {});
   await app.register(databasePlugin, { database: options.database, closeOnShutdown: options.closeDatabase ?? false });
   await app.register(apiRoutes, { prefix: "/api" });
+  await app.register(uiStaticPlugin, {});
   return app;
 }

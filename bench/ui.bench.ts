@@ -1,0 +1,108 @@
+// bench `ui`: the web UI through Debian's Chromium against `ecsflow server start` on SQLite with
+// 10,000 flow runs stored: the runs page's first render (navigation start → first rows on screen),
+// the run detail's (→ its state history shown), each cold (new browser context) and warm,
+// and the bundle's size. `--quick` stores 2,000 runs.
+import { readFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import type { Page } from "playwright-core";
+import { chromiumAvailable, launchBrowser, newContext } from "../test/ui/support/browser.js";
+import { uiBundle, UI_DIST } from "../test/ui/support/ui-bundle.js";
+import { goal, isQuick, percentile, report, type BenchRow } from "./support/report.js";
+import { api, pool, scratchDatabase, spawnServer } from "./support/spawn-server.js";
+
+const RUNS = isQuick() ? 2_000 : 10_000;
+const SAMPLES = isQuick() ? 3 : 7;
+
+/**
+ * Milliseconds from navigation start until `selector` first matches, taken inside the page by a
+ * MutationObserver (Playwright's own waits poll, which would add up to hundreds of milliseconds).
+ */
+async function renderMs(page: Page, url: string): Promise<number> {
+  await page.goto(url, { waitUntil: "commit" });
+  await page.waitForFunction("window.__renderedAt !== undefined", undefined, { timeout: 30_000 });
+  return (await page.evaluate("window.__renderedAt")) as number;
+}
+
+function watchFor(selector: string): string {
+  return `(() => {
+    const check = () => { if (window.__renderedAt === undefined && document.querySelector(${JSON.stringify(selector)})) window.__renderedAt = performance.now(); };
+    new MutationObserver(check).observe(document, { subtree: true, childList: true });
+  })();`;
+}
+
+function bundleRows(): BenchRow[] {
+  const { files } = uiBundle();
+  const all = [`${UI_DIST}/index.html`, ...files];
+  const raw = all.reduce((s, f) => s + readFileSync(f).length, 0);
+  const gz = all.reduce((s, f) => s + gzipSync(readFileSync(f), { level: 9 }).length, 0);
+  return [
+    { metric: "UI bundle size (raw)", value: raw / 1024, unit: "KiB" },
+    { metric: "UI bundle size (gzip)", value: gz / 1024, unit: "KiB", ...goal(gz / 1024, "<=", 200) },
+  ];
+}
+
+async function main() {
+  const rows = bundleRows();
+  if (!chromiumAvailable) {
+    console.error("Chromium is missing (apt-get install -y chromium): only the bundle size is reported.");
+    report("ui", rows, { runs: 0 });
+    return;
+  }
+  const database = await scratchDatabase("sqlite");
+  const server = await spawnServer(database.url);
+  const browser = await launchBrowser();
+  try {
+    // The browser's very first navigation starts its network service (about a second here); a
+    // throwaway page takes that, so the samples measure the UI.
+    const warmup = await browser.newPage();
+    await warmup.goto(`${server.apiUrl}/health`);
+    await warmup.close();
+    const { apiUrl } = server;
+    const origin = apiUrl.replace(/\/api$/, "");
+    await api(apiUrl, "POST", "/work_pools/", { name: "bench-ui", type: "process" });
+    const flow = await api(apiUrl, "POST", "/flows/", { name: "bench-ui-flow" });
+    const deployment = await api(apiUrl, "POST", "/deployments/", { name: "bench-ui", flow_id: flow.id, work_pool_name: "bench-ui" });
+    const ids: string[] = new Array(RUNS);
+    await pool(RUNS, 16, async (i) => {
+      ids[i] = (await api(apiUrl, "POST", `/deployments/${deployment.id}/create_flow_run`, { parameters: { i }, tags: i % 2 ? ["odd"] : ["even"] })).id;
+    });
+    // One run with a history and logs for the detail page.
+    const detailId = ids[RUNS - 1];
+    for (const type of ["PENDING", "RUNNING", "COMPLETED"]) await api(apiUrl, "POST", `/flow_runs/${detailId}/set_state`, { state: { type }, force: true });
+    const now = Date.now();
+    await api(
+      apiUrl,
+      "POST",
+      "/logs/",
+      Array.from({ length: 200 }, (_, i) => ({ name: "bench", level: 20, message: `line ${i}`, timestamp: new Date(now + i).toISOString(), flow_run_id: detailId })),
+    );
+
+    const measure = async (label: string, url: string, selector: string, target: number) => {
+      const cold: number[] = [];
+      const warm: number[] = [];
+      for (let i = 0; i < SAMPLES; i++) {
+        const context = await newContext(browser);
+        const page = await context.newPage();
+        await page.addInitScript({ content: watchFor(selector) });
+        cold.push(await renderMs(page, url));
+        warm.push(await renderMs(page, url));
+        await context.close();
+      }
+      cold.sort((a, b) => a - b);
+      warm.sort((a, b) => a - b);
+      const p50 = percentile(cold, 50);
+      rows.push({ metric: `${label} first render, cold p50`, variant: `${RUNS} runs`, value: p50, unit: "ms", ...goal(p50, "<=", target) });
+      rows.push({ metric: `${label} first render, cold max`, variant: `${RUNS} runs`, value: cold.at(-1)!, unit: "ms" });
+      rows.push({ metric: `${label} render, warm p50`, variant: `${RUNS} runs`, value: percentile(warm, 50), unit: "ms" });
+    };
+    await measure("runs page", `${origin}/runs`, "table tbody tr", 1000);
+    await measure("run detail", `${origin}/runs/${detailId}`, '[aria-label="State history"] li', 500);
+    report("ui", rows, { runs: RUNS, samples: SAMPLES, engine: "sqlite" });
+  } finally {
+    await browser.close();
+    await server.stop();
+    await database.drop();
+  }
+}
+
+await main();

@@ -1,0 +1,151 @@
+import { countFlowRuns, readFlowRuns } from "../api/flow-runs";
+import { resolveNames } from "../api/names-cache";
+import { readWorkers, readWorkPools } from "../api/work-pools";
+import { EmptyState } from "../components/empty-state";
+import { ErrorMessage } from "../components/error-message";
+import { Loading } from "../components/loading";
+import { PageHeader } from "../components/page-header";
+import { Section } from "../components/section";
+import { TimeAgo } from "../components/time-ago";
+import { loadRunHistory } from "../dashboard/run-history";
+import { StateHistoryChart } from "../dashboard/state-history-chart";
+import { useApi } from "../hooks/use-api";
+import { Link } from "../router/link";
+import { PoolStatus } from "../work-pools/pool-status";
+
+const DAY = 86_400_000;
+/** A scheduled run this long past its start time is late (Prefect's Late). */
+const LATE_AFTER_MS = 60_000;
+
+export function DashboardPage() {
+  const runs = useApi(
+    async (signal) => {
+      const now = Date.now();
+      const since = new Date(now - DAY).toISOString();
+      const lateQuery = { flow_runs: { state: { type: { any_: ["SCHEDULED"] } }, expected_start_time: { before_: new Date(now - LATE_AFTER_MS).toISOString() } } };
+      const [history, failures, late, lateCount] = await Promise.all([
+        loadRunHistory(DAY, 24, now, signal),
+        readFlowRuns({ flow_runs: { state: { type: { any_: ["FAILED", "CRASHED"] } }, expected_start_time: { after_: since } } }, { sort: "EXPECTED_START_TIME_DESC", limit: 10 }, signal),
+        readFlowRuns(lateQuery, { sort: "EXPECTED_START_TIME_ASC", limit: 5 }, signal),
+        countFlowRuns(lateQuery, signal),
+      ]);
+      const names = await resolveNames([...failures, ...late].map((r) => r.flow_id), [...failures, ...late].map((r) => r.deployment_id), signal);
+      return { history, failures, late, lateCount, names };
+    },
+    "runs",
+    { pollMs: 10_000 },
+  );
+  const pools = useApi(
+    async (signal) => {
+      const list = await readWorkPools(signal);
+      return Promise.all(
+        list.map(async (pool) => {
+          const [workers, backlog] = await Promise.all([
+            readWorkers(pool.name, signal),
+            countFlowRuns({ work_pools: { name: { any_: [pool.name] } }, flow_runs: { state: { type: { any_: ["SCHEDULED", "PENDING"] } } } }, signal).catch(() => null),
+          ]);
+          return { pool, online: workers.filter((w) => w.status === "ONLINE").length, backlog };
+        }),
+      );
+    },
+    "pools",
+    { pollMs: 10_000 },
+  );
+
+  return (
+    <>
+      <PageHeader title="Dashboard" subtitle="The last 24 hours" />
+      <Section title="Runs by state">
+        <ErrorMessage error={runs.error} title="Runs could not be loaded" />
+        {!runs.data && !runs.error && <Loading what="Loading runs" />}
+        {runs.data && (
+          <>
+            <StateHistoryChart buckets={runs.data.history.buckets} />
+            {runs.data.history.sampledFrom && <p className="muted">Counted from the newest {runs.data.history.sampledFrom.toLocaleString()} runs.</p>}
+          </>
+        )}
+      </Section>
+      <div className="grid">
+        <Section title="Failures" actions={<Link to="/runs?state=FAILED&state=CRASHED&range=24h">All failures</Link>}>
+          {runs.data?.failures.length === 0 && <p className="muted">No failed runs in the last 24 hours.</p>}
+          {runs.data && runs.data.failures.length > 0 && (
+            <ul className="timeline">
+              {runs.data.failures.map((r) => (
+                <li key={r.id}>
+                  <Link to={`/runs/${r.id}`}>{r.name}</Link>
+                  <span className="muted">{runs.data!.names.flow(r.flow_id)}</span>
+                  <TimeAgo iso={r.end_time ?? r.expected_start_time} />
+                  <span className="message">{r.state?.message || r.state_name}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Section>
+        <Section title="Late runs" actions={<Link to="/runs?state=SCHEDULED&sort=EXPECTED_START_TIME_ASC">Scheduled runs</Link>}>
+          {runs.data?.lateCount === 0 && <p className="muted">No late runs.</p>}
+          {runs.data && runs.data.lateCount > 0 && (
+            <>
+              <p>
+                <strong>{runs.data.lateCount}</strong> scheduled run{runs.data.lateCount === 1 ? " is" : "s are"} past their start time: is a worker polling their pool?
+              </p>
+              <ul>
+                {runs.data.late.map((r) => (
+                  <li key={r.id}>
+                    <Link to={`/runs/${r.id}`}>{r.name}</Link> due <TimeAgo iso={r.expected_start_time} /> in {r.work_pool_name ?? "no pool"}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+        </Section>
+      </div>
+      <Section title="Work pools" actions={<Link to="/work-pools">All work pools</Link>}>
+        <ErrorMessage error={pools.error} title="Work pools could not be loaded" />
+        {!pools.data && !pools.error && <Loading what="Loading work pools" />}
+        {pools.data?.length === 0 && (
+          <EmptyState title="No work pools yet.">
+            <Link to="/work-pools/new">Create a work pool</Link>, then start a worker: <code>ecsflow worker start --pool my-pool</code>
+          </EmptyState>
+        )}
+        {pools.data && pools.data.length > 0 && (
+          <div className="table-wrap" tabIndex={0}>
+            <table>
+              <caption className="visually-hidden">Work pools</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Pool</th>
+                  <th scope="col">Status</th>
+                  <th scope="col" className="num">
+                    Workers online
+                  </th>
+                  <th scope="col" className="num">
+                    Backlog
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {pools.data.map(({ pool, online, backlog }) => (
+                  <tr key={pool.id}>
+                    <td>
+                      <Link to={`/work-pools/${encodeURIComponent(pool.name)}`}>{pool.name}</Link>
+                    </td>
+                    <td>
+                      <PoolStatus pool={pool} />
+                      {online === 0 && (
+                        <div className="muted">
+                          Start a worker: <code>ecsflow worker start --pool {pool.name}</code>
+                        </div>
+                      )}
+                    </td>
+                    <td className="num">{online}</td>
+                    <td className="num">{backlog ?? "–"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Section>
+    </>
+  );
+}

@@ -1,0 +1,145 @@
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "../support/test-server.js";
+import { chromiumAvailable, expectAccessible, launchBrowser, newContext, originOf, screenshot, SKIP_NOTE } from "./support/browser.js";
+import { api, hasFlowRunApi, seedDeployment, setState } from "./support/seed.js";
+
+// Probed once: the flow-run endpoints come with the control-plane API; until a server has them
+// these scenarios are skipped with that reason in their title.
+const probe = chromiumAvailable ? await startTestServer("sqlite") : undefined;
+const runApi = probe ? await hasFlowRunApi(probe) : false;
+await probe?.close();
+const NOTE = SKIP_NOTE || (runApi ? "" : " (skipped: this server has no /api/flow_runs endpoints yet)");
+
+describe.skipIf(!chromiumAvailable || !runApi)(`UI runs in a real browser${NOTE}`, () => {
+  let browser: Browser;
+  let server: TestServer;
+  let context: BrowserContext;
+  let page: Page;
+  let origin: string;
+  let deploymentId: string;
+
+  beforeAll(async () => {
+    [browser, server] = await Promise.all([launchBrowser(), startTestServer("sqlite")]);
+    origin = originOf(server.apiUrl);
+    context = await newContext(browser);
+    page = await context.newPage();
+    page.on("dialog", (d) => void d.accept());
+    ({ deploymentId } = await seedDeployment(server, "ui-process-pool"));
+  });
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await server?.close();
+  });
+
+  it("starts a run from the generated form (checked before submit), then shows it reach COMPLETED live with its logs", async () => {
+    await page.goto(`${origin}/deployments/${deploymentId}`);
+    await page.getByRole("heading", { name: "hello", level: 1 }).waitFor();
+    await expectAccessible(page, "deployment detail");
+    await screenshot(page, "deployment-detail");
+    await page.getByRole("link", { name: "Run", exact: true }).click();
+    await page.getByRole("heading", { name: "Run hello", level: 1 }).waitFor();
+
+    const count = page.getByLabel(/^count/);
+    await count.fill("0");
+    await page.getByLabel(/^Overrides for this run/).fill('{"not_a_variable": 1}');
+    await page.getByRole("button", { name: "Start run" }).click();
+    await page.getByText("count must be at least 1").waitFor();
+    await page.getByText(/not_a_variable is not a variable of this work pool/).waitFor();
+    expect(await count.getAttribute("aria-invalid")).toBe("true");
+    await expectAccessible(page, "run form with errors");
+    await screenshot(page, "deployment-run-form");
+
+    await count.fill("3");
+    await page.getByLabel(/^Overrides for this run/).fill('{"working_dir": "/tmp"}');
+    await page.getByRole("button", { name: "Start run" }).click();
+    await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
+    const runId = page.url().split("/").pop()!;
+    const run = await api(server, "GET", `/flow_runs/${runId}`);
+    expect(run.parameters).toEqual({ name: "world", count: 3, loud: false });
+    expect(run.job_variables).toEqual({ working_dir: "/tmp" });
+    await page.locator("main .page-subtitle [data-state=SCHEDULED]").waitFor();
+
+    // The worker's part, played through the API: the page follows without a reload.
+    await setState(server, runId, "PENDING");
+    await setState(server, runId, "RUNNING");
+    await page.locator("main .page-subtitle [data-state=RUNNING]").waitFor();
+    await api(server, "POST", "/logs/", [
+      { name: "prefect.flow_runs", level: 20, message: "Hello, world x3", timestamp: new Date().toISOString(), flow_run_id: runId },
+      { name: "prefect.flow_runs", level: 40, message: "a warning turned error", timestamp: new Date().toISOString(), flow_run_id: runId },
+    ]);
+    await page.getByRole("log", { name: "Run logs" }).getByText("Hello, world x3").waitFor();
+    await setState(server, runId, "COMPLETED");
+    await page.locator("main .page-subtitle [data-state=COMPLETED]").waitFor();
+    await page.getByRole("list", { name: "State history" }).getByText("Completed").waitFor();
+
+    await page.getByLabel("Level").selectOption("40");
+    await page.getByRole("log", { name: "Run logs" }).getByText("a warning turned error").waitFor();
+    expect(await page.getByRole("log", { name: "Run logs" }).getByText("Hello, world x3").count()).toBe(0);
+    await page.getByLabel("Level").selectOption("0");
+    await page.getByLabel("Search logs").fill("world");
+    await page.getByText("1 of 2 lines match.").waitFor();
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download" }).click()]);
+    expect(download.suggestedFilename()).toMatch(/-logs\.txt$/);
+    await expectAccessible(page, "run detail");
+    await screenshot(page, "run-detail");
+  });
+
+  it("cancels a long run: CANCELLING is requested and shown, and the run list filters by state in the URL", async () => {
+    const run = await api(server, "POST", `/deployments/${deploymentId}/create_flow_run`, { parameters: { count: 1 } });
+    await setState(server, run.id, "PENDING");
+    await setState(server, run.id, "RUNNING");
+    await page.goto(`${origin}/runs/${run.id}`);
+    await page.locator("main .page-subtitle [data-state=RUNNING]").waitFor();
+    await page.getByRole("button", { name: "Cancel run" }).click();
+    await page.locator("main .page-subtitle [data-state=CANCELLING]").waitFor();
+    expect((await api(server, "GET", `/flow_runs/${run.id}`)).state_type).toBe("CANCELLING");
+
+    await page.goto(`${origin}/runs?state=CANCELLING`);
+    await page.getByRole("link", { name: run.name }).waitFor();
+    expect(await page.getByRole("table", { name: "Flow runs" }).locator("tbody tr").count()).toBe(1);
+    await page.getByText("States (1)").waitFor();
+    await expectAccessible(page, "runs (filtered)");
+    await screenshot(page, "runs-filtered");
+  });
+
+  it("bulk-cancels selected runs from the list and pages through many runs", async () => {
+    const created = [];
+    for (let i = 0; i < 3; i++) created.push(await api(server, "POST", `/deployments/${deploymentId}/create_flow_run`, { parameters: { count: 1 }, tags: ["bulk"] }));
+    await page.goto(`${origin}/runs?tag=bulk`);
+    await page.getByRole("table", { name: "Flow runs" }).waitFor();
+    await page.getByLabel("Select all cancellable runs on this page").check();
+    await page.getByRole("button", { name: "Cancel selected (3)" }).click();
+    await page.getByText("Asked to cancel 3 of 3 runs.").waitFor();
+    for (const r of created) expect((await api(server, "GET", `/flow_runs/${r.id}`)).state_type).toBe("CANCELLED");
+
+    for (let i = 0; i < 55; i++) await api(server, "POST", `/deployments/${deploymentId}/create_flow_run`, { parameters: { count: 1 }, tags: ["many"] });
+    await page.goto(`${origin}/runs?tag=many`);
+    await page.getByText("1–50 of 55").waitFor();
+    await page.getByRole("button", { name: "Next" }).click();
+    await page.getByText("51–55 of 55").waitFor();
+    expect(page.url()).toContain("offset=50");
+    await page.goBack();
+    await page.getByText("1–50 of 55").waitFor();
+    await screenshot(page, "runs");
+  });
+
+  it("shows the dashboard, flows and deployments pages with the seeded data, accessibly", async () => {
+    await page.goto(`${origin}/`);
+    await page.getByRole("img", { name: /Flow runs by state over time/ }).waitFor();
+    await page.getByRole("link", { name: "ui-process-pool" }).first().waitFor();
+    await expectAccessible(page, "dashboard");
+    await screenshot(page, "dashboard");
+
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Flows" }).click();
+    await page.getByRole("cell", { name: "hello-flow" }).waitFor();
+    await expectAccessible(page, "flows");
+    await screenshot(page, "flows");
+
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Deployments" }).click();
+    await page.getByRole("link", { name: "Run hello" }).waitFor();
+    await expectAccessible(page, "deployments");
+    await screenshot(page, "deployments");
+  });
+});
