@@ -1,7 +1,19 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { adminRoutes } from "./admin.js";
+import { deploymentRoutes } from "./deployments.js";
+import { flowRunRoutes } from "./flow-runs.js";
+import { flowRoutes } from "./flows.js";
+import { logRoutes } from "./logs.js";
+import { runStateRoutes } from "./run-states.js";
+import { taskRunRoutes } from "./task-runs.js";
 
 /** Every route group, each an encapsulated plugin, mounted under /api by app.ts. */
 export const apiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(adminRoutes);
+  await app.register(flowRoutes);
+  await app.register(deploymentRoutes);
+  await app.register(flowRunRoutes);
+  await app.register(taskRunRoutes);
+  await app.register(logRoutes);
+  await app.register(runStateRoutes);
 };
