@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { OrchestrationResult, State, StateCreate } from "../../schemas/index.js";
-import type { DB } from "../database/index.js";
+import type { Database } from "../database/index.js";
 import { ObjectNotFoundError, ServiceUnavailableError } from "../errors.js";
 import { parseJson, toJson } from "../models/json-columns.js";
 import { corePolicy } from "./core-policy.js";
@@ -8,6 +8,7 @@ import { applyPolicy, type OrchestrationRule } from "./orchestration-rule.js";
 import { materializeState, proposedStateFrom } from "./proposed-state.js";
 import { transitionColumns } from "./run-bookkeeping.js";
 import { TransitionContext, type RunKind, type RunRow } from "./transition-context.js";
+import { writeTransition } from "./transition-writer.js";
 
 export interface SetRunStateOptions {
   kind: RunKind;
@@ -23,7 +24,6 @@ export interface SetRunStateOptions {
 // of transitions, so running out of attempts means something is badly wrong, not busy.
 const MAX_ATTEMPTS = 25;
 
-const STATE_TABLE = { flow_run: "flow_run_state", task_run: "task_run_state" } as const;
 const LABEL = { flow_run: "Flow run", task_run: "Task run" } as const;
 
 /** A state row for the history table. */
@@ -45,36 +45,28 @@ export function stateHistoryRow(runId: string, state: State) {
 /**
  * Proposes a state for a run and returns Prefect's OrchestrationResult. The run is read, the
  * rules decide, and an accepted (or replacing) state is written with a compare-and-set on the
- * run's current state id, in one short transaction with its history row. If another request
- * changed the state in between (another worker claiming the same run, on this server or
- * another), nothing is written and the decision is made again on the new state: so of racing
+ * run's current state id, in one short transaction with its history row (transition-writer.ts).
+ * If another request changed the state in between (another worker claiming the same run, on
+ * this server or another), nothing is written and the decision is made again on the new state: so of racing
  * SCHEDULED → PENDING proposals exactly one is accepted, on any engine and any number of servers.
  */
-export async function setRunState(db: Kysely<DB>, options: SetRunStateOptions): Promise<OrchestrationResult> {
+export async function setRunState(database: Database, options: SetRunStateOptions): Promise<OrchestrationResult> {
   const { kind, runId } = options;
-  const anyDb = db as unknown as Kysely<any>;
+  const anyDb = database.db as unknown as Kysely<any>;
   const policy = options.force ? [] : (options.policy ?? corePolicy(kind));
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const run = (await anyDb.selectFrom(kind).selectAll().where("id", "=", runId).executeTakeFirst()) as RunRow | undefined;
     if (!run) throw new ObjectNotFoundError(`${LABEL[kind]} with id ${runId} not found`);
     const current = parseJson<State | null>(run.state, null);
     const now = Date.now();
-    const context = new TransitionContext(kind, run, current, proposedStateFrom(options.state, now), now, db);
+    const context = new TransitionContext(kind, run, current, proposedStateFrom(options.state, now), now, database.db);
     await applyPolicy(policy, context);
     if (context.proposedState === null) {
       return { state: current, status: context.status, details: context.details };
     }
     const next = materializeState(kind, run, context.proposedState, current, now);
     const columns = { ...transitionColumns(kind, run, current, next), ...context.runUpdates };
-    const written = await anyDb.transaction().execute(async (trx) => {
-      // The update comes first: on SQLite that makes this a write transaction from its first
-      // statement, so a second server process waits for the lock instead of failing on a stale snapshot.
-      const update = trx.updateTable(kind).set(columns).where("id", "=", runId);
-      const result = await (run.state_id === null ? update.where("state_id", "is", null) : update.where("state_id", "=", run.state_id)).executeTakeFirst();
-      if (Number(result.numUpdatedRows) !== 1) return false;
-      await trx.insertInto(STATE_TABLE[kind]).values(stateHistoryRow(runId, next)).execute();
-      return true;
-    });
+    const written = await writeTransition(database, { kind, runId, expectedStateId: run.state_id, columns, historyRow: stateHistoryRow(runId, next) });
     if (written) return { state: next, status: context.status, details: context.details };
   }
   throw new ServiceUnavailableError(`${LABEL[kind]} ${runId} changed state ${MAX_ATTEMPTS} times while a transition was decided; try again.`);
