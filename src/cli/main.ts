@@ -1,7 +1,9 @@
 import { Command, CommanderError } from "commander";
+import { ApiError, ApiUnreachableError } from "../client/index.js";
 import { SettingsError } from "../settings/index.js";
 import { registerConfig } from "./commands/config/index.js";
 import { registerServer } from "./commands/server/index.js";
+import { registerWorker } from "./commands/worker/index.js";
 import { CliError } from "./errors.js";
 import { ExitCode } from "./exit-codes.js";
 
@@ -13,6 +15,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerConfig(program);
   registerServer(program);
+  registerWorker(program);
   // Every subcommand throws instead of exiting, so one place maps errors to exit codes.
   const applyExitOverride = (cmd: Command) => {
     cmd.exitOverride();
@@ -41,6 +44,14 @@ function reportError(err: unknown): number {
   if (err instanceof CliError) {
     process.stderr.write(`Error: ${err.message}\n`);
     return err.exitCode;
+  }
+  if (err instanceof ApiUnreachableError) {
+    process.stderr.write(`Error: ${err.message}\n`);
+    return ExitCode.Unreachable;
+  }
+  if (err instanceof ApiError) {
+    process.stderr.write(`Error: ${err.message}\n`);
+    return ExitCode.Rejected;
   }
   if (err instanceof SettingsError) {
     process.stderr.write(`Error: ${err.message}\n`);

@@ -42,3 +42,24 @@ export class ServiceUnavailableError extends Error {
     super(message, options);
   }
 }
+
+/** The request is understood but not allowed (Prefect's 403, e.g. for reserved work pool names). */
+export class ForbiddenError extends Error {
+  override readonly name = "ForbiddenError";
+  readonly code = "FORBIDDEN";
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+/**
+ * Prefect's 422 whose `detail` is a sentence rather than a list of field errors (FastAPI's
+ * `HTTPException(422, detail=...)`), e.g. "Invalid limit: must be less than or equal to 200."
+ */
+export class InvalidRequestError extends Error {
+  override readonly name = "InvalidRequestError";
+  readonly code = "INVALID_REQUEST";
+  constructor(message: string) {
+    super(message);
+  }
+}

@@ -85,9 +85,11 @@ describe.each(ENGINES)("flows API on $engine", ({ engine, available, skipReason 
     const noBody = await server.request("POST", "/flows/filter");
     expect(noBody.status).toBe(200);
     expect(Array.isArray(noBody.body)).toBe(true);
-    const tooMany = await server.request("POST", "/flows/filter", { limit: 201 });
-    expect(tooMany.status).toBe(422);
-    expect(tooMany.body.detail[0].loc).toEqual(["body", "limit"]);
+    expect(await server.request("POST", "/flows/filter", { limit: 201 })).toEqual({ status: 422, body: { detail: "Invalid limit: must be less than or equal to 200." } });
+    expect(await server.request("POST", "/flows/filter", { limit: -1 })).toEqual({ status: 422, body: { detail: "Invalid limit: must be greater than or equal to 0." } });
+    const limitType = await server.request("POST", "/flows/filter", { limit: "ten" });
+    expect(limitType.status).toBe(422);
+    expect(limitType.body.detail[0].loc).toEqual(["body", "limit"]);
     const badSort = await server.request("POST", "/flows/filter", { sort: "SIDEWAYS" });
     expect(badSort.status).toBe(422);
     expect(badSort.body.detail[0].loc).toEqual(["body", "sort"]);

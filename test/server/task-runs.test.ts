@@ -69,7 +69,9 @@ describe.each(ENGINES)("task runs API on $engine", ({ engine, available, skipRea
 
   it.skipIf(!available)(`reads a task run, 404 when unknown ${skipReason}`, async () => {
     const created = await createTask({ task_key: "readable" });
-    expect((await server.request("GET", `/task_runs/${created.body.id}`)).body).toEqual(created.body);
+    // Everything but the lateness, which grows while the run waits.
+    const { estimated_start_time_delta: _delta, ...rest } = created.body;
+    expect((await server.request("GET", `/task_runs/${created.body.id}`)).body).toMatchObject(rest);
     expect(await server.request("GET", `/task_runs/${MISSING}`)).toEqual({ status: 404, body: { detail: "Task run not found" } });
   });
 
@@ -93,6 +95,6 @@ describe.each(ENGINES)("task runs API on $engine", ({ engine, available, skipRea
     const outside = await server.request("POST", "/task_runs/count", { task_runs: { flow_run_id: { is_null_: true } } });
     expect(inFlowRuns.body + outside.body).toBe(all.body);
     expect(outside.body).toBe(1);
-    expect((await server.request("POST", "/task_runs/filter", { limit: 1000 })).status).toBe(422);
+    expect(await server.request("POST", "/task_runs/filter", { limit: 1000 })).toEqual({ status: 422, body: { detail: "Invalid limit: must be less than or equal to 200." } });
   });
 });

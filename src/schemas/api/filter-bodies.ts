@@ -1,22 +1,14 @@
 import { Type, type Static, type TProperties } from "@sinclair/typebox";
 import { Nullable } from "./common.js";
-import {
-  DeploymentFilterSchema,
-  FlowFilterSchema,
-  FlowRunFilterSchema,
-  LogFilterSchema,
-  TaskRunFilterSchema,
-  WorkPoolFilterSchema,
-  WorkQueueFilterSchema,
-} from "./filters.js";
+import { DeploymentFilterSchema, FlowFilterSchema, FlowRunFilterSchema, LogFilterSchema, TaskRunFilterSchema } from "./filters.js";
 import { DeploymentSortSchema, FlowRunSortSchema, FlowSortSchema, LogSortSchema, TaskRunSortSchema } from "./sorts.js";
-
-/** Prefect's page size (`PREFECT_SERVER_API_DEFAULT_LIMIT`): the default and the largest allowed `limit`. */
-export const MAX_PAGE_LIMIT = 200;
+import { LimitField, OffsetField, WorkPoolFilterSchema } from "./work-pools.js";
+import { WorkQueueFilterSchema } from "./work-queues.js";
 
 const body = <T extends TProperties>(properties: T) => Type.Object(properties, { additionalProperties: false });
-const limit = Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: MAX_PAGE_LIMIT })));
-const offset = Type.Optional(Type.Integer({ minimum: 0 }));
+// The limit's range is checked by the server (resolveLimit) to answer with Prefect's sentence.
+const limit = LimitField;
+const offset = OffsetField;
 const flows = Type.Optional(Nullable(FlowFilterSchema));
 const flow_runs = Type.Optional(Nullable(FlowRunFilterSchema));
 const task_runs = Type.Optional(Nullable(TaskRunFilterSchema));

@@ -87,21 +87,6 @@ export const DeploymentFilterSchema = criteria({
 });
 export type DeploymentFilter = Static<typeof DeploymentFilterSchema>;
 
-export const WorkPoolFilterSchema = criteria({
-  operator,
-  id: optional(criteria({ any_: optional(uuids) })),
-  name: optional(criteria({ any_: optional(strings) })),
-  type: optional(criteria({ any_: optional(strings) })),
-});
-export type WorkPoolFilter = Static<typeof WorkPoolFilterSchema>;
-
-export const WorkQueueFilterSchema = criteria({
-  operator,
-  id: optional(criteria({ any_: optional(uuids) })),
-  name: optional(criteria({ any_: optional(strings), startswith_: optional(strings) })),
-});
-export type WorkQueueFilter = Static<typeof WorkQueueFilterSchema>;
-
 export const LogFilterSchema = criteria({
   operator,
   level: optional(criteria({ ge_: optional(Type.Integer()), le_: optional(Type.Integer()) })),

@@ -1,4 +1,4 @@
-import { Migrator, type Migration, type MigrationProvider } from "kysely";
+import { Migrator, sql, type Migration, type MigrationProvider } from "kysely";
 import type { Database } from "./open-database.js";
 import type { Engine } from "./engine.js";
 import { DatabaseConfigError } from "./errors.js";
@@ -20,7 +20,16 @@ class StaticProvider implements MigrationProvider {
 
 /** Applies pending migrations; Kysely's lock table makes concurrent starts (two replicas) safe. */
 export async function migrateToLatest(database: Database): Promise<string[]> {
-  const migrator = new Migrator({ db: database.db, provider: new StaticProvider(database.engine) });
+  // Kysely looks for its own tables in every schema unless told which one: with another schema in
+  // the same PostgreSQL database already migrated (a second tenant, a parallel test), it would skip
+  // creating them here and then fail. So name the schema this connection works in.
+  const migrationTableSchema =
+    database.engine === "postgresql" ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(database.db)).rows[0]?.schema : undefined;
+  const migrator = new Migrator({
+    db: database.db,
+    provider: new StaticProvider(database.engine),
+    ...(migrationTableSchema ? { migrationTableSchema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === "Error")?.migrationName;

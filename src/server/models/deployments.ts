@@ -7,7 +7,6 @@ import type {
   DeploymentUpdate,
   ReadDeploymentsBody,
 } from "../../schemas/index.js";
-import { MAX_PAGE_LIMIT } from "../../schemas/index.js";
 import type { Database, DB, DeploymentTable } from "../database/index.js";
 import { ConflictError, ObjectNotFoundError, ValidationFailedError } from "../errors.js";
 import { newId } from "../ids.js";
@@ -19,6 +18,7 @@ import { fromBool, parseJson, toJson } from "./json-columns.js";
 import { enforceParameterSchema } from "./parameter-schema.js";
 import { resolveWorkQueue } from "./resolve-work-queue.js";
 import { deploymentOrder } from "./sort-orders.js";
+import { resolveLimit } from "./filters/resolve-limit.js";
 
 type DeploymentColumns = Partial<Omit<DeploymentTable, "id" | "created" | "flow_id" | "name">>;
 
@@ -83,7 +83,7 @@ export async function readDeploymentByName(db: Kysely<DB>, flowName: string, nam
 export async function readDeployments(database: Database, body: ReadDeploymentsBody): Promise<Deployment[]> {
   let query = selectDeployments(database.db)
     .where(deploymentsMatching(database.engine, body))
-    .limit(body.limit ?? MAX_PAGE_LIMIT)
+    .limit(resolveLimit(body.limit))
     .offset(body.offset ?? 0);
   for (const term of deploymentOrder(body.sort)) query = query.orderBy(term);
   return withDetails(database.db, await query.execute());

@@ -1,6 +1,5 @@
 import { sql } from "kysely";
 import type { CountFlowRunsBody, FlowRun, FlowRunUpdate, ReadFlowRunsBody } from "../../schemas/index.js";
-import { MAX_PAGE_LIMIT } from "../../schemas/index.js";
 import type { Database, FlowRunTable } from "../database/index.js";
 import { ObjectNotFoundError, ValidationFailedError } from "../errors.js";
 import { nowTimestamp } from "../timestamps.js";
@@ -8,6 +7,7 @@ import { flowRunsMatching } from "./filters/related-filters.js";
 import { flowRunFromRow } from "./flow-run-row.js";
 import { toJson } from "./json-columns.js";
 import { flowRunOrder } from "./sort-orders.js";
+import { resolveLimit } from "./filters/resolve-limit.js";
 
 export async function readFlowRun(database: Database, id: string): Promise<FlowRun | undefined> {
   const row = await database.db.selectFrom("flow_run").selectAll().where("id", "=", id).executeTakeFirst();
@@ -19,7 +19,7 @@ export async function readFlowRuns(database: Database, body: ReadFlowRunsBody): 
     .selectFrom("flow_run")
     .selectAll()
     .where(flowRunsMatching(database.engine, body))
-    .limit(body.limit ?? MAX_PAGE_LIMIT)
+    .limit(resolveLimit(body.limit))
     .offset(body.offset ?? 0);
   for (const term of flowRunOrder(body.sort)) query = query.orderBy(term);
   const now = Date.now();

@@ -5,7 +5,7 @@ import { nowTimestamp } from "../timestamps.js";
 import { flowsMatching } from "./filters/related-filters.js";
 import { parseJson, toJson } from "./json-columns.js";
 import { flowOrder } from "./sort-orders.js";
-import { MAX_PAGE_LIMIT } from "../../schemas/index.js";
+import { resolveLimit } from "./filters/resolve-limit.js";
 
 export function flowFromRow(row: FlowTable): Flow {
   return { id: row.id, created: row.created, updated: row.updated, name: row.name, tags: parseJson(row.tags, []), labels: parseJson(row.labels, {}) };
@@ -55,7 +55,7 @@ export async function readFlows(database: Database, body: ReadFlowsBody): Promis
     .selectFrom("flow")
     .selectAll()
     .where(flowsMatching(database.engine, body))
-    .limit(body.limit ?? MAX_PAGE_LIMIT)
+    .limit(resolveLimit(body.limit))
     .offset(body.offset ?? 0);
   for (const term of flowOrder(body.sort)) query = query.orderBy(term);
   return (await query.execute()).map(flowFromRow);

@@ -1,10 +1,10 @@
 import type { Log, LogCreate, ReadLogsBody } from "../../schemas/index.js";
-import { MAX_PAGE_LIMIT } from "../../schemas/index.js";
 import type { Database, LogTable } from "../database/index.js";
 import { newId } from "../ids.js";
 import { normalizeTimestamp, toTimestamp } from "../timestamps.js";
 import { logCondition } from "./filters/log-filter.js";
 import { logOrder } from "./sort-orders.js";
+import { resolveLimit } from "./filters/resolve-limit.js";
 
 // Rows per INSERT: well under SQLite's 32,766 bound parameters (9 columns each) and PostgreSQL's 65,535.
 const ROWS_PER_STATEMENT = 500;
@@ -50,7 +50,7 @@ export async function readLogs(database: Database, body: ReadLogsBody): Promise<
   let query = database.db
     .selectFrom("log")
     .selectAll()
-    .limit(body.limit ?? MAX_PAGE_LIMIT)
+    .limit(resolveLimit(body.limit))
     .offset(body.offset ?? 0);
   if (body.logs) query = query.where(logCondition(body.logs));
   for (const term of logOrder(body.sort)) query = query.orderBy(term);

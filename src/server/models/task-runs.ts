@@ -1,5 +1,4 @@
 import type { CountTaskRunsBody, ReadTaskRunsBody, TaskRun, TaskRunCreate } from "../../schemas/index.js";
-import { MAX_PAGE_LIMIT } from "../../schemas/index.js";
 import type { Database, TaskRunTable } from "../database/index.js";
 import { ConflictError } from "../errors.js";
 import { newId } from "../ids.js";
@@ -11,6 +10,7 @@ import { parseJson, toJson } from "./json-columns.js";
 import { generateRunName } from "./run-names.js";
 import { taskRunOrder } from "./sort-orders.js";
 import { taskRunFromRow } from "./task-run-row.js";
+import { resolveLimit } from "./filters/resolve-limit.js";
 
 export async function readTaskRun(database: Database, id: string): Promise<TaskRun | undefined> {
   const row = await database.db.selectFrom("task_run").selectAll().where("id", "=", id).executeTakeFirst();
@@ -96,7 +96,7 @@ export async function readTaskRuns(database: Database, body: ReadTaskRunsBody): 
     .selectFrom("task_run")
     .selectAll()
     .where(taskRunsMatching(database.engine, body))
-    .limit(body.limit ?? MAX_PAGE_LIMIT)
+    .limit(resolveLimit(body.limit))
     .offset(body.offset ?? 0);
   for (const term of taskRunOrder(body.sort)) query = query.orderBy(term);
   const now = Date.now();

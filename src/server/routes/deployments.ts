@@ -14,12 +14,13 @@ import {
 import { ObjectNotFoundError } from "../errors.js";
 import { createFlowRunFromDeployment } from "../models/create-flow-run.js";
 import { countDeployments, createDeployment, deleteDeployment, readDeployment, readDeploymentByName, readDeployments, updateDeployment } from "../models/deployments.js";
-import { emptyBodyAsObject } from "./empty-body.js";
+import { emptyBodyIsEmptyObject } from "./empty-body.js";
 
 const notFound = () => new ObjectNotFoundError("Deployment not found");
 
 /** `/deployments`: upserted by flow and name; `create_flow_run` starts a run of one. */
 export const deploymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  emptyBodyIsEmptyObject(app);
   app.post("/deployments/", { schema: { body: DeploymentCreateSchema, response: { 200: DeploymentSchema, 201: DeploymentSchema } } }, async (request, reply) => {
     const { deployment, created } = await createDeployment(app.database, request.body);
     // Prefect answers an upsert of an existing deployment with 200.
@@ -54,13 +55,13 @@ export const deploymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     "/deployments/filter",
-    { preValidation: emptyBodyAsObject, schema: { body: ReadDeploymentsBodySchema, response: { 200: Type.Array(DeploymentSchema) } } },
+    { schema: { body: ReadDeploymentsBodySchema, response: { 200: Type.Array(DeploymentSchema) } } },
     async (request) => readDeployments(app.database, request.body),
   );
 
   app.post(
     "/deployments/count",
-    { preValidation: emptyBodyAsObject, schema: { body: CountDeploymentsBodySchema, response: { 200: Type.Integer() } } },
+    { schema: { body: CountDeploymentsBodySchema, response: { 200: Type.Integer() } } },
     async (request) => countDeployments(app.database, request.body),
   );
 
@@ -73,7 +74,6 @@ export const deploymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     "/deployments/:id/create_flow_run",
     {
-      preValidation: emptyBodyAsObject,
       schema: { params: IdParams, body: DeploymentFlowRunCreateSchema, response: { 200: FlowRunSchema, 201: FlowRunSchema } },
     },
     async (request, reply) => {

@@ -1,9 +1,12 @@
-import type { FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 
 /**
- * FastAPI treats a missing body of a filter endpoint as "no criteria"; Fastify would validate
- * `undefined` against the body schema and answer 422. Used as a route's preValidation hook.
+ * Prefect's clients POST filter and poll requests without any body (`client.post(url)`); FastAPI
+ * reads that as `{}`. Fastify would reject the missing body against the body schema, so routes of
+ * the calling plugin see `{}` instead. Encapsulated: applies only to the plugin that calls it.
  */
-export async function emptyBodyAsObject(request: FastifyRequest): Promise<void> {
-  if (request.body === undefined || request.body === null) request.body = {};
+export function emptyBodyIsEmptyObject(app: FastifyInstance): void {
+  app.addHook("preValidation", async (request) => {
+    if (request.body === undefined && (request.method === "POST" || request.method === "PATCH")) request.body = {};
+  });
 }

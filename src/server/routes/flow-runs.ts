@@ -16,12 +16,13 @@ import { createFlowRun } from "../models/create-flow-run.js";
 import { countFlowRuns, deleteFlowRun, mergeFlowRunLabels, readFlowRun, readFlowRuns, updateFlowRun } from "../models/flow-runs.js";
 import { setRunState } from "../orchestration/set-run-state.js";
 import { nowTimestamp } from "../timestamps.js";
-import { emptyBodyAsObject } from "./empty-body.js";
+import { emptyBodyIsEmptyObject } from "./empty-body.js";
 
 const notFound = () => new ObjectNotFoundError("Flow run not found");
 
 /** `/flow_runs`: runs of flows, their state transitions (orchestrated) and labels. */
 export const flowRunRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  emptyBodyIsEmptyObject(app);
   app.post("/flow_runs/", { schema: { body: FlowRunCreateSchema, response: { 200: FlowRunSchema, 201: FlowRunSchema } } }, async (request, reply) => {
     const { flowRun, created } = await createFlowRun(app.database, request.body);
     // An idempotency key that names an existing run returns that run with 200, as in Prefect.
@@ -46,13 +47,13 @@ export const flowRunRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     "/flow_runs/filter",
-    { preValidation: emptyBodyAsObject, schema: { body: ReadFlowRunsBodySchema, response: { 200: Type.Array(FlowRunSchema) } } },
+    { schema: { body: ReadFlowRunsBodySchema, response: { 200: Type.Array(FlowRunSchema) } } },
     async (request) => readFlowRuns(app.database, request.body),
   );
 
   app.post(
     "/flow_runs/count",
-    { preValidation: emptyBodyAsObject, schema: { body: CountFlowRunsBodySchema, response: { 200: Type.Integer() } } },
+    { schema: { body: CountFlowRunsBodySchema, response: { 200: Type.Integer() } } },
     async (request) => countFlowRuns(app.database, request.body),
   );
 

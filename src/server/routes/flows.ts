@@ -3,12 +3,13 @@ import { Type } from "@sinclair/typebox";
 import { CountFlowsBodySchema, FlowCreateSchema, FlowSchema, FlowUpdateSchema, IdParams, ReadFlowsBodySchema } from "../../schemas/index.js";
 import { ObjectNotFoundError } from "../errors.js";
 import { countFlows, createFlow, deleteFlow, readFlow, readFlowByName, readFlows, updateFlow } from "../models/flows.js";
-import { emptyBodyAsObject } from "./empty-body.js";
+import { emptyBodyIsEmptyObject } from "./empty-body.js";
 
 const notFound = () => new ObjectNotFoundError("Flow not found");
 
 /** `/flows`: flows are upserted by name. */
 export const flowRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  emptyBodyIsEmptyObject(app);
   app.post("/flows/", { schema: { body: FlowCreateSchema, response: { 200: FlowSchema, 201: FlowSchema } } }, async (request, reply) => {
     const { flow, created } = await createFlow(app.database, request.body);
     return reply.code(created ? 201 : 200).send(flow);
@@ -38,13 +39,13 @@ export const flowRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     "/flows/filter",
-    { preValidation: emptyBodyAsObject, schema: { body: ReadFlowsBodySchema, response: { 200: Type.Array(FlowSchema) } } },
+    { schema: { body: ReadFlowsBodySchema, response: { 200: Type.Array(FlowSchema) } } },
     async (request) => readFlows(app.database, request.body),
   );
 
   app.post(
     "/flows/count",
-    { preValidation: emptyBodyAsObject, schema: { body: CountFlowsBodySchema, response: { 200: Type.Integer() } } },
+    { schema: { body: CountFlowsBodySchema, response: { 200: Type.Integer() } } },
     async (request) => countFlows(app.database, request.body),
   );
 };

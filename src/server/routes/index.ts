@@ -1,5 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { adminRoutes } from "./admin.js";
+import { workPoolRoutes } from "./work-pools.js";
+import { workQueueRoutes } from "./work-queues.js";
+import { workerRoutes } from "./workers.js";
 import { deploymentRoutes } from "./deployments.js";
 import { flowRunRoutes } from "./flow-runs.js";
 import { flowRoutes } from "./flows.js";
@@ -10,6 +13,9 @@ import { taskRunRoutes } from "./task-runs.js";
 /** Every route group, each an encapsulated plugin, mounted under /api by app.ts. */
 export const apiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(adminRoutes);
+  await app.register(workPoolRoutes);
+  await app.register(workQueueRoutes);
+  await app.register(workerRoutes);
   await app.register(flowRoutes);
   await app.register(deploymentRoutes);
   await app.register(flowRunRoutes);

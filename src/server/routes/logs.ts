@@ -2,10 +2,11 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { LogCreateBatchSchema, LogSchema, ReadLogsBodySchema } from "../../schemas/index.js";
 import { createLogs, readLogs } from "../models/logs.js";
-import { emptyBodyAsObject } from "./empty-body.js";
+import { emptyBodyIsEmptyObject } from "./empty-body.js";
 
 /** `/logs`: batches of log lines from flow and task runs. */
 export const logRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  emptyBodyIsEmptyObject(app);
   app.post("/logs/", { schema: { body: LogCreateBatchSchema } }, async (request, reply) => {
     await createLogs(app.database, request.body);
     return reply.code(201).send();
@@ -13,7 +14,7 @@ export const logRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     "/logs/filter",
-    { preValidation: emptyBodyAsObject, schema: { body: ReadLogsBodySchema, response: { 200: Type.Array(LogSchema) } } },
+    { schema: { body: ReadLogsBodySchema, response: { 200: Type.Array(LogSchema) } } },
     async (request) => readLogs(app.database, request.body),
   );
 };

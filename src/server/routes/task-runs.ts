@@ -13,10 +13,11 @@ import { ObjectNotFoundError } from "../errors.js";
 import { countTaskRuns, createTaskRun, readTaskRun, readTaskRuns } from "../models/task-runs.js";
 import { setRunState } from "../orchestration/set-run-state.js";
 import { nowTimestamp } from "../timestamps.js";
-import { emptyBodyAsObject } from "./empty-body.js";
+import { emptyBodyIsEmptyObject } from "./empty-body.js";
 
 /** `/task_runs`: runs of tasks inside (or, for background tasks, outside) flow runs. */
 export const taskRunRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  emptyBodyIsEmptyObject(app);
   app.post("/task_runs/", { schema: { body: TaskRunCreateSchema, response: { 200: TaskRunSchema, 201: TaskRunSchema } } }, async (request, reply) => {
     const { taskRun, created } = await createTaskRun(app.database, request.body);
     return reply.code(created ? 201 : 200).send(taskRun);
@@ -30,13 +31,13 @@ export const taskRunRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     "/task_runs/filter",
-    { preValidation: emptyBodyAsObject, schema: { body: ReadTaskRunsBodySchema, response: { 200: Type.Array(TaskRunSchema) } } },
+    { schema: { body: ReadTaskRunsBodySchema, response: { 200: Type.Array(TaskRunSchema) } } },
     async (request) => readTaskRuns(app.database, request.body),
   );
 
   app.post(
     "/task_runs/count",
-    { preValidation: emptyBodyAsObject, schema: { body: CountTaskRunsBodySchema, response: { 200: Type.Integer() } } },
+    { schema: { body: CountTaskRunsBodySchema, response: { 200: Type.Integer() } } },
     async (request) => countTaskRuns(app.database, request.body),
   );
 

@@ -7,8 +7,8 @@ import { and, type Condition } from "./filter-operators.js";
 import { flowCondition } from "./flow-filter.js";
 import { flowRunCondition } from "./flow-run-filter.js";
 import { taskRunCondition } from "./task-run-filter.js";
-import { workPoolCondition } from "./work-pool-filter.js";
-import { workQueueCondition } from "./work-queue-filter.js";
+import { workPoolFilterCondition } from "../work-pools-filter.js";
+import { workQueueFilterCondition } from "../work-queues-filter.js";
 
 /**
  * Prefect's filter bodies name criteria on several entities at once (`{"flows": …, "flow_runs": …}`);
@@ -32,8 +32,8 @@ export function flowRunsMatching(engine: Engine, f: RelatedFilters): Condition {
     when(f.flow_runs, (x) => flowRunCondition(engine, x)),
     when(f.flows, (x) => exists(sql`flow where flow.id = flow_run.flow_id`, flowCondition(engine, x))),
     when(f.deployments, (x) => exists(sql`deployment where deployment.id = flow_run.deployment_id`, deploymentCondition(engine, x))),
-    when(f.work_pools, (x) => exists(sql`work_pool where work_pool.id = flow_run.work_pool_id`, workPoolCondition(x))),
-    when(f.work_pool_queues, (x) => exists(sql`work_queue where work_queue.id = flow_run.work_queue_id`, workQueueCondition(x))),
+    when(f.work_pools, (x) => exists(sql`work_pool where work_pool.id = flow_run.work_pool_id`, workPoolFilterCondition(x))),
+    when(f.work_pool_queues, (x) => exists(sql`work_queue where work_queue.id = flow_run.work_queue_id`, workQueueFilterCondition(engine, x))),
     when(f.task_runs, (x) => exists(sql`task_run where task_run.flow_run_id = flow_run.id`, taskRunCondition(engine, x))),
   ]);
 }
@@ -50,11 +50,11 @@ export function flowsMatching(engine: Engine, f: RelatedFilters): Condition {
     when(f.work_pools, (x) =>
       exists(
         sql`deployment join work_queue on work_queue.id = deployment.work_queue_id join work_pool on work_pool.id = work_queue.work_pool_id where deployment.flow_id = flow.id`,
-        workPoolCondition(x),
+        workPoolFilterCondition(x),
       ),
     ),
     when(f.work_pool_queues, (x) =>
-      exists(sql`deployment join work_queue on work_queue.id = deployment.work_queue_id where deployment.flow_id = flow.id`, workQueueCondition(x)),
+      exists(sql`deployment join work_queue on work_queue.id = deployment.work_queue_id where deployment.flow_id = flow.id`, workQueueFilterCondition(engine, x)),
     ),
   ]);
 }
@@ -69,9 +69,9 @@ export function deploymentsMatching(engine: Engine, f: RelatedFilters): Conditio
       exists(sql`task_run join flow_run on flow_run.id = task_run.flow_run_id where flow_run.deployment_id = deployment.id`, taskRunCondition(engine, x)),
     ),
     when(f.work_pools, (x) =>
-      exists(sql`work_queue join work_pool on work_pool.id = work_queue.work_pool_id where work_queue.id = deployment.work_queue_id`, workPoolCondition(x)),
+      exists(sql`work_queue join work_pool on work_pool.id = work_queue.work_pool_id where work_queue.id = deployment.work_queue_id`, workPoolFilterCondition(x)),
     ),
-    when(f.work_pool_queues, (x) => exists(sql`work_queue where work_queue.id = deployment.work_queue_id`, workQueueCondition(x))),
+    when(f.work_pool_queues, (x) => exists(sql`work_queue where work_queue.id = deployment.work_queue_id`, workQueueFilterCondition(engine, x))),
   ]);
 }
 

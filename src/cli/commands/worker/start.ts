@@ -1,0 +1,98 @@
+import { fileURLToPath } from "node:url";
+import type { Command } from "commander";
+import { EcsflowClient } from "../../../client/index.js";
+import { loadSettings } from "../../../settings/index.js";
+import { ProcessInfrastructure, startHealthServer, Worker, WorkerOptionsError, type Infrastructure } from "../../../worker/index.js";
+import { ECSFLOW_VERSION } from "../../../server/index.js";
+import { CliError } from "../../errors.js";
+import { ExitCode } from "../../exit-codes.js";
+import { createRootLogger } from "../../logger.js";
+import { parsePort, parsePositiveNumber } from "../../parse-options.js";
+import { waitForShutdown } from "../server/start.js";
+
+interface StartFlags {
+  pool: string;
+  type: string;
+  queue: string[];
+  name?: string;
+  limit?: string;
+  prefetchSeconds?: string;
+  pollInterval?: string;
+  runOnce?: boolean;
+  withHealthcheck?: boolean;
+  healthcheckPort: string;
+  createPoolIfNotFound: boolean;
+  apiUrl?: string;
+}
+
+/** The `ecsflow` executable of this installation, so process runs use the same version. */
+function ecsflowCommand(): string[] {
+  return [process.execPath, fileURLToPath(new URL("../../../../bin/ecsflow.js", import.meta.url))];
+}
+
+function buildInfrastructure(type: string): Infrastructure {
+  if (type === "process") return new ProcessInfrastructure({ baseEnv: process.env, ecsflowCommand: ecsflowCommand() });
+  throw new CliError(`Unknown worker type "${type}". Available: process.`, ExitCode.Usage);
+}
+
+export function registerWorkerStart(parent: Command): void {
+  parent
+    .command("start")
+    .description("Start a worker for a work pool (connects with PREFECT_API_URL / PREFECT_API_KEY)")
+    .requiredOption("-p, --pool <name>", "work pool to poll")
+    .option("-t, --type <type>", "infrastructure type: process", "process")
+    .option("-q, --queue <name>", "poll only this queue (repeat for several)", (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option("-n, --name <name>", "worker name (default: <type>-worker-<host>-<random>)")
+    .option("-l, --limit <n>", "at most this many concurrent flow runs on this worker")
+    .option("--prefetch-seconds <s>", "claim runs scheduled up to this many seconds ahead (default 10)")
+    .option("--poll-interval <s>", "seconds between polls (default 10)")
+    .option("--run-once", "poll once, wait for the runs it started, and exit")
+    .option("--with-healthcheck", "serve GET /health for container health checks")
+    .option("--healthcheck-port <port>", "port of the health check server", "8080")
+    .option("--no-create-pool-if-not-found", "fail instead of creating a missing work pool")
+    .option("--api-url <url>", "API URL (env PREFECT_API_URL)")
+    .action(async (flags: StartFlags) => {
+      const settings = loadSettings({ flags: { "api.url": flags.apiUrl } });
+      const apiUrl = settings["api.url"];
+      if (!apiUrl) {
+        throw new CliError("No API URL: set PREFECT_API_URL (e.g. http://127.0.0.1:4200/api), pass --api-url, or run `ecsflow config set api.url URL`.", ExitCode.Usage);
+      }
+      const logger = createRootLogger({ level: settings["logging.level"], format: settings["logging.format"], name: "ecsflow-worker" });
+      const client = new EcsflowClient({
+        apiUrl,
+        apiKey: settings["api.key"],
+        authString: settings["api.auth_string"],
+        onRetry: (i) => logger.warn({ method: i.method, path: i.path, attempt: i.attempt, delayMs: i.delayMs, reason: i.reason }, "API call failed; retrying"),
+      });
+      let worker: Worker;
+      try {
+        worker = Worker.create({
+          client,
+          infrastructure: buildInfrastructure(flags.type),
+          logger,
+          workPoolName: flags.pool,
+          workQueueNames: flags.queue,
+          name: flags.name,
+          limit: flags.limit === undefined ? null : parsePositiveNumber(flags.limit, "--limit"),
+          prefetchSeconds: flags.prefetchSeconds === undefined ? undefined : Number(flags.prefetchSeconds),
+          pollIntervalSeconds: flags.pollInterval === undefined ? undefined : parsePositiveNumber(flags.pollInterval, "--poll-interval"),
+          runOnce: flags.runOnce,
+          createPoolIfNotFound: flags.createPoolIfNotFound,
+          apiKeyForRuns: settings["api.key"],
+          hostEnv: process.env,
+          version: ECSFLOW_VERSION,
+        });
+      } catch (err) {
+        if (err instanceof WorkerOptionsError) throw new CliError(err.message, ExitCode.Usage);
+        throw err;
+      }
+      const health = flags.withHealthcheck ? await startHealthServer(() => worker.getStatus(), parsePort(flags.healthcheckPort, "--healthcheck-port")) : undefined;
+      const running = worker.run();
+      if (!flags.runOnce) void waitForShutdown(async () => worker.shutdown());
+      try {
+        await running;
+      } finally {
+        await health?.close();
+      }
+    });
+}

@@ -1,0 +1,362 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import type { Logger } from "pino";
+import { LogBatcher, ObjectNotFoundError } from "../client/index.js";
+import { TERMINAL_STATE_TYPES, type FlowRun, type StateCreate, type StateType } from "../schemas/index.js";
+import { InfrastructureNotAvailableError, InfrastructureNotFoundError, JobTemplateRenderError, SubmissionError } from "./errors.js";
+import { explainExitCode } from "./explain-exit-code.js";
+import type { InfrastructureResult } from "./infrastructure/infrastructure.js";
+import { renderJobTemplate } from "./render-job-template.js";
+import { compileWorkerOptions, type CompiledWorkerOptions, type WorkerOptions } from "./worker-options.js";
+
+export type WorkerState = "INITIALIZED" | "STARTING" | "RUNNING" | "STOPPING" | "STOPPED" | "FAILED";
+
+export interface WorkerStatus {
+  state: WorkerState;
+  name: string;
+  workPoolName: string;
+  runningFlowRuns: number;
+  lastPollAt: string | null;
+  /** False once the last successful poll is older than three poll intervals. */
+  healthy: boolean;
+}
+
+interface WorkPoolInfo {
+  id: string;
+  name: string;
+  type: string;
+  base_job_template: Record<string, unknown>;
+}
+
+interface TrackedRun {
+  flowRunId: string;
+  infrastructurePid?: string;
+  configuration?: Record<string, unknown>;
+  /** Set when a cancel arrived before the infrastructure had an id. */
+  cancelRequested: boolean;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * The worker: setup → poll → claim → render → submit (run) → watch → report → teardown, one method
+ * each, as Prefect's BaseWorker. It never touches the database: everything goes through the API.
+ */
+export class Worker {
+  readonly options: CompiledWorkerOptions;
+  private state: WorkerState = "INITIALIZED";
+  private pool: WorkPoolInfo | undefined;
+  private readonly runs = new Map<string, TrackedRun>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private lastPollAt: number | undefined;
+  private wakeUp: (() => void) | undefined;
+  private timers: NodeJS.Timeout[] = [];
+  private readonly logger: Logger;
+
+  private constructor(options: CompiledWorkerOptions) {
+    this.options = options;
+    this.logger = options.logger.child({ worker: options.name, pool: options.workPoolName });
+  }
+
+  /** Validates options; does not connect (run() does). */
+  static create(options: WorkerOptions): Worker {
+    return new Worker(compileWorkerOptions(options, hostname(), randomBytes(2).toString("hex")));
+  }
+
+  getStatus(): WorkerStatus {
+    const staleAfterMs = Math.max(60_000, 3 * this.options.pollIntervalSeconds * 1000);
+    return {
+      state: this.state,
+      name: this.options.name,
+      workPoolName: this.options.workPoolName,
+      runningFlowRuns: this.runs.size,
+      lastPollAt: this.lastPollAt ? new Date(this.lastPollAt).toISOString() : null,
+      healthy: this.state === "RUNNING" && this.lastPollAt !== undefined && Date.now() - this.lastPollAt < staleAfterMs,
+    };
+  }
+
+  private setState(state: WorkerState): void {
+    if (this.state === state) return;
+    this.logger.info({ from: this.state, to: state }, "worker state changed");
+    this.state = state;
+  }
+
+  /** Runs until shutdown() (or, with runOnce, until one poll's runs have finished). */
+  async run(): Promise<void> {
+    this.setState("STARTING");
+    try {
+      await this.setup();
+    } catch (err) {
+      this.setState("FAILED");
+      await this.teardown();
+      throw err;
+    }
+    this.setState("RUNNING");
+    try {
+      if (this.options.runOnce) {
+        await this.getAndSubmitFlowRuns();
+        await Promise.all([...this.inFlight]);
+        return;
+      }
+      this.startBackgroundLoops();
+      while (this.state === "RUNNING") {
+        await this.getAndSubmitFlowRuns();
+        await this.sleepUntilWoken(this.options.pollIntervalSeconds * 1000);
+      }
+    } finally {
+      await this.teardown();
+    }
+  }
+
+  /** Stops polling; in-flight submissions finish; running infrastructure is left alone. */
+  shutdown(): void {
+    if (this.state === "RUNNING" || this.state === "STARTING") this.setState("STOPPING");
+    this.wakeUp?.();
+  }
+
+  /** Lets a push notification (a run became due) start a poll now instead of at the next tick. */
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  async setup(): Promise<void> {
+    await this.options.infrastructure.setup();
+    this.pool = await this.readOrCreatePool();
+    if (this.pool.type !== this.options.infrastructure.type) {
+      this.logger.warn(
+        { poolType: this.pool.type, workerType: this.options.infrastructure.type },
+        `work pool ${this.pool.name} has type ${this.pool.type} but this worker runs ${this.options.infrastructure.type} infrastructure; runs will use this worker's infrastructure`,
+      );
+    }
+    await this.sendHeartbeat();
+  }
+
+  private async readOrCreatePool(): Promise<WorkPoolInfo> {
+    const path = `/work_pools/${encodeURIComponent(this.options.workPoolName)}`;
+    try {
+      return await this.options.client.request<WorkPoolInfo>("GET", path);
+    } catch (err) {
+      if (!(err instanceof ObjectNotFoundError) || !this.options.createPoolIfNotFound) throw err;
+    }
+    this.logger.info({ type: this.options.infrastructure.type }, "work pool not found; creating it");
+    try {
+      return await this.options.client.request<WorkPoolInfo>("POST", "/work_pools/", {
+        name: this.options.workPoolName,
+        type: this.options.infrastructure.type,
+        base_job_template: this.options.infrastructure.defaultBaseJobTemplate,
+      });
+    } catch (err) {
+      // Another worker created it first.
+      if ((err as { status?: number }).status === 409) return this.options.client.request<WorkPoolInfo>("GET", path);
+      throw err;
+    }
+  }
+
+  private startBackgroundLoops(): void {
+    const every = (seconds: number, fn: () => Promise<void>) => {
+      const t = setInterval(() => void fn().catch((err) => this.logger.warn({ err }, "background task failed")), seconds * 1000);
+      this.timers.push(t);
+    };
+    every(this.options.heartbeatIntervalSeconds, () => this.sendHeartbeat());
+    every(this.options.cancellationPollSeconds, () => this.checkForCancelledRuns());
+  }
+
+  private async sendHeartbeat(): Promise<void> {
+    await this.options.client.sendWorkerHeartbeat(this.options.workPoolName, this.options.name, this.options.heartbeatIntervalSeconds);
+  }
+
+  private sleepUntilWoken(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(t);
+        this.wakeUp = undefined;
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      this.wakeUp = done;
+    });
+  }
+
+  /** One poll: read the pool's due runs and submit as many as the limit allows. */
+  async getAndSubmitFlowRuns(): Promise<number> {
+    let scheduled;
+    try {
+      this.pool = await this.options.client.request<WorkPoolInfo>("GET", `/work_pools/${encodeURIComponent(this.options.workPoolName)}`);
+      scheduled = await this.options.client.getScheduledFlowRuns(this.options.workPoolName, {
+        workQueueNames: this.options.workQueueNames,
+        scheduledBefore: new Date(Date.now() + this.options.prefetchSeconds * 1000),
+      });
+      this.lastPollAt = Date.now();
+    } catch (err) {
+      this.logger.warn({ err }, "poll failed; will retry");
+      return 0;
+    }
+    let submitted = 0;
+    for (const { flow_run: flowRun } of scheduled) {
+      if (this.state !== "RUNNING") break;
+      if (this.options.limit !== null && this.runs.size >= this.options.limit) break;
+      if (this.runs.has(flowRun.id)) continue;
+      this.runs.set(flowRun.id, { flowRunId: flowRun.id, cancelRequested: false });
+      const p = this.submitRun(flowRun).finally(() => {
+        this.inFlight.delete(p);
+        this.runs.delete(flowRun.id);
+      });
+      this.inFlight.add(p);
+      submitted++;
+    }
+    return submitted;
+  }
+
+  /** Claims a run by proposing PENDING; true when this worker won it. */
+  private async claim(flowRun: FlowRun): Promise<boolean> {
+    const result = await this.options.client.setFlowRunState(flowRun.id, { type: "PENDING", name: "Pending" });
+    if (result.status === "ACCEPT") return true;
+    this.logger.debug({ flowRunId: flowRun.id, status: result.status, reason: (result.details as { reason?: string }).reason }, "run claimed elsewhere; skipping");
+    return false;
+  }
+
+  private async submitRun(flowRun: FlowRun): Promise<void> {
+    const log = this.logger.child({ flowRunId: flowRun.id });
+    let won: boolean;
+    try {
+      won = await this.claim(flowRun);
+    } catch (err) {
+      log.warn({ err }, "claim failed; the run stays SCHEDULED for the next poll");
+      return;
+    }
+    if (!won) return;
+    const tracked = this.runs.get(flowRun.id)!;
+    const runLogs = new LogBatcher({
+      send: (logs) => this.options.client.createLogs(logs),
+      onError: (err, info) => log.warn({ err, ...info }, "could not ship run logs"),
+    });
+    const runLog = (message: string, level = 20) =>
+      runLogs.add({ name: "ecsflow.worker", level, message, timestamp: new Date().toISOString(), flow_run_id: flowRun.id });
+    try {
+      const configuration = await this.renderJob(flowRun);
+      tracked.configuration = configuration;
+      runLog(`Worker ${this.options.name} submitting flow run ${flowRun.id} to ${this.options.infrastructure.type} infrastructure`);
+      const result = await this.options.infrastructure.run({
+        flowRun,
+        configuration,
+        logger: log,
+        onOutput: (line, stream) => runLogs.add({ name: `ecsflow.${stream}`, level: stream === "stderr" ? 40 : 20, message: line, timestamp: new Date().toISOString(), flow_run_id: flowRun.id }),
+        onStarted: async (infrastructurePid) => {
+          tracked.infrastructurePid = infrastructurePid;
+          log.info({ infrastructurePid }, "infrastructure started");
+          await this.options.client.updateFlowRun(flowRun.id, { infrastructure_pid: infrastructurePid });
+          if (tracked.cancelRequested) void this.cancelRun(flowRun.id, infrastructurePid);
+        },
+      });
+      await this.reportResult(flowRun.id, result, runLog);
+    } catch (err) {
+      const message =
+        err instanceof JobTemplateRenderError || err instanceof SubmissionError
+          ? err.message
+          : `The worker could not submit this run: ${(err as Error).message}`;
+      log.error({ err }, "submission failed");
+      runLog(message, 40);
+      await this.proposeFinal(flowRun.id, { type: "CRASHED", name: "Crashed", message }).catch((e) => log.error({ err: e }, "could not mark the run CRASHED"));
+    } finally {
+      await runLogs.close();
+    }
+  }
+
+  private async renderJob(flowRun: FlowRun): Promise<Record<string, unknown>> {
+    const client = this.options.client;
+    const [flow, deployment] = await Promise.all([
+      client.request<{ id: string; name: string }>("GET", `/flows/${flowRun.flow_id}`),
+      flowRun.deployment_id ? client.request<{ id: string; name: string; updated?: string; job_variables?: Record<string, unknown> }>("GET", `/deployments/${flowRun.deployment_id}`) : Promise.resolve(null),
+    ]);
+    const pool = this.pool!;
+    return renderJobTemplate({
+      baseJobTemplate: pool.base_job_template as never,
+      deploymentJobVariables: (deployment?.job_variables ?? null) as never,
+      flowRunJobVariables: (flowRun.job_variables ?? null) as never,
+      env: this.options.hostEnv,
+      flowRun,
+      deployment,
+      flow,
+      worker: { name: this.options.name, poolName: pool.name, poolId: pool.id, poolType: pool.type },
+      apiUrl: this.options.apiUrlForRuns,
+      apiKey: this.options.apiKeyForRuns ?? null,
+      version: this.options.version ?? null,
+    });
+  }
+
+  /** The infrastructure ended: keep a final state the run reported itself, else decide from the exit. */
+  private async reportResult(flowRunId: string, result: InfrastructureResult, runLog: (m: string, level?: number) => void): Promise<void> {
+    const current = await this.options.client.readFlowRun(flowRunId);
+    const type = current.state_type as StateType | null;
+    if (type && TERMINAL_STATE_TYPES.includes(type)) return;
+    if (type === "CANCELLING") {
+      await this.proposeFinal(flowRunId, { type: "CANCELLED", name: "Cancelled", message: "The run's infrastructure was stopped after a cancellation request." });
+      return;
+    }
+    if (result.exitCode === 0) {
+      await this.proposeFinal(flowRunId, { type: "COMPLETED", name: "Completed", message: "The command exited with code 0." });
+      return;
+    }
+    const explanation = result.explanation ?? explainExitCode(result.exitCode, result.signal);
+    const message = [result.reason, explanation].filter(Boolean).join(" — ");
+    runLog(message, 40);
+    await this.proposeFinal(flowRunId, { type: "CRASHED", name: "Crashed", message });
+  }
+
+  private async proposeFinal(flowRunId: string, state: StateCreate): Promise<void> {
+    const result = await this.options.client.setFlowRunState(flowRunId, state);
+    if (result.status !== "ACCEPT") {
+      this.logger.info({ flowRunId, proposed: state.type, status: result.status }, "final state not accepted; keeping the server's");
+    }
+  }
+
+  /** Finds this pool's runs in CANCELLING and stops their infrastructure. */
+  async checkForCancelledRuns(): Promise<void> {
+    const cancelling = await this.options.client.filterFlowRuns({
+      flow_runs: { state: { type: { any_: ["CANCELLING"] } } },
+      work_pools: { name: { any_: [this.options.workPoolName] } },
+      limit: 200,
+    });
+    await Promise.all(cancelling.map((run) => this.cancelRun(run.id, run.infrastructure_pid ?? undefined)));
+  }
+
+  async cancelRun(flowRunId: string, infrastructurePid: string | undefined): Promise<void> {
+    const tracked = this.runs.get(flowRunId);
+    const pid = infrastructurePid ?? tracked?.infrastructurePid;
+    if (!pid) {
+      if (tracked) {
+        // Claimed here but not started yet: cancel as soon as it has an id.
+        tracked.cancelRequested = true;
+        return;
+      }
+      await this.proposeFinal(flowRunId, { type: "CANCELLED", name: "Cancelled", message: "Cancelled before its infrastructure started." });
+      return;
+    }
+    try {
+      await this.killInfrastructure(pid, tracked?.configuration ?? {});
+    } catch (err) {
+      if (err instanceof InfrastructureNotAvailableError) return; // another worker's to kill
+      if (!(err instanceof InfrastructureNotFoundError)) {
+        this.logger.warn({ err, flowRunId }, "could not stop infrastructure; will retry");
+        return;
+      }
+    }
+    // A run this worker watches is reported by its watcher; others are closed here.
+    if (!tracked) {
+      await this.proposeFinal(flowRunId, { type: "CANCELLED", name: "Cancelled", message: "The run's infrastructure was stopped after a cancellation request." });
+    }
+  }
+
+  async killInfrastructure(infrastructurePid: string, configuration: Record<string, unknown>): Promise<void> {
+    await this.options.infrastructure.kill(infrastructurePid, configuration, this.options.killGraceSeconds);
+  }
+
+  async teardown(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    // Let claims and submissions in flight reach a durable point; running infrastructure stays.
+    await Promise.race([Promise.all([...this.inFlight]), sleep(0)]);
+    await this.options.infrastructure.teardown();
+    if (this.state !== "FAILED") this.setState("STOPPED");
+  }
+}

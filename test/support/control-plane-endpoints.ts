@@ -1,0 +1,85 @@
+// The endpoints of the control-plane issue, as Prefect's OpenAPI file spells them, with the status
+// Prefect's server answers on success and the response body's component. The server team's
+// contract tests walk this table so that every endpoint has one; test/support/openapi-contract.test.ts
+// checks each row against the file.
+//
+// `response`: a component name (`Flow`), `Name[]` for a list of them, `integer` / `boolean` /
+// `string` for a bare JSON value, `any` for a body the file leaves open (`{}`), `none` for no body.
+// `status` is the usual success; `alsoStatus` the other success Prefect answers, from its route
+// code (prefect/server/api/*.py) and reference/prefect-server-behaviour.md:
+// - POST /flows/, /deployments/: 201 when created, 200 when the name already existed (upsert).
+// - POST /flow_runs/, /task_runs/: 201 when created, 200 when the idempotency key matched.
+// - set_state: 201 when the proposed state was written (ACCEPT), 200 otherwise (REJECT, WAIT,
+//   ABORT; an ABORT can be 201 in a race, see prefect-server-behaviour.md).
+// - GET /csrf-token answers 422 "CSRF protection is disabled." unless the server enables it.
+
+import type { HttpMethod } from "./openapi-contract.js";
+
+export interface ContractEndpoint {
+  method: HttpMethod;
+  /** Relative to /api, spelled as in the OpenAPI file (`{work_pool_name}`, trailing `/`). */
+  path: string;
+  status: number;
+  alsoStatus?: number;
+  response: string;
+}
+
+export const CONTROL_PLANE_ENDPOINTS: readonly ContractEndpoint[] = [
+  // admin
+  { method: "GET", path: "/health", status: 200, response: "boolean" },
+  { method: "GET", path: "/version", status: 200, response: "string" },
+  { method: "GET", path: "/admin/version", status: 200, response: "string" },
+  { method: "GET", path: "/csrf-token", status: 200, response: "CsrfToken" },
+  // flows
+  { method: "POST", path: "/flows/", status: 201, alsoStatus: 200, response: "Flow" },
+  { method: "GET", path: "/flows/{id}", status: 200, response: "Flow" },
+  { method: "GET", path: "/flows/name/{name}", status: 200, response: "Flow" },
+  { method: "POST", path: "/flows/filter", status: 200, response: "Flow[]" },
+  { method: "DELETE", path: "/flows/{id}", status: 204, response: "none" },
+  // deployments
+  { method: "POST", path: "/deployments/", status: 201, alsoStatus: 200, response: "DeploymentResponse" },
+  { method: "GET", path: "/deployments/{id}", status: 200, response: "DeploymentResponse" },
+  { method: "GET", path: "/deployments/name/{flow_name}/{deployment_name}", status: 200, response: "DeploymentResponse" },
+  { method: "PATCH", path: "/deployments/{id}", status: 204, response: "none" },
+  { method: "DELETE", path: "/deployments/{id}", status: 204, response: "none" },
+  { method: "POST", path: "/deployments/filter", status: 200, response: "DeploymentResponse[]" },
+  { method: "POST", path: "/deployments/{id}/create_flow_run", status: 201, response: "FlowRunResponse" },
+  // flow runs
+  { method: "POST", path: "/flow_runs/", status: 201, alsoStatus: 200, response: "FlowRunResponse" },
+  { method: "GET", path: "/flow_runs/{id}", status: 200, response: "FlowRunResponse" },
+  { method: "PATCH", path: "/flow_runs/{id}", status: 204, response: "none" },
+  { method: "DELETE", path: "/flow_runs/{id}", status: 204, response: "none" },
+  { method: "POST", path: "/flow_runs/filter", status: 200, response: "FlowRunResponse[]" },
+  { method: "POST", path: "/flow_runs/count", status: 200, response: "integer" },
+  { method: "POST", path: "/flow_runs/{id}/set_state", status: 201, alsoStatus: 200, response: "OrchestrationResult" },
+  { method: "PATCH", path: "/flow_runs/{id}/labels", status: 204, response: "none" },
+  // task runs
+  { method: "POST", path: "/task_runs/", status: 201, alsoStatus: 200, response: "TaskRun" },
+  { method: "GET", path: "/task_runs/{id}", status: 200, response: "TaskRun" },
+  { method: "POST", path: "/task_runs/filter", status: 200, response: "TaskRun[]" },
+  { method: "POST", path: "/task_runs/{id}/set_state", status: 201, alsoStatus: 200, response: "OrchestrationResult" },
+  // work pools
+  { method: "POST", path: "/work_pools/", status: 201, response: "WorkPoolResponse" },
+  { method: "GET", path: "/work_pools/{name}", status: 200, response: "WorkPoolResponse" },
+  { method: "PATCH", path: "/work_pools/{name}", status: 204, response: "none" },
+  { method: "DELETE", path: "/work_pools/{name}", status: 204, response: "none" },
+  { method: "POST", path: "/work_pools/filter", status: 200, response: "WorkPoolResponse[]" },
+  { method: "POST", path: "/work_pools/count", status: 200, response: "integer" },
+  { method: "POST", path: "/work_pools/{name}/get_scheduled_flow_runs", status: 200, response: "WorkerFlowRunResponse[]" },
+  // work queues
+  { method: "POST", path: "/work_pools/{work_pool_name}/queues", status: 201, response: "WorkQueueResponse" },
+  { method: "GET", path: "/work_pools/{work_pool_name}/queues/{name}", status: 200, response: "WorkQueueResponse" },
+  { method: "PATCH", path: "/work_pools/{work_pool_name}/queues/{name}", status: 204, response: "none" },
+  { method: "DELETE", path: "/work_pools/{work_pool_name}/queues/{name}", status: 204, response: "none" },
+  { method: "POST", path: "/work_pools/{work_pool_name}/queues/filter", status: 200, response: "WorkQueueResponse[]" },
+  // workers
+  { method: "POST", path: "/work_pools/{work_pool_name}/workers/heartbeat", status: 204, response: "none" },
+  { method: "POST", path: "/work_pools/{work_pool_name}/workers/filter", status: 200, response: "WorkerResponse[]" },
+  { method: "DELETE", path: "/work_pools/{work_pool_name}/workers/{name}", status: 204, response: "none" },
+  // logs
+  { method: "POST", path: "/logs/", status: 201, response: "any" },
+  { method: "POST", path: "/logs/filter", status: 200, response: "Log[]" },
+  // states (query: ?flow_run_id= / ?task_run_id=)
+  { method: "GET", path: "/flow_run_states/", status: 200, response: "State[]" },
+  { method: "GET", path: "/task_run_states/", status: 200, response: "State[]" },
+];
