@@ -123,7 +123,12 @@ describe.each(ENGINES)("deployments API on $engine", ({ engine, available, skipR
     expect((await server.request("GET", `/deployments/${id}`)).body).toMatchObject({ work_pool_name: null, work_queue_id: null });
     expect((await server.request("PATCH", `/deployments/${MISSING}`, { paused: true })).status).toBe(404);
     const missingPool = await server.request("PATCH", `/deployments/${id}`, { work_pool_name: "ghost" });
-    expect(missingPool.status).toBe(404);
+    expect(missingPool).toEqual({ status: 404, body: { detail: 'Work pool "ghost" not found.' } });
+    const badPaused = await server.request("PATCH", `/deployments/${id}`, { paused: "yes" });
+    expect(badPaused.status).toBe(422);
+    expect(badPaused.body.detail[0].loc).toEqual(["body", "paused"]);
+    // A refused PATCH changes nothing.
+    expect((await server.request("GET", `/deployments/${id}`)).body).toMatchObject({ work_pool_name: null, paused: true });
   });
 
   it.skipIf(!available)(`updates schedules by slug when every schedule has one ${skipReason}`, async () => {

@@ -96,6 +96,11 @@ describe.each(ENGINES)("flow runs API on $engine", ({ engine, available, skipRea
     expect((await server.request("PATCH", `/flow_runs/${run.id}`, { name: "renamed", tags: ["new"], infrastructure_pid: "task/abc", flow_version: "9" })).status).toBe(204);
     expect((await server.request("GET", `/flow_runs/${run.id}`)).body).toMatchObject({ name: "renamed", tags: ["new"], infrastructure_pid: "task/abc", flow_version: "9" });
     expect((await server.request("PATCH", `/flow_runs/${MISSING}`, { name: "x" })).status).toBe(404);
+    const badTags = await server.request("PATCH", `/flow_runs/${run.id}`, { tags: "new" });
+    expect(badTags.status).toBe(422);
+    expect(badTags.body.detail[0].loc).toEqual(["body", "tags"]);
+    const badPolicy = await server.request("PATCH", `/flow_runs/${run.id}`, { empirical_policy: { retries: "many" } });
+    expect(badPolicy.body.detail[0].loc).toEqual(["body", "empirical_policy", "retries"]);
   });
 
   it.skipIf(!available)(`changes job variables only of a SCHEDULED run of a deployment (422 otherwise) ${skipReason}`, async () => {
