@@ -3,7 +3,8 @@ import { DateTime, Nullable, Uuid } from "./common.js";
 
 export const STATE_TYPES = ["SCHEDULED", "PENDING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED", "CRASHED", "PAUSED", "CANCELLING"] as const;
 export type StateType = (typeof STATE_TYPES)[number];
-export const StateTypeSchema = Type.Union(STATE_TYPES.map((t) => Type.Literal(t)));
+/** One string enum rather than a union of literals: the serializer writes it without validating each branch. */
+export const StateTypeSchema = Type.Unsafe<StateType>({ type: "string", enum: [...STATE_TYPES] });
 
 export const TERMINAL_STATE_TYPES: readonly StateType[] = ["COMPLETED", "FAILED", "CANCELLED", "CRASHED"];
 

@@ -7,6 +7,7 @@ import type { Engine } from "./engine.js";
 import { DatabaseConfigError } from "./errors.js";
 import { migrateToLatest } from "./migrate.js";
 import { parseDatabaseUrl } from "./parse-database-url.js";
+import { cachePreparedStatements } from "./statement-cache.js";
 import type { DB } from "./types.js";
 
 export interface OpenDatabaseOptions {
@@ -52,6 +53,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     // Another process (a second server, the CLI) may hold the write lock briefly; wait rather than fail.
     conn.pragma("busy_timeout = 10000");
     conn.pragma("foreign_keys = ON");
+    cachePreparedStatements(conn);
     db = new Kysely<DB>({ dialect: new SqliteDialect({ database: conn }) });
     description = `sqlite://${parsed.path}`;
   } else {

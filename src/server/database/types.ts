@@ -88,6 +88,7 @@ export interface FlowRunTable extends RunColumns {
   flow_id: string;
   deployment_id: string | null;
   deployment_version: string | null;
+  flow_version: string | null;
   work_queue_id: string | null;
   work_queue_name: string | null;
   work_pool_id: string | null;

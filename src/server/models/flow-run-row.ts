@@ -12,6 +12,12 @@ export const DEFAULT_FLOW_RUN_POLICY: FlowRunPolicy = {
   retry_type: null,
 };
 
+/** Prefect: time spent RUNNING so far, counting the current RUNNING stretch up to now. */
+export function estimatedRunTime(row: Pick<FlowRunTable, "state_type" | "state_timestamp" | "total_run_time">, now: number): number {
+  if (row.state_type !== "RUNNING" || !row.state_timestamp) return row.total_run_time;
+  return row.total_run_time + Math.max(0, (now - Date.parse(row.state_timestamp)) / 1000);
+}
+
 /** A stored flow run as the API returns it. */
 export function flowRunFromRow(row: FlowRunTable, now: number = Date.now()): FlowRun {
   const state = parseJson<State | null>(row.state, null);
@@ -36,7 +42,7 @@ export function flowRunFromRow(row: FlowRunTable, now: number = Date.now()): Flo
     deployment_version: row.deployment_version,
     work_queue_id: row.work_queue_id,
     work_queue_name: row.work_queue_name,
-    flow_version: null,
+    flow_version: row.flow_version,
     parameters: parseJson(row.parameters, {}),
     idempotency_key: row.idempotency_key,
     context: parseJson(row.context, {}),
@@ -52,7 +58,7 @@ export function flowRunFromRow(row: FlowRunTable, now: number = Date.now()): Flo
     start_time: row.start_time,
     end_time: row.end_time,
     total_run_time: row.total_run_time,
-    estimated_run_time: row.estimated_run_time,
+    estimated_run_time: estimatedRunTime(row, now),
     estimated_start_time_delta: delta,
     auto_scheduled: toBool(row.auto_scheduled),
     infrastructure_document_id: row.infrastructure_document_id,

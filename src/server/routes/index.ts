@@ -3,6 +3,12 @@ import { adminRoutes } from "./admin.js";
 import { workPoolRoutes } from "./work-pools.js";
 import { workQueueRoutes } from "./work-queues.js";
 import { workerRoutes } from "./workers.js";
+import { deploymentRoutes } from "./deployments.js";
+import { flowRunRoutes } from "./flow-runs.js";
+import { flowRoutes } from "./flows.js";
+import { logRoutes } from "./logs.js";
+import { runStateRoutes } from "./run-states.js";
+import { taskRunRoutes } from "./task-runs.js";
 
 /** Every route group, each an encapsulated plugin, mounted under /api by app.ts. */
 export const apiRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -10,4 +16,10 @@ export const apiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(workPoolRoutes);
   await app.register(workQueueRoutes);
   await app.register(workerRoutes);
+  await app.register(flowRoutes);
+  await app.register(deploymentRoutes);
+  await app.register(flowRunRoutes);
+  await app.register(taskRunRoutes);
+  await app.register(logRoutes);
+  await app.register(runStateRoutes);
 };

@@ -113,6 +113,7 @@ export function initialMigration(engine: Engine) {
         .addColumn("flow_id", "text", (c) => c.notNull().references("flow.id").onDelete("cascade"))
         .addColumn("deployment_id", "text", (c) => c.references("deployment.id").onDelete("set null"))
         .addColumn("deployment_version", "text")
+        .addColumn("flow_version", "text")
         .addColumn("work_queue_id", "text", (c) => c.references("work_queue.id").onDelete("set null"))
         .addColumn("work_queue_name", "text")
         .addColumn("work_pool_id", "text", (c) => c.references("work_pool.id").onDelete("set null"))

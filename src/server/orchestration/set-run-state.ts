@@ -1,0 +1,82 @@
+import type { Kysely } from "kysely";
+import type { OrchestrationResult, State, StateCreate } from "../../schemas/index.js";
+import type { Database } from "../database/index.js";
+import { ObjectNotFoundError, ServiceUnavailableError } from "../errors.js";
+import { parseJson, toJson } from "../models/json-columns.js";
+import { corePolicy } from "./core-policy.js";
+import { applyPolicy, type OrchestrationRule } from "./orchestration-rule.js";
+import { materializeState, proposedStateFrom } from "./proposed-state.js";
+import { transitionColumns } from "./run-bookkeeping.js";
+import { TransitionContext, type RunKind, type RunRow } from "./transition-context.js";
+import { writeTransition } from "./transition-writer.js";
+
+export interface SetRunStateOptions {
+  kind: RunKind;
+  runId: string;
+  state: StateCreate;
+  /** Skip the orchestration rules (bookkeeping still applies), as Prefect's `force`. */
+  force?: boolean;
+  /** The rules to apply; the core policy of the run's kind unless a test says otherwise. */
+  policy?: readonly OrchestrationRule[];
+}
+
+// Each failed compare-and-set means another request moved the run on; a run has only a handful
+// of transitions, so running out of attempts means something is badly wrong, not busy.
+const MAX_ATTEMPTS = 25;
+
+const LABEL = { flow_run: "Flow run", task_run: "Task run" } as const;
+
+/** A state row for the history table. */
+export function stateHistoryRow(runId: string, state: State) {
+  return {
+    id: state.id,
+    created: state.timestamp,
+    updated: state.timestamp,
+    run_id: runId,
+    type: state.type,
+    name: state.name ?? state.type,
+    timestamp: state.timestamp,
+    message: state.message,
+    state_details: toJson(state.state_details),
+    data: state.data === null || state.data === undefined ? null : toJson(state.data),
+  };
+}
+
+/**
+ * Proposes a state for a run and returns Prefect's OrchestrationResult. The run is read, the
+ * rules decide, and an accepted (or replacing) state is written with a compare-and-set on the
+ * run's current state id, in one short transaction with its history row (transition-writer.ts).
+ * If another request changed the state in between (another worker claiming the same run, on
+ * this server or another), nothing is written and the decision is made again on the new state: so of racing
+ * SCHEDULED → PENDING proposals exactly one is accepted, on any engine and any number of servers.
+ */
+export async function setRunState(database: Database, options: SetRunStateOptions): Promise<OrchestrationResult> {
+  const { kind, runId } = options;
+  const anyDb = database.db as unknown as Kysely<any>;
+  const policy = options.force ? [] : (options.policy ?? corePolicy(kind));
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const run = (await anyDb.selectFrom(kind).selectAll().where("id", "=", runId).executeTakeFirst()) as RunRow | undefined;
+    if (!run) throw new ObjectNotFoundError(`${LABEL[kind]} with id ${runId} not found`);
+    const current = parseJson<State | null>(run.state, null);
+    const now = Date.now();
+    const context = new TransitionContext(kind, run, current, proposedStateFrom(options.state, now), now, database.db);
+    await applyPolicy(policy, context);
+    if (context.proposedState === null) {
+      return { state: current, status: context.status, details: context.details };
+    }
+    const next = materializeState(kind, run, context.proposedState, current, now);
+    const columns = { ...transitionColumns(kind, run, current, next), ...context.runUpdates };
+    const written = await writeTransition(database, { kind, runId, expectedStateId: run.state_id, columns, historyRow: stateHistoryRow(runId, next) });
+    if (written) return { state: next, status: context.status, details: context.details };
+  }
+  throw new ServiceUnavailableError(`${LABEL[kind]} ${runId} changed state ${MAX_ATTEMPTS} times while a transition was decided; try again.`);
+}
+
+/**
+ * The first state of a new run (Prefect sets it with `force`): the run columns it sets and the
+ * history row, for the caller to insert together with the run.
+ */
+export function initialStateColumns(kind: RunKind, run: RunRow, proposal: StateCreate, now: number): { state: State; columns: Record<string, unknown> } {
+  const state = materializeState(kind, run, proposedStateFrom(proposal, now), null, now);
+  return { state, columns: transitionColumns(kind, run, null, state) };
+}

@@ -1,0 +1,81 @@
+import type { Kysely } from "kysely";
+import type { OrchestrationResult, SetStateStatus, State, StateDetails, StateType } from "../../schemas/index.js";
+import type { DB, FlowRunTable, TaskRunTable } from "../database/index.js";
+
+export type RunKind = "flow_run" | "task_run";
+export type RunRow = FlowRunTable | TaskRunTable;
+
+/** A state the client (or a rule) proposes; it gets its id and timestamp only when it is written. */
+export interface ProposedState {
+  type: StateType;
+  name: string;
+  message: string | null;
+  data: unknown;
+  state_details: StateDetails;
+}
+
+/**
+ * One proposed transition as the rules see it: the run as read, its current state, the proposed
+ * state, and the verdict so far. Rules change the verdict only through `reject`, `abort`, `wait`
+ * and `rename`, so each reads as one decision (as Prefect's rule classes do).
+ */
+export class TransitionContext {
+  status: SetStateStatus = "ACCEPT";
+  details: OrchestrationResult["details"] = { type: "accept_details" };
+  /**
+   * Run columns a rule wants written together with the new state, in the same compare-and-set
+   * update (for example a task run's `flow_run_run_count`). Discarded if the state is not written.
+   */
+  readonly runUpdates: Record<string, unknown> = {};
+
+  constructor(
+    readonly kind: RunKind,
+    readonly run: RunRow,
+    readonly initialState: State | null,
+    public proposedState: ProposedState | null,
+    /** The time of the request, in milliseconds; rules compare against this, not the clock. */
+    readonly now: number,
+    /** For rules that need to read other rows; writes belong in `runUpdates`. */
+    readonly db: Kysely<DB>,
+  ) {}
+
+  get initialType(): StateType | null {
+    return this.initialState?.type ?? null;
+  }
+
+  get proposedType(): StateType | null {
+    return this.proposedState?.type ?? null;
+  }
+
+  /**
+   * Refuses the proposed state. With a state, that state is written instead (Prefect: e.g.
+   * FAILED becomes AwaitingRetry); with null, nothing is written and the current state is returned.
+   */
+  reject(state: ProposedState | null, reason: string): void {
+    if (state === null && this.initialState === null) {
+      throw new Error("A transition of a run without a state can only be rejected in favour of another state.");
+    }
+    this.proposedState = state;
+    this.status = "REJECT";
+    this.details = { type: "reject_details", reason };
+  }
+
+  /** Refuses the transition for good: nothing is written, and the client should not retry it. */
+  abort(reason: string): void {
+    this.proposedState = null;
+    this.status = "ABORT";
+    this.details = { type: "abort_details", reason };
+  }
+
+  /** Nothing is written now; the client should propose the same state again after `delaySeconds`. */
+  wait(delaySeconds: number, reason: string): void {
+    this.proposedState = null;
+    this.status = "WAIT";
+    this.details = { type: "wait_details", delay_seconds: delaySeconds, reason };
+  }
+
+  /** Renames the proposed state without changing its type. */
+  rename(name: string): void {
+    if (this.proposedState) this.proposedState.name = name;
+  }
+}
