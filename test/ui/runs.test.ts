@@ -2,16 +2,9 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 import { chromiumAvailable, expectAccessible, launchBrowser, newContext, originOf, screenshot, SKIP_NOTE } from "./support/browser.js";
-import { api, hasFlowRunApi, seedDeployment, setState } from "./support/seed.js";
+import { api, seedDeployment, setState } from "./support/seed.js";
 
-// Probed once: the flow-run endpoints come with the control-plane API; until a server has them
-// these scenarios are skipped with that reason in their title.
-const probe = chromiumAvailable ? await startTestServer("sqlite") : undefined;
-const runApi = probe ? await hasFlowRunApi(probe) : false;
-await probe?.close();
-const NOTE = SKIP_NOTE || (runApi ? "" : " (skipped: this server has no /api/flow_runs endpoints yet)");
-
-describe.skipIf(!chromiumAvailable || !runApi)(`UI runs in a real browser${NOTE}`, () => {
+describe.skipIf(!chromiumAvailable)(`UI runs in a real browser${SKIP_NOTE}`, () => {
   let browser: Browser;
   let server: TestServer;
   let context: BrowserContext;

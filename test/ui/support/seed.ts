@@ -7,12 +7,6 @@ export async function api<T = any>(server: TestServer, method: string, path: str
   return res.body;
 }
 
-/** Whether the server has the flow-run endpoints (they arrive with the control-plane API). */
-export async function hasFlowRunApi(server: TestServer): Promise<boolean> {
-  const res = await server.request("POST", "/flow_runs/count", {});
-  return res.status === 200;
-}
-
 export const PARAMETER_SCHEMA = {
   type: "object",
   title: "Parameters",
