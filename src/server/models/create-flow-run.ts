@@ -9,6 +9,7 @@ import { isForeignKeyViolation } from "./constraint-errors.js";
 import { flowRunFromRow } from "./flow-run-row.js";
 import { parseJson, toJson } from "./json-columns.js";
 import { enforceParameterSchema } from "./parameter-schema.js";
+import { assertJobVariablesFitPool } from "./job-variables-for-pool.js";
 import { resolveWorkQueue, type QueueRoute } from "./resolve-work-queue.js";
 import { generateRunName } from "./run-names.js";
 
@@ -109,6 +110,7 @@ export async function createFlowRun(database: Database, body: FlowRunCreate): Pr
     labels = { ...parseJson<Labels>(deployment.labels, {}), "prefect.flow.id": body.flow_id, "prefect.deployment.id": body.deployment_id };
   }
   const route = await routeFor(database.db, body.work_pool_name, body.work_queue_name, false);
+  await assertJobVariablesFitPool(database.db, route.work_pool_id, body.job_variables, { ignoreRequired: true });
   const now = Date.now();
   const row = newFlowRunRow(newId(now), toTimestamp(now), {
     flow_id: body.flow_id,
@@ -165,6 +167,10 @@ export async function createFlowRunFromDeployment(database: Database, deployment
     route = await resolveWorkQueue(database.db, deployment.pool_name, body.work_queue_name, { createQueue: true });
   }
 
+  const jobVariables = { ...parseJson<Record<string, unknown>>(deployment.job_variables, {}), ...(body.job_variables ?? {}) };
+  // The run is what a worker will render: its merged variables must satisfy the pool, required ones included.
+  await assertJobVariablesFitPool(database.db, route.work_pool_id, jobVariables, { ignoreRequired: false });
+
   const tags = [...new Set([...parseJson<string[]>(deployment.tags, []), ...(body.tags ?? [])])];
   const labels = {
     ...parseJson<Labels>(deployment.labels, {}),
@@ -186,7 +192,7 @@ export async function createFlowRunFromDeployment(database: Database, deployment
     tags: toJson(tags),
     labels: toJson(labels),
     idempotency_key: body.idempotency_key ?? null,
-    job_variables: toJson({ ...parseJson<Record<string, unknown>>(deployment.job_variables, {}), ...(body.job_variables ?? {}) }),
+    job_variables: toJson(jobVariables),
     ...route,
   });
   return insertFlowRun(database, row, body.state ?? { type: "SCHEDULED" });

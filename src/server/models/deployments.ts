@@ -16,6 +16,7 @@ import { insertSchedules, normalizeSchedule, normalizeSchedules, readSchedules }
 import { deploymentsMatching } from "./filters/related-filters.js";
 import { fromBool, parseJson, toJson } from "./json-columns.js";
 import { enforceParameterSchema } from "./parameter-schema.js";
+import { assertJobVariablesFitPool } from "./job-variables-for-pool.js";
 import { resolveWorkQueue } from "./resolve-work-queue.js";
 import { deploymentOrder } from "./sort-orders.js";
 import { resolveLimit } from "./filters/resolve-limit.js";
@@ -136,6 +137,7 @@ export async function createDeployment(database: Database, input: DeploymentCrea
       const route = await resolveWorkQueue(trx, input.work_pool_name, input.work_queue_name, { createQueue: true });
       columns.work_queue_id = route.work_queue_id;
       columns.work_queue_name = route.work_queue_name;
+      await assertJobVariablesFitPool(trx, route.work_pool_id, input.job_variables, { ignoreRequired: true });
     }
     // Prefect: the flow's labels, then the system label, then the client's.
     columns.labels = toJson({ ...parseJson(flow.labels, {}), "prefect.flow.id": input.flow_id, ...(input.labels ?? {}) });
@@ -239,10 +241,12 @@ export async function updateDeployment(database: Database, id: string, input: De
     const existing = await selectDeployments(trx).where("deployment.id", "=", id).executeTakeFirst();
     if (!existing) return false;
     const columns = columnsFrom(input);
+    let poolId: string | null = null;
     if (input.work_pool_name) {
       const route = await resolveWorkQueue(trx, input.work_pool_name, input.work_queue_name, { createQueue: true });
       columns.work_queue_id = route.work_queue_id;
       columns.work_queue_name = route.work_queue_name;
+      poolId = route.work_pool_id;
     } else if (input.work_pool_name === null) {
       // An explicit null takes the deployment out of its pool (Prefect: switching to `serve`).
       columns.work_queue_id = null;
@@ -251,6 +255,12 @@ export async function updateDeployment(database: Database, id: string, input: De
       const route = await resolveWorkQueue(trx, existing.work_pool_name, input.work_queue_name, { createQueue: true });
       columns.work_queue_id = route.work_queue_id;
       columns.work_queue_name = route.work_queue_name;
+    }
+    if (input.job_variables && input.work_pool_name !== null) {
+      poolId ??= existing.work_pool_name
+        ? ((await trx.selectFrom("work_pool").select("id").where("name", "=", existing.work_pool_name).executeTakeFirst())?.id ?? null)
+        : null;
+      await assertJobVariablesFitPool(trx, poolId, input.job_variables, { ignoreRequired: true });
     }
     const enforce = input.enforce_parameter_schema ?? existing.enforce_parameter_schema === 1;
     const schema = input.parameter_openapi_schema ?? parseJson<Record<string, unknown> | null>(existing.parameter_openapi_schema, null);

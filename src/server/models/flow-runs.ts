@@ -8,6 +8,7 @@ import { flowRunFromRow } from "./flow-run-row.js";
 import { toJson } from "./json-columns.js";
 import { flowRunOrder } from "./sort-orders.js";
 import { resolveLimit } from "./filters/resolve-limit.js";
+import { assertJobVariablesFitPool } from "./job-variables-for-pool.js";
 
 export async function readFlowRun(database: Database, id: string): Promise<FlowRun | undefined> {
   const row = await database.db.selectFrom("flow_run").selectAll().where("id", "=", id).executeTakeFirst();
@@ -54,7 +55,11 @@ export async function updateFlowRun(database: Database, id: string, body: FlowRu
   if (body.tags !== undefined) columns.tags = toJson(body.tags);
   if (body.infrastructure_pid !== undefined) columns.infrastructure_pid = body.infrastructure_pid;
   const changesJobVariables = body.job_variables !== undefined && body.job_variables !== null;
-  if (changesJobVariables) columns.job_variables = toJson(body.job_variables);
+  if (changesJobVariables) {
+    columns.job_variables = toJson(body.job_variables);
+    const run = await database.db.selectFrom("flow_run").select("work_pool_id").where("id", "=", id).executeTakeFirst();
+    if (run) await assertJobVariablesFitPool(database.db, run.work_pool_id, body.job_variables, { ignoreRequired: true });
+  }
 
   let update = database.db.updateTable("flow_run").set(columns).where("id", "=", id);
   if (changesJobVariables) update = update.where("state_type", "=", "SCHEDULED").where("deployment_id", "is not", null);
