@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { componentErrors, CONTROL_PLANE_ENDPOINTS, openApiAvailable, type ContractEndpoint, type HttpMethod } from "../support/openapi-contract.js";
+import { ENGINES } from "../support/test-database.js";
+import { startTestServer, type TestServer } from "../support/test-server.js";
+
+// Every endpoint of the control plane is called with realistic data, and every response body is
+// checked against the component Prefect's OpenAPI file names for it.
+
+interface Call {
+  method: HttpMethod;
+  path: string;
+  status: number;
+  body: unknown;
+}
+
+function shapeErrors(response: string, body: unknown): string[] {
+  if (response === "none") return body === undefined || body === "" ? [] : [`expected no body, got ${JSON.stringify(body).slice(0, 100)}`];
+  if (response === "any") return [];
+  if (response === "integer") return Number.isInteger(body) ? [] : [`expected an integer, got ${JSON.stringify(body)}`];
+  if (response === "boolean") return typeof body === "boolean" ? [] : [`expected a boolean, got ${JSON.stringify(body)}`];
+  if (response === "string") return typeof body === "string" ? [] : [`expected a string, got ${JSON.stringify(body)}`];
+  if (response.endsWith("[]")) {
+    if (!Array.isArray(body)) return [`expected a list, got ${JSON.stringify(body).slice(0, 100)}`];
+    return body.flatMap((item, i) => componentErrors(response.slice(0, -2), item).map((e) => `[${i}] ${e}`));
+  }
+  return componentErrors(response, body);
+}
+
+describe.each(ENGINES)("OpenAPI contract on $engine", ({ engine, available, skipReason }) => {
+  const ready = available && openApiAvailable;
+  const reason = !openApiAvailable ? "(skipped: ../shared/reference/prefect-rest-api.openapi.json not found)" : skipReason;
+  let server: TestServer;
+  const calls: Call[] = [];
+
+  const call = async (method: HttpMethod, template: string, path: string, body?: unknown) => {
+    const r = await server.request(method, path, body);
+    calls.push({ method, path: template, status: r.status, body: r.body });
+    return r;
+  };
+
+  beforeAll(async () => {
+    if (!ready) return;
+    server = await startTestServer(engine);
+    await call("GET", "/health", "/health");
+    await call("GET", "/version", "/version");
+    await call("GET", "/admin/version", "/admin/version");
+    await call("GET", "/csrf-token", "/csrf-token?client=contract");
+
+    await call("POST", "/work_pools/", "/work_pools/", { name: "cpool", type: "process", description: "contract" });
+    await call("GET", "/work_pools/{name}", "/work_pools/cpool");
+    await call("PATCH", "/work_pools/{name}", "/work_pools/cpool", { description: "changed" });
+    await call("POST", "/work_pools/filter", "/work_pools/filter", {});
+    await call("POST", "/work_pools/count", "/work_pools/count", {});
+    await call("POST", "/work_pools/{work_pool_name}/queues", "/work_pools/cpool/queues", { name: "cq", priority: 5 });
+    await call("GET", "/work_pools/{work_pool_name}/queues/{name}", "/work_pools/cpool/queues/cq");
+    await call("PATCH", "/work_pools/{work_pool_name}/queues/{name}", "/work_pools/cpool/queues/cq", { concurrency_limit: 4 });
+    await call("POST", "/work_pools/{work_pool_name}/queues/filter", "/work_pools/cpool/queues/filter", {});
+    await call("POST", "/work_pools/{work_pool_name}/workers/heartbeat", "/work_pools/cpool/workers/heartbeat", { name: "cw", heartbeat_interval_seconds: 30 });
+    await call("POST", "/work_pools/{work_pool_name}/workers/filter", "/work_pools/cpool/workers/filter", {});
+
+    const flow = (await call("POST", "/flows/", "/flows/", { name: "cflow", tags: ["t"] })).body;
+    await call("POST", "/flows/", "/flows/", { name: "cflow" });
+    await call("GET", "/flows/{id}", `/flows/${flow.id}`);
+    await call("GET", "/flows/name/{name}", "/flows/name/cflow");
+    await call("POST", "/flows/filter", "/flows/filter", { flows: { name: { any_: ["cflow"] } } });
+
+    const dep = (
+      await call("POST", "/deployments/", "/deployments/", {
+        name: "cdep",
+        flow_id: flow.id,
+        work_pool_name: "cpool",
+        work_queue_name: "cq",
+        parameters: { x: 1 },
+        job_variables: { command: "true" },
+        tags: ["d"],
+      })
+    ).body;
+    await call("GET", "/deployments/{id}", `/deployments/${dep.id}`);
+    await call("GET", "/deployments/name/{flow_name}/{deployment_name}", "/deployments/name/cflow/cdep");
+    await call("PATCH", "/deployments/{id}", `/deployments/${dep.id}`, { description: "d2" });
+    await call("POST", "/deployments/filter", "/deployments/filter", {});
+    const run = (await call("POST", "/deployments/{id}/create_flow_run", `/deployments/${dep.id}/create_flow_run`, {})).body;
+
+    const own = (await call("POST", "/flow_runs/", "/flow_runs/", { flow_id: flow.id, name: "own-run", state: { type: "SCHEDULED" }, idempotency_key: "k1" })).body;
+    await call("POST", "/flow_runs/", "/flow_runs/", { flow_id: flow.id, idempotency_key: "k1" });
+    await call("GET", "/flow_runs/{id}", `/flow_runs/${run.id}`);
+    await call("PATCH", "/flow_runs/{id}", `/flow_runs/${run.id}`, { name: "renamed" });
+    await call("POST", "/flow_runs/filter", "/flow_runs/filter", { sort: "EXPECTED_START_TIME_ASC", limit: 10 });
+    await call("POST", "/flow_runs/count", "/flow_runs/count", {});
+    await call("POST", "/work_pools/{name}/get_scheduled_flow_runs", "/work_pools/cpool/get_scheduled_flow_runs", {});
+    await call("POST", "/flow_runs/{id}/set_state", `/flow_runs/${run.id}/set_state`, { state: { type: "PENDING" } });
+    await call("POST", "/flow_runs/{id}/set_state", `/flow_runs/${run.id}/set_state`, { state: { type: "PENDING" } });
+    await call("PATCH", "/flow_runs/{id}/labels", `/flow_runs/${run.id}/labels`, { team: "data" });
+
+    const task = (await call("POST", "/task_runs/", "/task_runs/", { flow_run_id: run.id, task_key: "k", dynamic_key: "0", name: "k-0" })).body;
+    await call("GET", "/task_runs/{id}", `/task_runs/${task.id}`);
+    await call("POST", "/task_runs/filter", "/task_runs/filter", {});
+    await call("POST", "/task_runs/{id}/set_state", `/task_runs/${task.id}/set_state`, { state: { type: "RUNNING" } });
+
+    await call("POST", "/logs/", "/logs/", [{ name: "l", level: 20, message: "hello", timestamp: new Date().toISOString(), flow_run_id: run.id }]);
+    await call("POST", "/logs/filter", "/logs/filter", { logs: { flow_run_id: { any_: [run.id] } } });
+    await call("GET", "/flow_run_states/", `/flow_run_states/?flow_run_id=${run.id}`);
+    await call("GET", "/task_run_states/", `/task_run_states/?task_run_id=${task.id}`);
+
+    await call("DELETE", "/flow_runs/{id}", `/flow_runs/${own.id}`);
+    await call("DELETE", "/work_pools/{work_pool_name}/workers/{name}", "/work_pools/cpool/workers/cw");
+    await call("DELETE", "/work_pools/{work_pool_name}/queues/{name}", "/work_pools/cpool/queues/cq");
+    await call("DELETE", "/deployments/{id}", `/deployments/${dep.id}`);
+    await call("DELETE", "/flows/{id}", `/flows/${flow.id}`);
+    await call("DELETE", "/work_pools/{name}", "/work_pools/cpool");
+  });
+  afterAll(async () => server?.close());
+
+  const key = (e: { method: string; path: string }) => `${e.method} ${e.path}`;
+
+  it.skipIf(!ready)(`exercises every endpoint of the control plane ${reason}`, () => {
+    const seen = new Set(calls.map(key));
+    const missing = CONTROL_PLANE_ENDPOINTS.filter((e) => !seen.has(key(e))).map(key);
+    expect(missing).toEqual([]);
+  });
+
+  it.skipIf(!ready)(`answers each with its documented status and a body matching its component ${reason}`, () => {
+    const problems: string[] = [];
+    for (const c of calls) {
+      const endpoint: ContractEndpoint | undefined = CONTROL_PLANE_ENDPOINTS.find((e) => key(e) === key(c));
+      if (!endpoint) {
+        problems.push(`${key(c)}: not in the endpoint table`);
+        continue;
+      }
+      if (endpoint.path === "/csrf-token") {
+        // CSRF protection is disabled, as Prefect's server answers by default.
+        if (c.status !== 422) problems.push(`${key(c)}: expected 422 while CSRF is disabled, got ${c.status}`);
+        continue;
+      }
+      if (c.status !== endpoint.status && c.status !== endpoint.alsoStatus) {
+        problems.push(`${key(c)}: status ${c.status}, expected ${endpoint.status}${endpoint.alsoStatus ? ` or ${endpoint.alsoStatus}` : ""}: ${JSON.stringify(c.body).slice(0, 300)}`);
+        continue;
+      }
+      for (const e of shapeErrors(endpoint.response, c.body)) problems.push(`${key(c)} (${endpoint.response}): ${e}`);
+    }
+    expect(problems).toEqual([]);
+    expect(calls.length).toBeGreaterThanOrEqual(CONTROL_PLANE_ENDPOINTS.length);
+  });
+});

@@ -1,0 +1,137 @@
+import fc from "fast-check";
+import { sql } from "kysely";
+import { createHash } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ENGINES } from "../support/test-database.js";
+import { startTestServer, type TestServer } from "../support/test-server.js";
+
+// Random and mutated bodies to every POST/PATCH endpoint: the server never answers 5xx, and a
+// rejected request (4xx) leaves every table exactly as it was.
+
+const TABLES = ["flow", "deployment", "deployment_schedule", "flow_run", "flow_run_state", "task_run", "task_run_state", "work_pool", "work_queue", "worker", "log"] as const;
+
+async function snapshot(server: TestServer): Promise<string> {
+  const h = createHash("sha256");
+  for (const table of TABLES) {
+    const rows = await sql<Record<string, unknown>>`select * from ${sql.table(table)} order by id`.execute(server.database.db);
+    h.update(table);
+    h.update(JSON.stringify(rows.rows));
+  }
+  return h.digest("hex");
+}
+
+interface Endpoint {
+  method: "POST" | "PATCH";
+  path: string;
+  valid: Record<string, unknown> | unknown[];
+}
+
+/** A JSON value that differs from the valid one: wrong types, nulls, huge strings, nested junk. */
+const junk = fc.oneof(
+  fc.constant(null),
+  fc.boolean(),
+  fc.integer(),
+  fc.double({ noNaN: true }),
+  fc.string({ maxLength: 20 }),
+  fc.constant("x".repeat(5000)),
+  fc.array(fc.jsonValue({ maxDepth: 1 }), { maxLength: 3 }),
+  fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 }),
+  fc.constant("00000000-0000-0000-0000-000000000000"),
+  fc.constant("2026-13-45T99:99:99Z"),
+);
+
+function bodies(valid: Endpoint["valid"]): fc.Arbitrary<string> {
+  const keys = Array.isArray(valid) ? [] : Object.keys(valid);
+  const mutated =
+    keys.length === 0
+      ? fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v))
+      : fc
+          .tuple(fc.constantFrom(...keys), junk, fc.boolean())
+          .map(([key, value, drop]) => {
+            const copy: Record<string, unknown> = { ...(valid as Record<string, unknown>) };
+            if (drop) delete copy[key];
+            else copy[key] = value;
+            return JSON.stringify(copy);
+          });
+  return fc.oneof(
+    mutated,
+    fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
+    fc.string({ maxLength: 30 }), // mostly malformed JSON
+    fc.constant("{"),
+    fc.constant(""),
+  );
+}
+
+describe.each(ENGINES)("random bodies on $engine", ({ engine, available, skipReason }) => {
+  let server: TestServer;
+  let endpoints: Endpoint[] = [];
+
+  beforeAll(async () => {
+    if (!available) return;
+    server = await startTestServer(engine);
+    const ok = async (method: string, path: string, body: unknown) => {
+      const r = await server.request(method, path, body);
+      if (r.status >= 300) throw new Error(`seed ${method} ${path} → ${r.status} ${JSON.stringify(r.body)}`);
+      return r.body;
+    };
+    await ok("POST", "/work_pools/", { name: "fuzz-pool", type: "process" });
+    await ok("POST", "/work_pools/fuzz-pool/queues", { name: "fuzz-queue" });
+    const flow = await ok("POST", "/flows/", { name: "fuzz-flow" });
+    const deployment = await ok("POST", "/deployments/", { name: "fuzz-dep", flow_id: flow.id, work_pool_name: "fuzz-pool" });
+    const run = await ok("POST", `/deployments/${deployment.id}/create_flow_run`, {});
+    const taskRun = await ok("POST", "/task_runs/", { flow_run_id: run.id, task_key: "t", dynamic_key: "0", name: "t-0" });
+    endpoints = [
+      { method: "POST", path: "/flows/", valid: { name: "f2", tags: ["a"] } },
+      { method: "POST", path: "/flows/filter", valid: { flows: { name: { any_: ["fuzz-flow"] } }, limit: 10 } },
+      { method: "POST", path: "/deployments/", valid: { name: "d2", flow_id: flow.id, work_pool_name: "fuzz-pool", job_variables: {} } },
+      { method: "PATCH", path: `/deployments/${deployment.id}`, valid: { description: "x", paused: false } },
+      { method: "POST", path: "/deployments/filter", valid: { deployments: { name: { any_: ["fuzz-dep"] } } } },
+      { method: "POST", path: `/deployments/${deployment.id}/create_flow_run`, valid: { parameters: {}, tags: ["t"] } },
+      { method: "POST", path: "/flow_runs/", valid: { flow_id: flow.id, name: "r2", state: { type: "SCHEDULED" } } },
+      { method: "PATCH", path: `/flow_runs/${run.id}`, valid: { name: "renamed", infrastructure_pid: "h:1" } },
+      { method: "POST", path: "/flow_runs/filter", valid: { flow_runs: { state: { type: { any_: ["SCHEDULED"] } } }, limit: 5, sort: "EXPECTED_START_TIME_ASC" } },
+      { method: "POST", path: "/flow_runs/count", valid: { flow_runs: { state: { type: { any_: ["SCHEDULED"] } } } } },
+      { method: "POST", path: `/flow_runs/${run.id}/set_state`, valid: { state: { type: "SCHEDULED" }, force: false } },
+      { method: "PATCH", path: `/flow_runs/${run.id}/labels`, valid: { team: "data" } },
+      { method: "POST", path: "/task_runs/", valid: { flow_run_id: run.id, task_key: "k", dynamic_key: "1", name: "k-1" } },
+      { method: "POST", path: "/task_runs/filter", valid: { task_runs: { id: { any_: [taskRun.id] } } } },
+      { method: "POST", path: `/task_runs/${taskRun.id}/set_state`, valid: { state: { type: "PENDING" } } },
+      { method: "POST", path: "/work_pools/", valid: { name: "p2", type: "process", base_job_template: {} } },
+      { method: "PATCH", path: "/work_pools/fuzz-pool", valid: { description: "d", concurrency_limit: 3 } },
+      { method: "POST", path: "/work_pools/filter", valid: { work_pools: { name: { any_: ["fuzz-pool"] } } } },
+      { method: "POST", path: "/work_pools/count", valid: {} },
+      { method: "POST", path: "/work_pools/fuzz-pool/get_scheduled_flow_runs", valid: { limit: 10 } },
+      { method: "POST", path: "/work_pools/fuzz-pool/queues", valid: { name: "q2", priority: 2 } },
+      { method: "PATCH", path: "/work_pools/fuzz-pool/queues/fuzz-queue", valid: { concurrency_limit: 2, is_paused: false } },
+      { method: "POST", path: "/work_pools/fuzz-pool/queues/filter", valid: {} },
+      { method: "POST", path: "/work_pools/fuzz-pool/workers/heartbeat", valid: { name: "w1", heartbeat_interval_seconds: 30 } },
+      { method: "POST", path: "/work_pools/fuzz-pool/workers/filter", valid: {} },
+      { method: "POST", path: "/logs/", valid: [{ name: "n", level: 20, message: "m", timestamp: new Date().toISOString(), flow_run_id: run.id }] },
+      { method: "POST", path: "/logs/filter", valid: { logs: { flow_run_id: { any_: [run.id] } }, limit: 10 } },
+    ];
+  });
+  afterAll(async () => server?.close());
+
+  it.skipIf(!available)(`never answers 5xx and changes nothing on rejection ${skipReason}`, async () => {
+    const results = { accepted: 0, rejected: 0 };
+    for (const endpoint of endpoints) {
+      await fc.assert(
+        fc.asyncProperty(bodies(endpoint.valid), async (body) => {
+          const before = await snapshot(server);
+          const res = await fetch(`${server.apiUrl}${endpoint.path}`, { method: endpoint.method, headers: { "content-type": "application/json" }, body });
+          const text = await res.text();
+          if (res.status >= 500) throw new Error(`${endpoint.method} ${endpoint.path} ${body.slice(0, 200)} → ${res.status} ${text}`);
+          if (res.status >= 400) {
+            results.rejected++;
+            expect(await snapshot(server), `${endpoint.method} ${endpoint.path} changed data while answering ${res.status}`).toBe(before);
+            // Every rejection says what is wrong.
+            expect(text.length).toBeGreaterThan(0);
+          } else results.accepted++;
+        }),
+        { numRuns: 25, seed: 42 },
+      );
+    }
+    expect(endpoints.length).toBeGreaterThanOrEqual(27);
+    expect(results.rejected).toBeGreaterThan(endpoints.length * 10);
+  });
+});
