@@ -25,13 +25,17 @@ export const PreventDuplicateTransitions: OrchestrationRule = {
 /**
  * The claim: a worker moves a run to PENDING before it submits it, so of two workers racing
  * for one run the second sees PENDING → PENDING and is aborted. A run already RUNNING (or being
- * cancelled, or cancelled) must not be submitted again either. As in Prefect, PENDING → PENDING
+ * cancelled, or cancelled) must not be submitted again either. Unlike Prefect, a run that has
+ * finished (COMPLETED, FAILED, CRASHED) cannot be claimed either: a worker acting on a poll that
+ * listed the run while it was still SCHEDULED would otherwise launch it a second time after
+ * another worker ran it to the end. A new attempt goes through SCHEDULED (a retry's
+ * AwaitingRetry, or a user's reschedule), which a worker then claims. As in Prefect, PENDING → PENDING
  * is allowed when it only advances to a differently named sub-state (Pending → "Submitting"),
  * keeping the scheduled time the first PENDING copied.
  */
 export const PreventPendingTransitions: OrchestrationRule = {
   name: "PreventPendingTransitions",
-  fromStates: ["PENDING", "CANCELLING", "RUNNING", "CANCELLED"],
+  fromStates: ["PENDING", "CANCELLING", "RUNNING", "CANCELLED", "COMPLETED", "FAILED", "CRASHED"],
   toStates: ["PENDING"],
   beforeTransition(ctx) {
     const initial = ctx.initialState;

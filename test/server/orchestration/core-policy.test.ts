@@ -51,8 +51,11 @@ describe("PreventPendingTransitions (the claim)", () => {
     { from: "CANCELLING", status: "ABORT" },
     { from: "CANCELLED", status: "ABORT" },
     { from: "SCHEDULED", status: "ACCEPT" },
-    { from: "COMPLETED", status: "ACCEPT" },
-    { from: "FAILED", status: "ACCEPT" },
+    // A stale poll must not relaunch a finished run (Prefect accepts these).
+    { from: "COMPLETED", status: "ABORT" },
+    { from: "FAILED", status: "ABORT" },
+    { from: "CRASHED", status: "ABORT" },
+    { from: "PAUSED", status: "ACCEPT" },
     { from: "PENDING", proposedName: "Submitting", status: "ACCEPT" },
     { from: "PENDING", name: "Submitting", proposedName: "Submitting", status: "ABORT" },
     { from: "PENDING", name: "Submitting", proposedName: "Pending", status: "ABORT" },
