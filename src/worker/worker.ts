@@ -34,9 +34,17 @@ interface TrackedRun {
   configuration?: Record<string, unknown>;
   /** Set when a cancel arrived before the infrastructure had an id. */
   cancelRequested: boolean;
+  /** Settles once the submission reached a durable point: infrastructure started, or the attempt ended. */
+  submitted: Promise<void>;
+  markSubmitted(): void;
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+function trackedRun(flowRunId: string): TrackedRun {
+  let markSubmitted!: () => void;
+  const submitted = new Promise<void>((resolve) => (markSubmitted = resolve));
+  return { flowRunId, cancelRequested: false, submitted, markSubmitted };
+}
+
 
 /**
  * The worker: setup → poll → claim → render → submit (run) → watch → report → teardown, one method
@@ -196,8 +204,9 @@ export class Worker {
       if (this.state !== "RUNNING") break;
       if (this.options.limit !== null && this.runs.size >= this.options.limit) break;
       if (this.runs.has(flowRun.id)) continue;
-      this.runs.set(flowRun.id, { flowRunId: flowRun.id, cancelRequested: false });
+      this.runs.set(flowRun.id, trackedRun(flowRun.id));
       const p = this.submitRun(flowRun).finally(() => {
+        this.runs.get(flowRun.id)?.markSubmitted();
         this.inFlight.delete(p);
         this.runs.delete(flowRun.id);
       });
@@ -244,7 +253,11 @@ export class Worker {
         onStarted: async (infrastructurePid) => {
           tracked.infrastructurePid = infrastructurePid;
           log.info({ infrastructurePid }, "infrastructure started");
-          await this.options.client.updateFlowRun(flowRun.id, { infrastructure_pid: infrastructurePid });
+          try {
+            await this.options.client.updateFlowRun(flowRun.id, { infrastructure_pid: infrastructurePid });
+          } finally {
+            tracked.markSubmitted();
+          }
           if (tracked.cancelRequested) void this.cancelRun(flowRun.id, infrastructurePid);
         },
       });
@@ -354,8 +367,9 @@ export class Worker {
   async teardown(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
-    // Let claims and submissions in flight reach a durable point; running infrastructure stays.
-    await Promise.race([Promise.all([...this.inFlight]), sleep(0)]);
+    // Let claims and submissions in flight reach a durable point (infrastructure started and its
+    // id recorded); infrastructure that is running stays running (ECS tasks go on without us).
+    await Promise.all([...this.runs.values()].map((r) => r.submitted));
     await this.options.infrastructure.teardown();
     if (this.state !== "FAILED") this.setState("STOPPED");
   }

@@ -127,6 +127,24 @@ describe("worker with process infrastructure", () => {
     await running;
   });
 
+  it("on shutdown stops polling, keeps the started infrastructure running and resolves", async () => {
+    await pool("p-shutdown");
+    const marker = join(dir, "shutdown-started");
+    const dep = await deployment("p-shutdown", "long", { command: `sh -c 'touch ${marker}; sleep 60'` });
+    const run = await runOf(dep.id);
+    const w = worker("p-shutdown");
+    const running = w.run();
+    await waitFor("process start", async () => existsSync(marker) && (await client.readFlowRun(run.id)).infrastructure_pid);
+    w.shutdown();
+    await running;
+    expect(w.getStatus().state).toBe("STOPPED");
+    const pid = Number((await client.readFlowRun(run.id)).infrastructure_pid!.split(":").pop());
+    // Left alone: the process still runs, and the run is not marked finished by a worker that left.
+    expect(() => process.kill(pid, 0)).not.toThrow();
+    expect(await state(run.id)).toBe("PENDING");
+    process.kill(-pid, "SIGKILL");
+  });
+
   it("three workers on one pool launch each of 300 runs exactly once", async () => {
     await pool("p-race");
     const launches = join(dir, "launches.txt");

@@ -94,5 +94,8 @@ export function registerWorkerStart(parent: Command): void {
       } finally {
         await health?.close();
       }
+      // After a signal the worker has stopped; infrastructure it started keeps running on its own,
+      // so the output pipes of process runs must not keep this process alive.
+      if (!flags.runOnce) process.exit(0);
     });
 }
