@@ -47,6 +47,36 @@ describe("ecsflow worker start", () => {
     expect(workers.body).toHaveLength(1);
   });
 
+  it("serves /health with --with-healthcheck and exits 0 on SIGTERM", async () => {
+    const child = spawn(process.execPath, [BIN, "worker", "start", "--pool", "health-pool", "--with-healthcheck", "--healthcheck-port", "0", "--poll-interval", "1"], {
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ECSFLOW_LOGGING_LEVEL: "info", PREFECT_API_URL: server.apiUrl },
+    });
+    let out = "";
+    child.stdout.on("data", (c) => (out += c));
+    child.stderr.on("data", (c) => (out += c));
+    const port = await new Promise<number>((done, fail) => {
+      const t = setInterval(() => {
+        const m = /"healthcheckPort":(\d+)/.exec(out);
+        if (m) {
+          clearInterval(t);
+          done(Number(m[1]));
+        }
+      }, 50);
+      child.once("exit", (code) => fail(new Error(`worker exited ${code}: ${out}`)));
+    });
+    let health: { status: number; body: any } | undefined;
+    for (let i = 0; i < 100 && health?.status !== 200; i++) {
+      const r = await fetch(`http://127.0.0.1:${port}/health`);
+      health = { status: r.status, body: await r.json() };
+      if (r.status !== 200) await new Promise((r2) => setTimeout(r2, 100));
+    }
+    expect(health?.status).toBe(200);
+    expect(health?.body).toMatchObject({ state: "RUNNING", workPoolName: "health-pool", healthy: true });
+    const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+  });
+
   it("says what to do when no API URL is set (exit 2) and when the API is unreachable (exit 4)", async () => {
     const none = await run(["worker", "start", "--pool", "x"], { ECSFLOW_HOME: "/tmp/ecsflow-no-profile" });
     expect(none.code).toBe(2);

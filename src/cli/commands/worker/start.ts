@@ -87,6 +87,7 @@ export function registerWorkerStart(parent: Command): void {
         throw err;
       }
       const health = flags.withHealthcheck ? await startHealthServer(() => worker.getStatus(), parsePort(flags.healthcheckPort, "--healthcheck-port")) : undefined;
+      if (health) logger.info({ healthcheckPort: health.port }, "health check listening on /health");
       const running = worker.run();
       if (!flags.runOnce) void waitForShutdown(async () => worker.shutdown());
       try {
