@@ -148,6 +148,30 @@ export const SETTING_DEFINITIONS = {
     default: 300,
     description: "How long a run may stay PENDING, with no online worker in its pool, before it is rescheduled.",
   },
+  "services.scheduler.enabled": {
+    type: "boolean",
+    env: ["ECSFLOW_SERVICES_SCHEDULER_ENABLED", "PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED"],
+    default: true,
+    description: "Create the runs of deployments' schedules ahead of time.",
+  },
+  "services.scheduler.loop_seconds": {
+    type: "number",
+    env: ["ECSFLOW_SERVICES_SCHEDULER_LOOP_SECONDS", "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS"],
+    default: 60,
+    description: "Seconds between passes of the scheduler.",
+  },
+  "services.scheduler.min_runs": {
+    type: "number",
+    env: ["ECSFLOW_SERVICES_SCHEDULER_MIN_RUNS", "PREFECT_SERVER_SERVICES_SCHEDULER_MIN_RUNS"],
+    default: 3,
+    description: "The scheduler keeps at least this many runs of each schedule ahead.",
+  },
+  "services.scheduler.max_runs": {
+    type: "number",
+    env: ["ECSFLOW_SERVICES_SCHEDULER_MAX_RUNS", "PREFECT_SERVER_SERVICES_SCHEDULER_MAX_RUNS"],
+    default: 100,
+    description: "The scheduler creates at most this many runs of each schedule ahead.",
+  },
 } as const satisfies Record<string, SettingDefinition>;
 
 export type SettingKey = keyof typeof SETTING_DEFINITIONS;

@@ -61,6 +61,12 @@ export function registerServerStart(parent: Command): void {
               loopSeconds: settings["services.cancellation_cleanup.loop_seconds"],
               timeoutSeconds: settings["services.cancellation_cleanup.timeout_seconds"],
             },
+            scheduler: {
+              enabled: settings["services.scheduler.enabled"],
+              loopSeconds: settings["services.scheduler.loop_seconds"],
+              minRuns: settings["services.scheduler.min_runs"],
+              maxRuns: settings["services.scheduler.max_runs"],
+            },
             orphanRecovery: {
               enabled: settings["services.orphan_recovery.enabled"],
               loopSeconds: settings["services.orphan_recovery.loop_seconds"],
