@@ -6,7 +6,7 @@ import { initialStateColumns, stateHistoryRow } from "../orchestration/set-run-s
 import { toTimestamp } from "../timestamps.js";
 import { parseJson, toJson } from "./json-columns.js";
 import { generateRunName } from "./run-names.js";
-import { scheduleTimes } from "./schedule-times.js";
+import { upcomingTimes } from "./schedule-times.js";
 
 export interface SchedulingWindow {
   /** At least this many runs ahead (Prefect: 3)… */
@@ -69,15 +69,18 @@ export async function deploymentsNeedingRuns(database: Database, now: number, wi
   return rows.map((r) => r.id);
 }
 
-/** The scheduled times a schedule needs from `now`: until both minimums are met, within both maximums. */
-export function timesToSchedule(schedule: Schedule, maxScheduledRuns: number | null, now: number, window: SchedulingWindow): Date[] {
+/** The scheduled times a schedule needs from `now`: until both minimums are met (a run beyond the minimum time), within both maximums. */
+export function timesToSchedule(schedule: Schedule, maxScheduledRuns: number | null, now: number, window: SchedulingWindow, scheduleCreated?: string): Date[] {
   const limit = Math.min(maxScheduledRuns ?? window.maxRuns, window.maxRuns);
-  const candidates = scheduleTimes(schedule, new Date(now), new Date(now + window.maxSeconds * 1000), limit);
+  const end = now + window.maxSeconds * 1000;
   const enoughAt = now + window.minSeconds * 1000;
   const times: Date[] = [];
-  for (const t of candidates) {
-    if (times.length >= window.minRuns && t.getTime() > enoughAt) break;
+  for (const t of upcomingTimes(schedule, new Date(now), scheduleCreated ? new Date(Date.parse(scheduleCreated)) : undefined)) {
+    if (times.length >= limit || t.getTime() > end) break;
     times.push(t);
+    // Enough once there are minRuns and one of them lies beyond the minimum time ahead: that run
+    // is also what tells the next pass (deploymentsNeedingRuns) that this deployment is covered.
+    if (times.length >= window.minRuns && t.getTime() > enoughAt) break;
   }
   return times;
 }
@@ -108,7 +111,7 @@ export async function createScheduledRuns(database: Database, deploymentIds: str
     for (const s of schedules.filter((x) => x.deployment_id === deployment.id)) {
       const schedule = parseJson<Schedule>(s.schedule, { interval: 3600, anchor_date: s.created, timezone: "UTC" });
       const parameters = { ...parseJson<Record<string, unknown>>(deployment.parameters, {}), ...parseJson<Record<string, unknown>>(s.parameters, {}) };
-      for (const time of timesToSchedule(schedule, s.max_scheduled_runs, now, window)) {
+      for (const time of timesToSchedule(schedule, s.max_scheduled_runs, now, window, s.created)) {
         const scheduledTime = toTimestamp(time);
         const key = scheduledRunKey(deployment.id, scheduledTime);
         if (runs.has(key)) continue; // two schedules firing at one time make one run

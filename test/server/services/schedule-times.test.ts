@@ -46,9 +46,9 @@ describe("scheduleTimes", () => {
 describe("timesToSchedule (Prefect's window: ≥ 3 runs and ≥ 1 h ahead, ≤ 100)", () => {
   const now = start.getTime();
   it.each([
-    { title: "every 10 minutes: until past one hour", interval: 600, max: null, count: 7 },
+    { title: "every 10 minutes: until one run lies past the hour", interval: 600, max: null, count: 8 },
     { title: "daily: three runs", interval: 86_400, max: null, count: 3 },
-    { title: "every minute: 61 runs to pass the hour", interval: 60, max: null, count: 61 },
+    { title: "every minute: 62 runs to pass the hour", interval: 60, max: null, count: 62 },
     { title: "every second: capped at 100", interval: 1, max: null, count: 100 },
     { title: "a schedule's max_scheduled_runs wins", interval: 600, max: 2, count: 2 },
   ])("$title", ({ interval, max, count }) => {
