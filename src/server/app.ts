@@ -9,6 +9,9 @@ import { errorHandlerPlugin } from "./plugins/error-handler.js";
 import { uiStaticPlugin } from "./plugins/ui-static.js";
 import { apiRoutes } from "./routes/index.js";
 
+import { configureOrchestration, type OrchestrationSettings } from "./orchestration/orchestration-settings.js";
+import { enabledServices, type ServicesOptions } from "./services/server-services.js";
+import { ServiceRunner } from "./services/service-runner.js";
 export interface AppOptions {
   database: Database;
   /** Close the database when the app closes (true for the server command, false for tests that share one). */
@@ -19,6 +22,10 @@ export interface AppOptions {
   bodyLimit?: number;
   /** Log every request (off by default: at thousands of requests a second it costs more than it tells). */
   logRequests?: boolean;
+  /** Background services to run (none unless enabled here; the server command enables them from settings). */
+  services?: ServicesOptions;
+  /** Tunables of the orchestration rules. */
+  orchestration?: Partial<OrchestrationSettings>;
 }
 
 export type EcsflowApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -49,5 +56,13 @@ export async function buildApp(options: AppOptions): Promise<EcsflowApp> {
   await app.register(databasePlugin, { database: options.database, closeOnShutdown: options.closeDatabase ?? false });
   await app.register(apiRoutes, { prefix: "/api" });
   await app.register(uiStaticPlugin, {});
+  configureOrchestration(options.database, options.orchestration ?? {});
+  const services = enabledServices(options.services);
+  if (services.length > 0) {
+    const runner = new ServiceRunner(options.database, app.log, services);
+    app.addHook("onReady", async () => runner.start());
+    // preClose: the services stop before the database plugin closes the connection.
+    app.addHook("preClose", async () => runner.stop());
+  }
   return app;
 }

@@ -2,6 +2,8 @@ import type { Logger } from "pino";
 import { buildApp, type EcsflowApp } from "./app.js";
 import type { AuthOptions } from "./plugins/auth.js";
 import { openDatabase } from "./database/index.js";
+import type { OrchestrationSettings } from "./orchestration/orchestration-settings.js";
+import type { ServicesOptions } from "./services/server-services.js";
 
 export interface StartServerOptions {
   host: string;
@@ -10,6 +12,8 @@ export interface StartServerOptions {
   logger: Logger;
   auth?: AuthOptions;
   bodyLimit?: number;
+  services?: ServicesOptions;
+  orchestration?: Partial<OrchestrationSettings>;
 }
 
 export interface RunningServer {
@@ -25,7 +29,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   options.logger.info({ database: database.description, engine: database.engine }, "database ready");
   let app: EcsflowApp;
   try {
-    app = await buildApp({ database, closeDatabase: true, logger: options.logger, auth: options.auth, bodyLimit: options.bodyLimit });
+    app = await buildApp({ database, closeDatabase: true, logger: options.logger, auth: options.auth, bodyLimit: options.bodyLimit, services: options.services, orchestration: options.orchestration });
   } catch (err) {
     await database.close();
     throw err;

@@ -87,6 +87,91 @@ export const SETTING_DEFINITIONS = {
     default: "json",
     description: "json (one object a line) or pretty.",
   },
+  // Orchestration and background services (server).
+  "orchestration.deployment_concurrency_slot_wait_seconds": {
+    type: "number",
+    env: ["ECSFLOW_DEPLOYMENT_CONCURRENCY_SLOT_WAIT_SECONDS", "PREFECT_DEPLOYMENT_CONCURRENCY_SLOT_WAIT_SECONDS"],
+    default: 30,
+    description: "How long a run refused a deployment concurrency slot waits (AwaitingConcurrencySlot) before it is proposed again.",
+  },
+  "services.late_runs.enabled": {
+    type: "boolean",
+    env: ["ECSFLOW_SERVICES_LATE_RUNS_ENABLED", "PREFECT_SERVER_SERVICES_LATE_RUNS_ENABLED"],
+    default: true,
+    description: "Mark SCHEDULED runs that are past due as Late.",
+  },
+  "services.late_runs.loop_seconds": {
+    type: "number",
+    env: ["ECSFLOW_SERVICES_LATE_RUNS_LOOP_SECONDS", "PREFECT_SERVER_SERVICES_LATE_RUNS_LOOP_SECONDS"],
+    default: 5,
+    description: "Seconds between passes of the late-runs service.",
+  },
+  "services.late_runs.after_seconds": {
+    type: "number",
+    env: ["ECSFLOW_SERVICES_LATE_RUNS_AFTER_SECONDS", "PREFECT_SERVER_SERVICES_LATE_RUNS_AFTER_SECONDS"],
+    default: 15,
+    description: "How far past its scheduled time a SCHEDULED run becomes Late.",
+  },
+  "services.cancellation_cleanup.enabled": {
+    type: "boolean",
+    env: ["ECSFLOW_SERVICES_CANCELLATION_CLEANUP_ENABLED", "PREFECT_SERVER_SERVICES_CANCELLATION_CLEANUP_ENABLED"],
+    default: true,
+    description: "Mark runs stuck in CANCELLING as CANCELLED after a timeout.",
+  },
+  "services.cancellation_cleanup.loop_seconds": {
+    type: "number",
+    env: ["ECSFLOW_SERVICES_CANCELLATION_CLEANUP_LOOP_SECONDS", "PREFECT_SERVER_SERVICES_CANCELLATION_CLEANUP_LOOP_SECONDS"],
+    default: 20,
+    description: "Seconds between passes of the cancellation-cleanup service.",
+  },
+  "services.cancellation_cleanup.timeout_seconds": {
+    type: "number",
+    env: ["ECSFLOW_SERVICES_CANCELLATION_CLEANUP_TIMEOUT_SECONDS"],
+    default: 300,
+    description: "How long a run may stay CANCELLING before the server marks it CANCELLED.",
+  },
+  "services.orphan_recovery.enabled": {
+    type: "boolean",
+    env: ["ECSFLOW_SERVICES_ORPHAN_RECOVERY_ENABLED"],
+    default: true,
+    description: "Reschedule runs left PENDING by workers that went offline.",
+  },
+  "services.orphan_recovery.loop_seconds": {
+    type: "number",
+    env: ["ECSFLOW_SERVICES_ORPHAN_RECOVERY_LOOP_SECONDS"],
+    default: 30,
+    description: "Seconds between passes of the orphan-recovery service.",
+  },
+  "services.orphan_recovery.timeout_seconds": {
+    type: "number",
+    env: ["ECSFLOW_SERVICES_ORPHAN_RECOVERY_TIMEOUT_SECONDS"],
+    default: 300,
+    description: "How long a run may stay PENDING, with no online worker in its pool, before it is rescheduled.",
+  },
+  "services.scheduler.enabled": {
+    type: "boolean",
+    env: ["ECSFLOW_SERVICES_SCHEDULER_ENABLED", "PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED"],
+    default: true,
+    description: "Create the runs of deployments' schedules ahead of time.",
+  },
+  "services.scheduler.loop_seconds": {
+    type: "number",
+    env: ["ECSFLOW_SERVICES_SCHEDULER_LOOP_SECONDS", "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS"],
+    default: 60,
+    description: "Seconds between passes of the scheduler.",
+  },
+  "services.scheduler.min_runs": {
+    type: "number",
+    env: ["ECSFLOW_SERVICES_SCHEDULER_MIN_RUNS", "PREFECT_SERVER_SERVICES_SCHEDULER_MIN_RUNS"],
+    default: 3,
+    description: "The scheduler keeps at least this many runs of each schedule ahead.",
+  },
+  "services.scheduler.max_runs": {
+    type: "number",
+    env: ["ECSFLOW_SERVICES_SCHEDULER_MAX_RUNS", "PREFECT_SERVER_SERVICES_SCHEDULER_MAX_RUNS"],
+    default: 100,
+    description: "The scheduler creates at most this many runs of each schedule ahead.",
+  },
 } as const satisfies Record<string, SettingDefinition>;
 
 export type SettingKey = keyof typeof SETTING_DEFINITIONS;

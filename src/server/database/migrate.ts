@@ -3,11 +3,13 @@ import type { Database } from "./open-database.js";
 import type { Engine } from "./engine.js";
 import { DatabaseConfigError } from "./errors.js";
 import { initialMigration } from "./migrations/0001-initial.js";
+import { serviceLeasesMigration } from "./migrations/0002-service-leases.js";
 
 /** Every migration in order. Names sort; never rename or edit one that has shipped. */
 function migrations(engine: Engine): Record<string, Migration> {
   return {
     "0001-initial": initialMigration(engine),
+    "0002-service-leases": serviceLeasesMigration(engine),
   };
 }
 

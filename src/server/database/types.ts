@@ -180,6 +180,13 @@ export interface LogTable {
   timestamp: Timestamp;
 }
 
+/** Which server process runs a background service, until when (migration 0002). */
+export interface ServiceLeaseTable {
+  name: string;
+  holder: string;
+  expires: Timestamp;
+}
+
 export interface DB {
   flow: FlowTable;
   deployment: DeploymentTable;
@@ -192,4 +199,5 @@ export interface DB {
   work_queue: WorkQueueTable;
   worker: WorkerTable;
   log: LogTable;
+  service_lease: ServiceLeaseTable;
 }

@@ -1,5 +1,10 @@
 import { ANY_STATE, type OrchestrationRule } from "./orchestration-rule.js";
 import type { RunKind } from "./transition-context.js";
+import { BypassCancellingFlowRunsWithNoInfra, EnforceCancellingToCancelledTransition } from "./cancellation-rules.js";
+import { SecureFlowConcurrencySlots } from "./deployment-concurrency-rule.js";
+import { EnsureOnlyScheduledFlowsMarkedLate, HandlePausingFlows, HandleResumingPausedFlows } from "./pause-rules.js";
+import { RenameReruns, RetryFailedFlows, RetryFailedTasks } from "./retry-rules.js";
+import { HandleFlowTerminalStateTransitions, HandleTaskTerminalStateTransitions } from "./terminal-state-rules.js";
 
 /**
  * ecsflow's orchestration rules, after Prefect's `core_policy.py`. Each rule is one small object
@@ -96,11 +101,34 @@ export const UpdateFlowRunTrackerOnTasks: OrchestrationRule = {
   },
 };
 
-/** Rules for flow-run transitions, in the order they apply. */
-export const CORE_FLOW_POLICY: readonly OrchestrationRule[] = [PreventDuplicateTransitions, PreventPendingTransitions, CopyScheduledTime, WaitForScheduledTime];
+/**
+ * Rules for flow-run transitions, in the order they apply (Prefect's CoreFlowPolicy order:
+ * terminal and cancellation rules before the claim, retries last).
+ */
+export const CORE_FLOW_POLICY: readonly OrchestrationRule[] = [
+  PreventDuplicateTransitions,
+  HandleFlowTerminalStateTransitions,
+  EnforceCancellingToCancelledTransition,
+  BypassCancellingFlowRunsWithNoInfra,
+  PreventPendingTransitions,
+  SecureFlowConcurrencySlots,
+  EnsureOnlyScheduledFlowsMarkedLate,
+  HandlePausingFlows,
+  HandleResumingPausedFlows,
+  CopyScheduledTime,
+  WaitForScheduledTime,
+  RetryFailedFlows,
+];
 
 /** Rules for task-run transitions, in the order they apply (Prefect does not claim task runs). */
-export const CORE_TASK_POLICY: readonly OrchestrationRule[] = [CopyScheduledTime, WaitForScheduledTime, UpdateFlowRunTrackerOnTasks];
+export const CORE_TASK_POLICY: readonly OrchestrationRule[] = [
+  HandleTaskTerminalStateTransitions,
+  CopyScheduledTime,
+  WaitForScheduledTime,
+  RetryFailedTasks,
+  RenameReruns,
+  UpdateFlowRunTrackerOnTasks,
+];
 
 export function corePolicy(kind: RunKind): readonly OrchestrationRule[] {
   return kind === "flow_run" ? CORE_FLOW_POLICY : CORE_TASK_POLICY;

@@ -7,7 +7,8 @@ import { corePolicy } from "./core-policy.js";
 import { applyPolicy, type OrchestrationRule } from "./orchestration-rule.js";
 import { materializeState, proposedStateFrom } from "./proposed-state.js";
 import { transitionColumns } from "./run-bookkeeping.js";
-import { TransitionContext, type RunKind, type RunRow } from "./transition-context.js";
+import { orchestrationSettingsFor } from "./orchestration-settings.js";
+import { TransitionContext, type RunDeploymentLimits, type RunKind, type RunRow } from "./transition-context.js";
 import { writeTransition } from "./transition-writer.js";
 
 export interface SetRunStateOptions {
@@ -43,6 +44,28 @@ export function stateHistoryRow(runId: string, state: State) {
 }
 
 /**
+ * Reads the run and, for a flow run, its deployment's concurrency settings in the same statement.
+ */
+async function readRun(db: Kysely<any>, kind: RunKind, runId: string): Promise<{ run: RunRow; deployment: RunDeploymentLimits | null } | undefined> {
+  if (kind === "task_run") {
+    const run = (await db.selectFrom("task_run").selectAll().where("id", "=", runId).executeTakeFirst()) as RunRow | undefined;
+    return run && { run, deployment: null };
+  }
+  const row = await db
+    .selectFrom("flow_run")
+    .leftJoin("deployment", "deployment.id", "flow_run.deployment_id")
+    .selectAll("flow_run")
+    .select(["deployment.concurrency_limit as deployment_concurrency_limit", "deployment.concurrency_options as deployment_concurrency_options"])
+    .where("flow_run.id", "=", runId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { deployment_concurrency_limit: limit, deployment_concurrency_options: options, ...run } = row;
+  if (limit === null || limit === undefined) return { run: run as RunRow, deployment: null };
+  const strategy = parseJson<{ collision_strategy?: string } | null>(options, null)?.collision_strategy;
+  return { run: run as RunRow, deployment: { concurrencyLimit: Number(limit), collisionStrategy: strategy === "CANCEL_NEW" ? "CANCEL_NEW" : "ENQUEUE" } };
+}
+
+/**
  * Proposes a state for a run and returns Prefect's OrchestrationResult. The run is read, the
  * rules decide, and an accepted (or replacing) state is written with a compare-and-set on the
  * run's current state id, in one short transaction with its history row (transition-writer.ts).
@@ -54,19 +77,31 @@ export async function setRunState(database: Database, options: SetRunStateOption
   const { kind, runId } = options;
   const anyDb = database.db as unknown as Kysely<any>;
   const policy = options.force ? [] : (options.policy ?? corePolicy(kind));
+  const settings = orchestrationSettingsFor(database);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const run = (await anyDb.selectFrom(kind).selectAll().where("id", "=", runId).executeTakeFirst()) as RunRow | undefined;
-    if (!run) throw new ObjectNotFoundError(`${LABEL[kind]} with id ${runId} not found`);
+    const read = await readRun(anyDb, kind, runId);
+    if (!read) throw new ObjectNotFoundError(`${LABEL[kind]} with id ${runId} not found`);
+    const { run, deployment } = read;
     const current = parseJson<State | null>(run.state, null);
     const now = Date.now();
     const context = new TransitionContext(kind, run, current, proposedStateFrom(options.state, now), now, database.db);
+    context.deployment = deployment;
+    context.settings = settings;
     await applyPolicy(policy, context);
     if (context.proposedState === null) {
       return { state: current, status: context.status, details: context.details };
     }
     const next = materializeState(kind, run, context.proposedState, current, now);
-    const columns = { ...transitionColumns(kind, run, current, next), ...context.runUpdates };
-    const written = await writeTransition(database, { kind, runId, expectedStateId: run.state_id, columns, historyRow: stateHistoryRow(runId, next) });
+    // Rule updates first, so the bookkeeping counts from them (a new attempt's run_count of 0 becomes 1 on RUNNING).
+    const columns = { ...context.runUpdates, ...transitionColumns(kind, { ...run, ...context.runUpdates } as RunRow, current, next) };
+    const written = await writeTransition(database, {
+      kind,
+      runId,
+      expectedStateId: run.state_id,
+      columns,
+      historyRow: stateHistoryRow(runId, next),
+      slotLimit: context.slotLimit ?? undefined,
+    });
     if (written) return { state: next, status: context.status, details: context.details };
   }
   throw new ServiceUnavailableError(`${LABEL[kind]} ${runId} changed state ${MAX_ATTEMPTS} times while a transition was decided; try again.`);

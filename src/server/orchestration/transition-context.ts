@@ -1,9 +1,19 @@
 import type { Kysely } from "kysely";
 import type { OrchestrationResult, SetStateStatus, State, StateDetails, StateType } from "../../schemas/index.js";
 import type { DB, FlowRunTable, TaskRunTable } from "../database/index.js";
+import { DEFAULT_ORCHESTRATION_SETTINGS, type OrchestrationSettings } from "./orchestration-settings.js";
 
 export type RunKind = "flow_run" | "task_run";
 export type RunRow = FlowRunTable | TaskRunTable;
+
+/**
+ * The run's deployment's concurrency settings, read in the same statement as the run (a join),
+ * so the common path pays no extra query for the deployment-concurrency rule.
+ */
+export interface RunDeploymentLimits {
+  concurrencyLimit: number | null;
+  collisionStrategy: "ENQUEUE" | "CANCEL_NEW";
+}
 
 /** A state the client (or a rule) proposes; it gets its id and timestamp only when it is written. */
 export interface ProposedState {
@@ -27,6 +37,14 @@ export class TransitionContext {
    * update (for example a task run's `flow_run_run_count`). Discarded if the state is not written.
    */
   readonly runUpdates: Record<string, unknown> = {};
+  /** The run's deployment's concurrency limit, if it has a deployment (flow runs only). */
+  deployment: RunDeploymentLimits | null = null;
+  /**
+   * Set by the deployment-concurrency rule when the transition takes a slot: the writer then
+   * re-counts the deployment's active runs inside the write and refuses it if it would exceed the limit.
+   */
+  slotLimit: { deploymentId: string; limit: number } | null = null;
+  settings: OrchestrationSettings = DEFAULT_ORCHESTRATION_SETTINGS;
 
   constructor(
     readonly kind: RunKind,

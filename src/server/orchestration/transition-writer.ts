@@ -1,4 +1,5 @@
-import type { Kysely, Transaction } from "kysely";
+import { sql, type Kysely, type Transaction } from "kysely";
+import { countSlotsInUse } from "./deployment-concurrency-rule.js";
 import type { Database, DB } from "../database/index.js";
 import type { RunKind } from "./transition-context.js";
 
@@ -10,12 +11,43 @@ export interface TransitionWrite {
   expectedStateId: string | null;
   columns: Record<string, unknown>;
   historyRow: Record<string, unknown>;
+  /**
+   * The transition takes one of a deployment's concurrency slots: it is written only if, with it,
+   * the deployment's slot-holding runs stay within `limit` (counted inside the write).
+   */
+  slotLimit?: { deploymentId: string; limit: number };
 }
 
 const HISTORY_TABLE = { flow_run: "flow_run_state", task_run: "task_run_state" } as const;
 
+/** Raised inside a transaction to roll back a write that would exceed a deployment's limit. */
+class SlotTaken extends Error {}
+
+/**
+ * A slot-taking write: the compare-and-set, then a count of the deployment's slot holders (this
+ * run included); over the limit, everything is rolled back to the savepoint. On SQLite the
+ * update makes the transaction the only writer, so the count cannot change under it; on
+ * PostgreSQL the caller locked the deployment row first, so racing claims count one by one.
+ */
+async function writeOneWithSlot(trx: Transaction<any>, write: TransitionWrite): Promise<boolean> {
+  const slot = write.slotLimit!;
+  await sql`savepoint take_slot`.execute(trx);
+  try {
+    if (!(await writeOne(trx, { ...write, slotLimit: undefined }))) throw new SlotTaken();
+    if ((await countSlotsInUse(trx as unknown as Kysely<DB>, slot.deploymentId)) > slot.limit) throw new SlotTaken();
+    await sql`release savepoint take_slot`.execute(trx);
+    return true;
+  } catch (error) {
+    await sql`rollback to savepoint take_slot`.execute(trx);
+    await sql`release savepoint take_slot`.execute(trx);
+    if (error instanceof SlotTaken) return false;
+    throw error;
+  }
+}
+
 /** @returns whether the run still had the expected state, i.e. the transition was written. */
 async function writeOne(trx: Transaction<any>, write: TransitionWrite): Promise<boolean> {
+  if (write.slotLimit) return writeOneWithSlot(trx, write);
   // The update comes first: on SQLite that makes the transaction a writer from its first
   // statement, so another server process waits for the lock instead of failing on a stale snapshot.
   const update = trx.updateTable(write.kind).set(write.columns).where("id", "=", write.runId);
@@ -46,6 +78,14 @@ async function writeOnePostgres(db: Kysely<DB>, write: TransitionWrite): Promise
     .expression((eb) => eb.selectFrom("moved").select(columns.map((column) => eb.val(write.historyRow[column]).as(column))))
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
+/** PostgreSQL, slot-taking write: lock the deployment so racing claims of its runs count in turn. */
+function writeWithSlotPostgres(db: Kysely<DB>, write: TransitionWrite): Promise<boolean> {
+  return (db as unknown as Kysely<any>).transaction().execute(async (trx) => {
+    await trx.selectFrom("deployment").select("id").where("id", "=", write.slotLimit!.deploymentId).forUpdate().execute();
+    return writeOne(trx, write);
+  });
 }
 
 interface Queued {
@@ -96,6 +136,7 @@ const batchers = new WeakMap<Kysely<DB>, SqliteTransitionBatcher>();
  * each is one statement (concurrent commits already share WAL flushes there).
  */
 export function writeTransition(database: Database, write: TransitionWrite): Promise<boolean> {
+  if (database.engine !== "sqlite" && write.slotLimit) return writeWithSlotPostgres(database.db, write);
   if (database.engine !== "sqlite") return writeOnePostgres(database.db, write);
   let batcher = batchers.get(database.db);
   if (!batcher) {

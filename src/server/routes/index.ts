@@ -4,6 +4,7 @@ import { workPoolRoutes } from "./work-pools.js";
 import { workQueueRoutes } from "./work-queues.js";
 import { workerRoutes } from "./workers.js";
 import { deploymentRoutes } from "./deployments.js";
+import { deploymentScheduleRoutes } from "./deployment-schedules.js";
 import { flowRunRoutes } from "./flow-runs.js";
 import { flowRoutes } from "./flows.js";
 import { logRoutes } from "./logs.js";
@@ -22,4 +23,5 @@ export const apiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(taskRunRoutes);
   await app.register(logRoutes);
   await app.register(runStateRoutes);
+  await app.register(deploymentScheduleRoutes);
 };

@@ -140,8 +140,28 @@ describe("PreventDuplicateTransitions", () => {
 
 describe("policies", () => {
   it("order the flow-run rules as Prefect does", () => {
-    expect(CORE_FLOW_POLICY.map((r) => r.name)).toEqual(["PreventDuplicateTransitions", "PreventPendingTransitions", "CopyScheduledTime", "WaitForScheduledTime"]);
-    expect(CORE_TASK_POLICY.map((r) => r.name)).toEqual(["CopyScheduledTime", "WaitForScheduledTime", "UpdateFlowRunTrackerOnTasks"]);
+    expect(CORE_FLOW_POLICY.map((r) => r.name)).toEqual([
+      "PreventDuplicateTransitions",
+      "HandleFlowTerminalStateTransitions",
+      "EnforceCancellingToCancelledTransition",
+      "BypassCancellingFlowRunsWithNoInfra",
+      "PreventPendingTransitions",
+      "SecureFlowConcurrencySlots",
+      "EnsureOnlyScheduledFlowsMarkedLate",
+      "HandlePausingFlows",
+      "HandleResumingPausedFlows",
+      "CopyScheduledTime",
+      "WaitForScheduledTime",
+      "RetryFailedFlows",
+    ]);
+    expect(CORE_TASK_POLICY.map((r) => r.name)).toEqual([
+      "HandleTaskTerminalStateTransitions",
+      "CopyScheduledTime",
+      "WaitForScheduledTime",
+      "RetryFailedTasks",
+      "RenameReruns",
+      "UpdateFlowRunTrackerOnTasks",
+    ]);
   });
 
   it("does not claim task runs: PENDING → PENDING is allowed for them", async () => {

@@ -49,6 +49,30 @@ export function registerServerStart(parent: Command): void {
           logger,
           bodyLimit: settings["server.body_limit_bytes"],
           auth: { apiKey: settings["server.api_key"], authString: settings["server.auth_string"] },
+          orchestration: { deploymentConcurrencySlotWaitSeconds: settings["orchestration.deployment_concurrency_slot_wait_seconds"] },
+          services: {
+            lateRuns: {
+              enabled: settings["services.late_runs.enabled"],
+              loopSeconds: settings["services.late_runs.loop_seconds"],
+              afterSeconds: settings["services.late_runs.after_seconds"],
+            },
+            cancellationCleanup: {
+              enabled: settings["services.cancellation_cleanup.enabled"],
+              loopSeconds: settings["services.cancellation_cleanup.loop_seconds"],
+              timeoutSeconds: settings["services.cancellation_cleanup.timeout_seconds"],
+            },
+            scheduler: {
+              enabled: settings["services.scheduler.enabled"],
+              loopSeconds: settings["services.scheduler.loop_seconds"],
+              minRuns: settings["services.scheduler.min_runs"],
+              maxRuns: settings["services.scheduler.max_runs"],
+            },
+            orphanRecovery: {
+              enabled: settings["services.orphan_recovery.enabled"],
+              loopSeconds: settings["services.orphan_recovery.loop_seconds"],
+              timeoutSeconds: settings["services.orphan_recovery.timeout_seconds"],
+            },
+          },
         });
       } catch (err) {
         if (err instanceof DatabaseConfigError) throw new CliError(err.message, ExitCode.Usage, { cause: err });

@@ -1,0 +1,21 @@
+import type { Database } from "../database/index.js";
+
+/** Tunables of the orchestration rules (settings keys in src/settings/definitions.ts). */
+export interface OrchestrationSettings {
+  /** How long a run waits in AwaitingConcurrencySlot before it is proposed again (Prefect: 30 s). */
+  deploymentConcurrencySlotWaitSeconds: number;
+}
+
+export const DEFAULT_ORCHESTRATION_SETTINGS: OrchestrationSettings = { deploymentConcurrencySlotWaitSeconds: 30 };
+
+// Keyed by database so that the routes (which only know `app.database`) and the services of one
+// app share one configuration, without threading it through every call site.
+const configured = new WeakMap<object, OrchestrationSettings>();
+
+export function configureOrchestration(database: Database, settings: Partial<OrchestrationSettings>): void {
+  configured.set(database.db, { ...DEFAULT_ORCHESTRATION_SETTINGS, ...settings });
+}
+
+export function orchestrationSettingsFor(database: Database): OrchestrationSettings {
+  return configured.get(database.db) ?? DEFAULT_ORCHESTRATION_SETTINGS;
+}
