@@ -4,8 +4,9 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     pool: "forks",
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // Generous: the machines are shared and some suites (claim races, fuzzing) do thousands of requests.
+    testTimeout: 240_000,
+    hookTimeout: 120_000,
     // Storage suites give every file its own SQLite file or PostgreSQL schema, so files can run in parallel.
     fileParallelism: true,
     maxWorkers: 2,
