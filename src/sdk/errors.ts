@@ -1,5 +1,8 @@
 /** Errors the SDK raises; each has a fixed `name` and a stable `code`. */
 export class SdkError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
   override readonly name: string = "SdkError";
   readonly code: string = "SDK_ERROR";
 }

@@ -8,3 +8,5 @@ export type { JsonSchema } from "./validate-parameters.js";
 export { ApiSession } from "./api-session.js";
 export { MAX_RESULT_BYTES } from "./result-data.js";
 export * from "./errors.js";
+export { executeFlowRun, type ExecuteFlowRunOptions, type ExecuteFlowRunResult } from "./execute-flow-run.js";
+export { loadFlowFromEntrypoint, parseEntrypoint } from "./load-entrypoint.js";

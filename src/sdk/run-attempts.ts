@@ -153,7 +153,9 @@ function abortReason(signal: AbortSignal): Error | undefined {
   if (!signal.aborted) return undefined;
   const r: unknown = signal.reason;
   if (r instanceof RunCancelledError || r instanceof RunCrashedError) return r;
-  return new RunCancelledError(r instanceof Error ? r.message : "The run was aborted.");
+  // By name too: the executor and a flow file may hold different copies of the SDK.
+  const message = r instanceof Error ? r.message : "The run was aborted.";
+  return (r as Error | undefined)?.name === "RunCrashedError" ? new RunCrashedError(message) : new RunCancelledError(message);
 }
 
 const swallowUnlessAborted = (signal: AbortSignal) => (err: unknown) => {
