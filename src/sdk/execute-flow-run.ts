@@ -1,12 +1,15 @@
 import { resolve } from "node:path";
 import type { EcsflowClient } from "../client/index.js";
-import { TERMINAL_STATE_TYPES, type StateType } from "../schemas/index.js";
+import type { StateType } from "../schemas/index.js";
 import { ApiSession } from "./api-session.js";
 import { ParameterValidationError, RunCancelledError } from "./errors.js";
 import { loadFlowFromEntrypoint } from "./load-entrypoint.js";
 import { describeError } from "./run-attempts.js";
 import { createRunLogger } from "./run-logger.js";
 import { validateParameters } from "./validate-parameters.js";
+
+// Not imported from schemas' index: that would load TypeBox and Ajv before the flow's first line.
+const TERMINAL_STATE_TYPES: readonly StateType[] = ["COMPLETED", "FAILED", "CANCELLED", "CRASHED"];
 
 export interface ExecuteFlowRunOptions {
   client: EcsflowClient;
@@ -57,7 +60,7 @@ export async function executeFlowRun(o: ExecuteFlowRunOptions): Promise<ExecuteF
     }
     let parameters: Record<string, unknown>;
     try {
-      parameters = validateParameters(definition.options.name, definition.options.parameters, (run.parameters ?? {}) as Record<string, unknown>);
+      parameters = await validateParameters(definition.options.name, definition.options.parameters, (run.parameters ?? {}) as Record<string, unknown>);
     } catch (err) {
       if (err instanceof ParameterValidationError) return await fail(`Validation of flow parameters failed: ${err.issues.join("; ")}`);
       throw err;

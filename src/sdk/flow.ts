@@ -79,7 +79,7 @@ export function flowDefinitionOf(value: unknown): FlowDefinition | undefined {
 async function runFlow<P, R>(options: FlowOptions, fn: FlowFunction<P, R>, parameters: P, runOptions: RunFlowOptions = {}): Promise<FlowRunResult<R>> {
   const parentFlow = currentFlowScope();
   const parentScope = currentScope();
-  const validated = validateParameters(options.name, options.parameters, parameters as Record<string, unknown>) as P;
+  const validated = (await validateParameters(options.name, options.parameters, parameters as Record<string, unknown>)) as P;
   const ownsSession = !runOptions.session && !parentFlow;
   const session = runOptions.session ?? parentFlow?.session ?? (ownsSession ? sessionFromSettings() : undefined);
   const signals = [runOptions.signal, parentScope?.signal].filter((s): s is AbortSignal => !!s);

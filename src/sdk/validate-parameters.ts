@@ -1,20 +1,24 @@
-import { Ajv, type ValidateFunction } from "ajv";
+import type { Ajv as AjvType, ValidateFunction } from "ajv";
 import { ParameterValidationError } from "./errors.js";
 
 export type JsonSchema = Record<string, unknown>;
 
 const compiled = new WeakMap<JsonSchema, ValidateFunction>();
-let ajv: Ajv | undefined;
+let ajv: AjvType | undefined;
 
 /**
  * Checks a flow's parameters against its JSON Schema and fills the schema's defaults. Returns
  * a copy; throws ParameterValidationError naming each field that does not fit.
  */
-export function validateParameters(flowName: string, schema: JsonSchema | undefined, parameters: Record<string, unknown>): Record<string, unknown> {
+export async function validateParameters(flowName: string, schema: JsonSchema | undefined, parameters: Record<string, unknown>): Promise<Record<string, unknown>> {
   const copy = structuredClone(parameters ?? {});
   if (!schema) return copy;
-  // Built on first use only, so flows without a schema do not pay for it at start-up.
-  ajv ??= new Ajv({ allErrors: true, useDefaults: true, strict: false });
+  // Loaded on first use only: Ajv costs a few hundred ms of start-up on a small machine, which
+  // flows without a schema should not pay.
+  if (!ajv) {
+    const { Ajv } = await import("ajv");
+    ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+  }
   let validate = compiled.get(schema);
   if (!validate) {
     validate = ajv.compile(schema);
