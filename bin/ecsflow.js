@@ -8,5 +8,11 @@ if (!existsSync(fileURLToPath(main))) {
   process.stderr.write("ecsflow is not built yet: run `npm install` (or `npm run build`) in the ecsflow folder.\n");
   process.exit(1);
 }
-const { runCli } = await import(main.href);
-await runCli(process.argv);
+// A flow-run task's start-up time is the user's wait: `flow-run execute` skips the full CLI.
+if (process.argv[2] === "flow-run" && process.argv[3] === "execute") {
+  const { runFlowRunExecute } = await import(new URL("../dist/cli/commands/flow-run/execute-main.js", import.meta.url).href);
+  await runFlowRunExecute(process.argv);
+} else {
+  const { runCli } = await import(main.href);
+  await runCli(process.argv);
+}

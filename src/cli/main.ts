@@ -5,6 +5,9 @@ import { registerConfig } from "./commands/config/index.js";
 import { registerServer } from "./commands/server/index.js";
 import { registerWorker } from "./commands/worker/index.js";
 import { registerEcsLocal } from "./commands/ecs-local/index.js";
+import { registerFlowRun } from "./commands/flow-run/index.js";
+import { registerDeploy } from "./commands/deploy/index.js";
+import { registerInit } from "./commands/init/index.js";
 import { CliError } from "./errors.js";
 import { ExitCode } from "./exit-codes.js";
 
@@ -18,6 +21,9 @@ export function buildProgram(): Command {
   registerServer(program);
   registerWorker(program);
   registerEcsLocal(program);
+  registerFlowRun(program);
+  registerDeploy(program);
+  registerInit(program);
   // Every subcommand throws instead of exiting, so one place maps errors to exit codes.
   const applyExitOverride = (cmd: Command) => {
     cmd.exitOverride();

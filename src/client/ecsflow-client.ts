@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { FlowRun, OrchestrationResult, StateCreate } from "../schemas/index.js";
+import type { Deployment, DeploymentCreate, Flow, FlowRun, FlowRunCreate, OrchestrationResult, StateCreate, TaskRun, TaskRunCreate, WorkPool } from "../schemas/index.js";
 import { HttpTransport, type HttpTransportOptions, type RequestOptions } from "./http-transport.js";
 
 export interface WorkerFlowRun {
@@ -96,5 +96,41 @@ export class EcsflowClient {
 
   createLogs(logs: LogCreate[]): Promise<void> {
     return this.request<void>("POST", "/logs/", logs);
+  }
+
+  // --- SDK and deployments (flows, flow runs and task runs a flow creates; `ecsflow deploy`) ---
+
+  /** Creates the flow, or returns the existing one of that name (the API upserts by name). */
+  createFlow(name: string, options: { tags?: string[] } = {}): Promise<Flow> {
+    return this.request<Flow>("POST", "/flows/", { name, ...(options.tags ? { tags: options.tags } : {}) });
+  }
+
+  createFlowRun(body: FlowRunCreate): Promise<FlowRun> {
+    return this.request<FlowRun>("POST", "/flow_runs/", body);
+  }
+
+  createTaskRun(body: TaskRunCreate): Promise<TaskRun> {
+    return this.request<TaskRun>("POST", "/task_runs/", body);
+  }
+
+  readTaskRun(id: string): Promise<TaskRun> {
+    return this.request<TaskRun>("GET", `/task_runs/${enc(id)}`);
+  }
+
+  readDeployment(id: string): Promise<Deployment> {
+    return this.request<Deployment>("GET", `/deployments/${enc(id)}`);
+  }
+
+  readDeploymentByName(flowName: string, deploymentName: string): Promise<Deployment> {
+    return this.request<Deployment>("GET", `/deployments/name/${enc(flowName)}/${enc(deploymentName)}`);
+  }
+
+  /** Creates the deployment, or updates the one with the same flow and name (Prefect's upsert). */
+  createDeployment(body: DeploymentCreate): Promise<Deployment> {
+    return this.request<Deployment>("POST", "/deployments/", body);
+  }
+
+  readWorkPool(name: string): Promise<WorkPool> {
+    return this.request<WorkPool>("GET", `/work_pools/${enc(name)}`);
   }
 }

@@ -172,6 +172,11 @@ export const SETTING_DEFINITIONS = {
     default: 100,
     description: "The scheduler creates at most this many runs of each schedule ahead.",
   },
+  "flow_run.id": {
+    type: "string",
+    env: ["PREFECT__FLOW_RUN_ID"],
+    description: "The flow run `ecsflow flow-run execute` runs; the worker sets it in each task's environment.",
+  },
 } as const satisfies Record<string, SettingDefinition>;
 
 export type SettingKey = keyof typeof SETTING_DEFINITIONS;

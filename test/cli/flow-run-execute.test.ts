@@ -1,0 +1,167 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "../support/test-server.js";
+
+// `ecsflow flow-run execute` as the worker runs it: a child process with PREFECT_API_URL and
+// PREFECT__FLOW_RUN_ID, against a real server, running the examples/ flows from their deployment.
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const BIN = join(ROOT, "bin/ecsflow.js");
+
+interface Spawned {
+  child: ChildProcess;
+  done: Promise<{ code: number | null; stderr: string }>;
+}
+
+describe("ecsflow flow-run execute", () => {
+  let server: TestServer;
+  let home: string;
+
+  beforeAll(async () => {
+    server = await startTestServer("sqlite");
+    home = mkdtempSync(join(tmpdir(), "ecsflow-exec-"));
+  });
+  afterAll(async () => server?.close());
+
+  function execute(flowRunId: string | undefined, extraEnv: Record<string, string> = {}, args: string[] = []): Spawned {
+    const env: Record<string, string> = { PATH: process.env.PATH ?? "", ECSFLOW_HOME: home, PREFECT_API_URL: server.apiUrl, ...extraEnv };
+    if (flowRunId) env.PREFECT__FLOW_RUN_ID = flowRunId;
+    const child = spawn(process.execPath, [BIN, "flow-run", "execute", ...args], { env, cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr!.on("data", (d) => (stderr += d));
+    child.stdout!.resume();
+    const done = new Promise<{ code: number | null; stderr: string }>((res) => child.on("exit", (code) => res({ code, stderr })));
+    return { child, done };
+  }
+
+  async function deploymentRun(flowName: string, entrypoint: string, parameters: Record<string, unknown> = {}, path: string | null = ROOT) {
+    const flow = (await server.request("POST", "/flows/", { name: flowName })).body;
+    const dep = await server.request("POST", "/deployments/", { name: `${flowName}-dep-${Math.random().toString(36).slice(2, 8)}`, flow_id: flow.id, entrypoint, path, parameters });
+    expect(dep.status).toBeLessThan(300);
+    const run = await server.request("POST", `/deployments/${dep.body.id}/create_flow_run`, {});
+    expect(run.status).toBe(201);
+    return run.body;
+  }
+
+  const readRun = async (id: string) => (await server.request("GET", `/flow_runs/${id}`)).body;
+  const taskRuns = async (id: string) => (await server.request("POST", "/task_runs/filter", { task_runs: { flow_run_id: { any_: [id] } } })).body as any[];
+  const logs = async (id: string) => ((await server.request("POST", "/logs/filter", { logs: { flow_run_id: { any_: [id] } } })).body as any[]).map((l) => l.message as string);
+
+  async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const v = await fn();
+      if (v) return v;
+      if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  it("runs a TypeScript example to COMPLETED with the deployment's parameters, logs and exit 0", async () => {
+    const run = await deploymentRun("hello", "examples/hello.ts:hello", { name: "Ada", times: 2 });
+    const { code, stderr } = await execute(run.id).done;
+    expect(stderr).toContain("Flow run completed.");
+    expect(code).toBe(0);
+    const done = await readRun(run.id);
+    expect(done.state_type).toBe("COMPLETED");
+    expect(done.state.data).toBe("greeted Ada 2 time(s)");
+    expect((await logs(run.id)).filter((m) => m === "Hello, Ada!")).toHaveLength(2);
+  });
+
+  it("runs parallel tasks with retries (etl) and a flaky task that succeeds on retry", async () => {
+    const etl = await deploymentRun("etl", "examples/etl.ts:etl");
+    const flaky = await deploymentRun("flaky", "examples/flaky.ts:flaky", { fail_times: 2 });
+    const [a, b] = await Promise.all([execute(etl.id).done, execute(flaky.id).done]);
+    expect(a.code).toBe(0);
+    expect(b.code).toBe(0);
+    expect((await readRun(etl.id)).state.data).toEqual({ loaded: 15 });
+    const etlTasks = await taskRuns(etl.id);
+    expect(etlTasks).toHaveLength(5);
+    expect(etlTasks.every((t) => t.state_type === "COMPLETED")).toBe(true);
+    const [flakyTask] = await taskRuns(flaky.id);
+    expect(flakyTask.state_type).toBe("COMPLETED");
+    expect(flakyTask.run_count).toBe(3);
+    expect(await logs(flaky.id)).toEqual(expect.arrayContaining([expect.stringContaining("service unavailable (attempt 1)"), "service answered on attempt 3"]));
+  });
+
+  it("loads a JavaScript entrypoint relative to the deployment's path", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ecsflow-js-"));
+    writeFileSync(join(dir, "flows.mjs"), `import { flow } from ${JSON.stringify(join(ROOT, "dist/sdk/index.js"))};\nexport const add = flow({ name: "js-add" }, async ({ a, b }) => a + b);\n`);
+    const run = await deploymentRun("js-add", "flows.mjs:add", { a: 2, b: 3 }, dir);
+    const { code } = await execute(run.id).done;
+    expect(code).toBe(0);
+    expect((await readRun(run.id)).state.data).toBe(5);
+  });
+
+  it("fails the run with exit 5 when parameters do not fit the flow's schema, naming the field", async () => {
+    const run = await deploymentRun("hello", "examples/hello.ts:hello", { name: "Ada", times: 0 });
+    const { code } = await execute(run.id).done;
+    expect(code).toBe(5);
+    const done = await readRun(run.id);
+    expect(done.state_type).toBe("FAILED");
+    expect(done.state.message).toMatch(/Validation of flow parameters failed: times: must be >= 1/);
+  });
+
+  it("fails the run when the entrypoint file or export is missing, saying what exists", async () => {
+    const noFile = await deploymentRun("hello", "examples/nope.ts:hello");
+    expect((await execute(noFile.id).done).code).toBe(5);
+    expect((await readRun(noFile.id)).state.message).toMatch(/Entrypoint file examples\/nope\.ts not found/);
+    const noExport = await deploymentRun("hello", "examples/hello.ts:goodbye");
+    expect((await execute(noExport.id).done).code).toBe(5);
+    expect((await readRun(noExport.id)).state.message).toMatch(/no export named 'goodbye'; its flows: hello/);
+  });
+
+  it("reports an unhandled error as FAILED with the message and stack in the logs", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ecsflow-err-"));
+    writeFileSync(join(dir, "bad.ts"), `import { flow } from ${JSON.stringify(join(ROOT, "dist/sdk/index.js"))};\nexport const bad = flow({ name: "bad" }, async () => { throw new RangeError("out of range"); });\n`);
+    const run = await deploymentRun("bad", "bad.ts:bad", {}, dir);
+    expect((await execute(run.id).done).code).toBe(5);
+    const done = await readRun(run.id);
+    expect(done.state_type).toBe("FAILED");
+    expect(done.state.message).toMatch(/RangeError: out of range/);
+    expect((await logs(run.id)).some((m) => m.includes("RangeError: out of range") && m.includes("bad.ts"))).toBe(true);
+  });
+
+  it("ends CANCELLED when the run goes CANCELLING (the flow's signal aborts)", async () => {
+    const run = await deploymentRun("long-running", "examples/long-running.ts:longRunning", { seconds: 120 });
+    const p = execute(run.id, {}, ["--cancellation-poll-seconds", "0.2"]);
+    await waitFor("the flow to tick", async () => (await logs(run.id)).includes("tick 1"));
+    const r = await server.request("POST", `/flow_runs/${run.id}/set_state`, { state: { type: "CANCELLING", name: "Cancelling" } });
+    expect(r.body.status).toBe("ACCEPT");
+    const { code } = await p.done;
+    expect(code).toBe(5);
+    expect((await readRun(run.id)).state_type).toBe("CANCELLED");
+  });
+
+  it("ends CRASHED with exit 143 on SIGTERM without a cancellation request, CANCELLED with one", async () => {
+    const crash = await deploymentRun("long-running", "examples/long-running.ts:longRunning", { seconds: 120 });
+    const a = execute(crash.id, {}, ["--cancellation-poll-seconds", "60"]);
+    await waitFor("the flow to tick", async () => (await logs(crash.id)).includes("tick 1"));
+    a.child.kill("SIGTERM");
+    expect((await a.done).code).toBe(143);
+    const crashed = await readRun(crash.id);
+    expect(crashed.state_type).toBe("CRASHED");
+    expect(crashed.state.message).toMatch(/SIGTERM/);
+
+    const cancel = await deploymentRun("long-running", "examples/long-running.ts:longRunning", { seconds: 120 });
+    const b = execute(cancel.id, {}, ["--cancellation-poll-seconds", "60"]);
+    await waitFor("the flow to tick", async () => (await logs(cancel.id)).includes("tick 1"));
+    await server.request("POST", `/flow_runs/${cancel.id}/set_state`, { state: { type: "CANCELLING", name: "Cancelling" } });
+    b.child.kill("SIGTERM");
+    expect((await b.done).code).toBe(5);
+    expect((await readRun(cancel.id)).state_type).toBe("CANCELLED");
+  });
+
+  it("explains a missing flow run id or API URL with a usage error (exit 2)", async () => {
+    const noId = await execute(undefined).done;
+    expect(noId.code).toBe(2);
+    expect(noId.stderr).toMatch(/PREFECT__FLOW_RUN_ID/);
+    expect(noId.stderr).not.toMatch(/\n\s+at /);
+    const noApi = await execute("01a225ec-c05f-7000-9181-48d30714b59a", { PREFECT_API_URL: "" }).done;
+    expect(noApi.code).toBe(2);
+    expect(noApi.stderr).toMatch(/PREFECT_API_URL/);
+  });
+});
