@@ -2,7 +2,7 @@ import { CliError } from "./errors.js";
 import { ExitCode } from "./exit-codes.js";
 
 /** Commander's collector for a repeatable option: `--param a=1 --param b=2`. */
-export const collect = (value: string, previous: string[]): string[] => [...previous, value];
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /**
  * Parses `KEY=VALUE` pairs as Prefect's CLI does: the value is read as JSON when it parses

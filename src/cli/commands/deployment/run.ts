@@ -11,10 +11,10 @@ import { watchFlowRun, WatchTimeoutError } from "../../watch-flow-run.js";
 import { resolveDeployment } from "./resolve-deployment.js";
 
 interface RunFlags extends ApiFlags {
-  param: string[];
+  param?: string[];
   params?: string;
-  jobVariable: string[];
-  tag: string[];
+  jobVariable?: string[];
+  tag?: string[];
   flowRunName?: string;
   watch?: boolean;
   watchTimeout?: string;
@@ -26,25 +26,25 @@ export function registerDeploymentRun(parent: Command): void {
       .command("run")
       .description("Start a run of a deployment now; with --watch, follow its states and logs and exit 0 only if it COMPLETED (5 otherwise)")
       .argument("<deployment>", "FLOW/DEPLOYMENT or id")
-      .option("-p, --param <key=value>", "a flow parameter; the value is read as JSON when it parses (repeatable)", collect, [] as string[])
+      .option("-p, --param <key=value>", "a flow parameter; the value is read as JSON when it parses (repeatable)", collect)
       .option("--params <json>", "flow parameters as one JSON object (--param wins on a shared key)")
-      .option("-j, --job-variable <key=value>", "a job variable overriding the work pool's template, e.g. cpu=1024 (repeatable)", collect, [] as string[])
-      .option("-t, --tag <tag>", "a tag for the run (repeatable)", collect, [] as string[])
+      .option("-j, --job-variable <key=value>", "a job variable overriding the work pool's template, e.g. cpu=1024 (repeatable)", collect)
+      .option("-t, --tag <tag>", "a tag for the run (repeatable)", collect)
       .option("--flow-run-name <name>", "name of the run (default: generated)")
       .option("-w, --watch", "follow the run until it ends")
       .option("--watch-timeout <s>", "with --watch, stop after this many seconds (exit 5; the run continues)"),
   ).action(async (ref: string, flags: RunFlags) => {
     const out = createOutput(Boolean(flags.json));
     // Check every flag before anything is created.
-    const parameters = { ...(flags.params !== undefined ? parseJsonObject(flags.params, "--params") : {}), ...parseKeyValues(flags.param, "--param") };
-    const jobVariables = parseKeyValues(flags.jobVariable, "--job-variable");
+    const parameters = { ...(flags.params !== undefined ? parseJsonObject(flags.params, "--params") : {}), ...parseKeyValues(flags.param ?? [], "--param") };
+    const jobVariables = parseKeyValues(flags.jobVariable ?? [], "--job-variable");
     const timeoutMs = flags.watchTimeout === undefined ? undefined : parsePositiveNumber(flags.watchTimeout, "--watch-timeout") * 1000;
     const client = clientFromSettings(flags);
     const deployment = await resolveDeployment(client, ref);
     const run = await client.createFlowRunFromDeployment(deployment.id, {
       parameters,
       ...(Object.keys(jobVariables).length ? { job_variables: jobVariables } : {}),
-      ...(flags.tag.length ? { tags: flags.tag } : {}),
+      ...(flags.tag?.length ? { tags: flags.tag } : {}),
       ...(flags.flowRunName ? { name: flags.flowRunName } : {}),
     });
     if (!flags.watch) {

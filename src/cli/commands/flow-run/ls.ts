@@ -10,9 +10,9 @@ import { parseInteger } from "../../parse-integer.js";
 import { resolveDeployment } from "../deployment/resolve-deployment.js";
 
 interface LsFlags extends ApiFlags {
-  flowName: string[];
-  state: string[];
-  stateType: string[];
+  flowName?: string[];
+  state?: string[];
+  stateType?: string[];
   deployment?: string;
   pool?: string;
   limit: string;
@@ -23,15 +23,15 @@ export function registerFlowRunLs(parent: Command): void {
     parent
       .command("ls")
       .description("List recent flow runs, newest expected start first")
-      .option("--flow-name <name>", "only runs of this flow (repeatable)", collect, [] as string[])
-      .option("--state <name>", "only runs whose state has this name, e.g. Late (repeatable)", collect, [] as string[])
-      .option("--state-type <type>", `only runs of this state type: ${STATE_TYPES.join(", ")} (repeatable)`, collect, [] as string[])
+      .option("--flow-name <name>", "only runs of this flow (repeatable)", collect)
+      .option("--state <name>", "only runs whose state has this name, e.g. Late (repeatable)", collect)
+      .option("--state-type <type>", `only runs of this state type: ${STATE_TYPES.join(", ")} (repeatable)`, collect)
       .option("-d, --deployment <deployment>", "only runs of this deployment (FLOW/DEPLOYMENT or id)")
       .option("-p, --pool <name>", "only runs of this work pool")
       .option("--limit <n>", "at most this many (max 200)", "15"),
   ).action(async (flags: LsFlags) => {
     const out = createOutput(Boolean(flags.json));
-    const types = flags.stateType.map((t) => t.toUpperCase());
+    const types = (flags.stateType ?? []).map((t) => t.toUpperCase());
     const bad = types.find((t) => !(STATE_TYPES as readonly string[]).includes(t));
     if (bad) throw new CliError(`--state-type "${bad}" is not a state type; use one of ${STATE_TYPES.join(", ")}.`, ExitCode.Usage);
     const limit = parseInteger(flags.limit, "--limit", 1);
@@ -39,10 +39,10 @@ export function registerFlowRunLs(parent: Command): void {
     const deployment = flags.deployment ? await resolveDeployment(client, flags.deployment) : undefined;
     const state = {
       ...(types.length ? { type: { any_: types as StateType[] } } : {}),
-      ...(flags.state.length ? { name: { any_: flags.state } } : {}),
+      ...(flags.state?.length ? { name: { any_: flags.state } } : {}),
     };
     const runs = await client.filterFlowRuns({
-      ...(flags.flowName.length ? { flows: { name: { any_: flags.flowName } } } : {}),
+      ...(flags.flowName?.length ? { flows: { name: { any_: flags.flowName } } } : {}),
       ...(flags.pool ? { work_pools: { name: { any_: [flags.pool] } } } : {}),
       flow_runs: {
         ...(Object.keys(state).length ? { state } : {}),

@@ -1,0 +1,48 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+const BIN = resolve(import.meta.dirname, "../../bin/ecsflow.js");
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** An empty ECSFLOW_HOME, so the developer's own profile never leaks into a test. */
+export const emptyHome = (): string => mkdtempSync(join(tmpdir(), "ecsflow-cli-home-"));
+
+/** The environment of a spawned command: nothing from the test's own environment but PATH. */
+export function cliEnv(env: Record<string, string>): Record<string, string> {
+  return { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ECSFLOW_LOGGING_LEVEL: "warn", ...env };
+}
+
+/** Starts the built `ecsflow` command as a user runs it. */
+export function spawnEcsflow(args: string[], env: Record<string, string>): ChildProcess & { result: Promise<CliResult> } {
+  const child = spawn(process.execPath, [BIN, ...args], { env: cliEnv(env) });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (c) => (stdout += c));
+  child.stderr.on("data", (c) => (stderr += c));
+  const result = new Promise<CliResult>((done) => child.on("close", (code) => done({ code, stdout, stderr })));
+  return Object.assign(child, { result });
+}
+
+/** Runs the built `ecsflow` command to its end. */
+export function ecsflow(args: string[], env: Record<string, string>): Promise<CliResult> {
+  return spawnEcsflow(args, env).result;
+}
+
+/** Checks a command's result the way a script would: the exit code, then parses stdout as JSON. */
+export function parseJson<T = any>(r: CliResult): T {
+  try {
+    return JSON.parse(r.stdout) as T;
+  } catch {
+    throw new Error(`stdout is not JSON (exit ${r.code}):\n${r.stdout}\nstderr:\n${r.stderr}`);
+  }
+}
+
+/** No JavaScript stack frames: users get one plain message. */
+export const STACK_FRAME = /\n\s+at .*[.:]\d+/;
