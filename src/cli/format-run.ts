@@ -1,4 +1,4 @@
-import type { FlowRun, Log } from "../schemas/index.js";
+import type { FlowRun, Log, State } from "../schemas/index.js";
 
 const LEVELS: [number, string][] = [
   [50, "CRITICAL"],
@@ -19,9 +19,9 @@ export function formatLog(log: Log): string {
   return `${ts} | ${levelName(log.level).padEnd(8)} | ${log.message}`;
 }
 
-/** `Flow run 'name' (id) is now Running`, with the state's message when it has one. */
-export function formatStateChange(run: FlowRun): string {
-  const state = run.state?.name ?? run.state_type ?? "unknown";
-  const message = run.state?.message ? `: ${run.state.message}` : "";
-  return `Flow run '${run.name}' is ${state} (${run.state_type ?? "no state"})${message}`;
+/** `2026-11-29 06:01:28.123 | Flow run 'name' is Running (RUNNING)`, with the state's message when it has one. */
+export function formatStateChange(state: State, run: FlowRun): string {
+  const ts = state.timestamp.replace("T", " ").slice(0, 23);
+  const message = state.message ? `: ${state.message}` : "";
+  return `${ts} | Flow run '${run.name}' is ${state.name ?? state.type} (${state.type})${message}`;
 }

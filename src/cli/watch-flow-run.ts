@@ -1,15 +1,15 @@
 import type { EcsflowClient } from "../client/index.js";
-import { TERMINAL_STATE_TYPES, type FlowRun, type Log } from "../schemas/index.js";
+import { TERMINAL_STATE_TYPES, type FlowRun, type Log, type State } from "../schemas/index.js";
 
 export interface WatchFlowRunOptions {
-  /** Called with the run each time its state changes (and once at the start). */
-  onState?: (run: FlowRun) => void;
-  /** Called with each new log line of the run, in timestamp order, once each. */
+  /** Called with each state the run enters (its history first), once each. */
+  onState?: (state: State, run: FlowRun) => void;
+  /** Called with each log line of the run, once each. */
   onLog?: (log: Log) => void;
   /** Give up after this long (the run keeps going). */
   timeoutMs?: number;
   signal?: AbortSignal;
-  /** First and longest pause between polls: polls are quick after a change and slow down while nothing happens. */
+  /** Polls are quick after a change and slow down to `maxPollMs` while nothing happens. */
   minPollMs?: number;
   maxPollMs?: number;
 }
@@ -17,7 +17,7 @@ export interface WatchFlowRunOptions {
 export class WatchTimeoutError extends Error {
   override readonly name = "WatchTimeoutError";
   constructor(readonly run: FlowRun) {
-    super(`Stopped watching flow run ${run.id} after the timeout; it is still ${run.state_type ?? "without a state"}.`);
+    super(`Stopped watching flow run '${run.name}' (${run.id}) at the timeout; it is still ${run.state_type ?? "without a state"} and keeps going.`);
   }
 }
 
@@ -32,24 +32,29 @@ export function isFinal(run: FlowRun): boolean {
   return run.state_type !== null && TERMINAL_STATE_TYPES.includes(run.state_type);
 }
 
+type Event = { at: string; emit: () => void };
+
 /**
- * Follows a flow run by polling the API until it reaches a final state: reports state changes and
- * new logs as they appear, then returns the final run. After the final state one more read of the
- * logs picks up the lines sent last.
+ * Follows a flow run by polling the API until it reaches a final state, reporting every state it
+ * enters (from its state history, so quick transitions between two polls are not lost) and every
+ * log line, merged in time order; then returns the final run. After the final state, one more
+ * read picks up the log lines sent last.
  */
 export async function watchFlowRun(client: EcsflowClient, runId: string, options: WatchFlowRunOptions = {}): Promise<FlowRun> {
   const minPoll = options.minPollMs ?? 250;
   const maxPoll = options.maxPollMs ?? 2_000;
   const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
-  const seen = new Set<string>();
-  let newest = "";
+  const seenLogs = new Set<string>();
+  const seenStates = new Set<string>();
+  let newestLog = "";
   let lastStateId: string | null | undefined = undefined;
   let pause = minPoll;
 
-  const readNewLogs = async (): Promise<boolean> => {
-    if (!options.onLog) return false;
-    const after = newest ? new Date(Date.parse(newest) - LATE_LOG_WINDOW_MS).toISOString() : undefined;
-    let any = false;
+  const newLogs = async (): Promise<Event[]> => {
+    const onLog = options.onLog;
+    if (!onLog) return [];
+    const after = newestLog ? new Date(Date.parse(newestLog) - LATE_LOG_WINDOW_MS).toISOString() : undefined;
+    const events: Event[] = [];
     for (let offset = 0; ; offset += PAGE) {
       const page = await client.filterLogs({
         logs: { flow_run_id: { any_: [runId] }, ...(after ? { timestamp: { after_: after } } : {}) },
@@ -58,28 +63,33 @@ export async function watchFlowRun(client: EcsflowClient, runId: string, options
         offset,
       });
       for (const log of page) {
-        if (seen.has(log.id)) continue;
-        seen.add(log.id);
-        any = true;
-        if (log.timestamp > newest) newest = log.timestamp;
-        options.onLog(log);
+        if (seenLogs.has(log.id)) continue;
+        seenLogs.add(log.id);
+        if (log.timestamp > newestLog) newestLog = log.timestamp;
+        events.push({ at: log.timestamp, emit: () => onLog(log) });
       }
-      if (page.length < PAGE) break;
+      if (page.length < PAGE) return events;
     }
-    return any;
+  };
+
+  const newStates = async (run: FlowRun): Promise<Event[]> => {
+    const onState = options.onState;
+    if (!onState || run.state_id === lastStateId) return [];
+    lastStateId = run.state_id;
+    const history = await client.readFlowRunStates(runId);
+    return history.filter((s) => !seenStates.has(s.id)).map((s) => (seenStates.add(s.id), { at: s.timestamp, emit: () => onState(s, run) }));
+  };
+
+  const emit = (events: Event[]) => {
+    events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)).forEach((e) => e.emit());
+    return events.length > 0;
   };
 
   for (;;) {
     const run = await client.readFlowRun(runId);
-    let changed = false;
-    if (run.state_id !== lastStateId) {
-      lastStateId = run.state_id;
-      changed = true;
-      options.onState?.(run);
-    }
-    if (await readNewLogs()) changed = true;
+    const changed = emit([...(await newStates(run)), ...(await newLogs())]);
     if (isFinal(run)) {
-      await readNewLogs();
+      emit(await newLogs());
       return run;
     }
     if (Date.now() >= deadline) throw new WatchTimeoutError(run);

@@ -10,6 +10,7 @@ import type {
   ReadDeploymentsBody,
   ReadFlowsBody,
   ReadLogsBody,
+  State,
   StateCreate,
   Worker,
   WorkerFilterBody,
@@ -201,6 +202,11 @@ export class EcsflowClient {
    */
   createFlowRunFromDeployment(deploymentId: string, body: DeploymentFlowRunCreate = {}): Promise<FlowRun> {
     return this.request<FlowRun>("POST", `/deployments/${enc(deploymentId)}/create_flow_run`, { ...body, idempotency_key: body.idempotency_key ?? randomUUID() });
+  }
+
+  /** The run's state history, oldest first. */
+  readFlowRunStates(flowRunId: string): Promise<State[]> {
+    return this.request<State[]>("GET", `/flow_run_states/?flow_run_id=${enc(flowRunId)}`);
   }
 
   filterLogs(body: ReadLogsBody = {}): Promise<Log[]> {

@@ -61,7 +61,7 @@ export function registerDeploymentRun(parent: Command): void {
     say(`Created flow run '${run.name}' (${run.id}) of deployment "${ref}"; watching it (Ctrl-C stops watching, not the run).`);
     let final;
     try {
-      final = await watchFlowRun(client, run.id, { timeoutMs, onState: (r) => say(formatStateChange(r)), onLog: (l) => say(formatLog(l)) });
+      final = await watchFlowRun(client, run.id, { timeoutMs, onState: (s, r) => say(formatStateChange(s, r)), onLog: (l) => say(formatLog(l)) });
     } catch (err) {
       if (err instanceof WatchTimeoutError) throw new CliError(err.message, ExitCode.RunNotCompleted);
       throw err;
