@@ -128,7 +128,8 @@ describe("ecsflow deployment", () => {
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/watching it/);
       // A plain command reports no RUNNING of its own: the worker takes it from PENDING to COMPLETED.
-      expect(r.stdout).toMatch(/is Scheduled \(SCHEDULED\)\n.*is Pending \(PENDING\)\n(.*\n)*.*\| INFO +\| watched-output\n.*is Completed \(COMPLETED\): The command exited with code 0/);
+      expect(r.stdout).toMatch(/is Scheduled \(SCHEDULED\)\n.*is Pending \(PENDING\)\n(.*\n)*.*\| INFO +\| watched-output\n/);
+      expect(r.stdout).toMatch(/is Completed \(COMPLETED\): The command exited with code 0/);
       expect(r.stdout).toMatch(/completed\.\n$/);
     } finally {
       worker.shutdown();
@@ -147,7 +148,8 @@ describe("ecsflow deployment", () => {
     expect(r.code).toBe(5);
     expect(parseJson(r)).toMatchObject({ id: run.id, state_type: "CRASHED" });
     // Every state in order, even those entered between two polls, with the log line where it belongs.
-    expect(r.stderr).toMatch(/is Pending \(PENDING\)\n.*is Running \(RUNNING\)\n.*\| ERROR +\| about to crash\n.*is Crashed \(CRASHED\): Process exited with code 137/);
+    expect(r.stderr).toMatch(/is Pending \(PENDING\)\n.*is Running \(RUNNING\)\n(.*\n)*.*\| ERROR +\| about to crash\n/);
+    expect(r.stderr).toMatch(/is Crashed \(CRASHED\): Process exited with code 137/);
     expect(r.stderr).toMatch(/Flow run 'crash-me' \(.+\) ended CRASHED: Process exited with code 137/);
     expect(r.stderr).not.toMatch(STACK_FRAME);
   });
