@@ -6,6 +6,8 @@ export interface WatchFlowRunOptions {
   onState?: (state: State, run: FlowRun) => void;
   /** Called with each log line of the run, once each. */
   onLog?: (log: Log) => void;
+  /** Called with the run after every poll (e.g. to say that no worker has taken it yet). */
+  onPoll?: (run: FlowRun) => void;
   /** Give up after this long (the run keeps going). */
   timeoutMs?: number;
   signal?: AbortSignal;
@@ -88,6 +90,7 @@ export async function watchFlowRun(client: EcsflowClient, runId: string, options
   for (;;) {
     const run = await client.readFlowRun(runId);
     const changed = emit([...(await newStates(run)), ...(await newLogs())]);
+    options.onPoll?.(run);
     if (isFinal(run)) {
       emit(await newLogs());
       return run;

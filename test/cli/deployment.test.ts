@@ -167,6 +167,14 @@ describe("ecsflow deployment", () => {
     expect(r.stdout).toMatch(/Flow run 'complete-me' completed/);
   });
 
+  it("--watch-timeout stops watching a run nobody takes with exit 5; the run stays SCHEDULED", async () => {
+    const r = await ecsflow(["deployment", "run", "etl/prod", "--watch", "--watch-timeout", "1", "--flow-run-name", "nobody-takes-me"], env);
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/Stopped watching flow run 'nobody-takes-me' .* at the timeout; it is still SCHEDULED and keeps going/);
+    const run = await runNamed("nobody-takes-me");
+    expect((await server.request("GET", `/flow_runs/${run.id}`)).body.state_type).toBe("SCHEDULED");
+  });
+
   it("pauses, resumes and deletes a deployment", async () => {
     const dep = await server.request("POST", "/deployments/", { name: "temp", flow_id: flowId, work_pool_name: "dp" });
     const paused = await ecsflow(["deployment", "pause", "etl/temp", "--json"], env);

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import type { FlowRun } from "../../../schemas/index.js";
 import { withApiOptions, type ApiFlags } from "../../api-options.js";
 import { clientFromSettings } from "../../client-from-settings.js";
 import { CliError } from "../../errors.js";
@@ -9,6 +10,8 @@ import { collect, parseJsonObject, parseKeyValues } from "../../parse-key-value.
 import { parsePositiveNumber } from "../../parse-options.js";
 import { watchFlowRun, WatchTimeoutError } from "../../watch-flow-run.js";
 import { resolveDeployment } from "./resolve-deployment.js";
+
+const NO_WORKER_HINT_MS = 15_000;
 
 interface RunFlags extends ApiFlags {
   param?: string[];
@@ -59,9 +62,18 @@ export function registerDeploymentRun(parent: Command): void {
     // People read progress on stdout; with --json it goes to stderr so stdout holds only the final run.
     const say = (line: string) => (out.json ? out.warn(line) : out.info(line));
     say(`Created flow run '${run.name}' (${run.id}) of deployment "${ref}"; watching it (Ctrl-C stops watching, not the run).`);
+    // A run nobody takes waits silently forever; after a while, say what is probably missing.
+    const hintAt = Date.now() + NO_WORKER_HINT_MS;
+    let hinted = false;
+    const onPoll = (r: FlowRun) => {
+      if (hinted || r.state_type !== "SCHEDULED" || Date.now() < hintAt) return;
+      hinted = true;
+      const pool = r.work_pool_name ?? deployment.work_pool_name;
+      out.warn(`Still SCHEDULED after ${NO_WORKER_HINT_MS / 1000} s: is a worker polling work pool "${pool}"? Start one with: ecsflow worker start --pool ${pool}`);
+    };
     let final;
     try {
-      final = await watchFlowRun(client, run.id, { timeoutMs, onState: (s, r) => say(formatStateChange(s, r)), onLog: (l) => say(formatLog(l)) });
+      final = await watchFlowRun(client, run.id, { timeoutMs, onPoll, onState: (s, r) => say(formatStateChange(s, r)), onLog: (l) => say(formatLog(l)) });
     } catch (err) {
       if (err instanceof WatchTimeoutError) throw new CliError(err.message, ExitCode.RunNotCompleted);
       throw err;
