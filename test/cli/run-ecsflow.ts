@@ -30,9 +30,24 @@ export function spawnEcsflow(args: string[], env: Record<string, string>): Child
   return Object.assign(child, { result });
 }
 
-/** Runs the built `ecsflow` command to its end. */
-export function ecsflow(args: string[], env: Record<string, string>): Promise<CliResult> {
-  return spawnEcsflow(args, env).result;
+/**
+ * At most this many commands of one test file run at once: each start costs a CPU-second or
+ * more, and the suite shares a loaded machine with other files' timing-sensitive tests.
+ */
+const MAX_CONCURRENT = 2;
+let running = 0;
+const waiting: (() => void)[] = [];
+
+/** Runs the built `ecsflow` command to its end (tests may start several; they queue). */
+export async function ecsflow(args: string[], env: Record<string, string>): Promise<CliResult> {
+  if (running >= MAX_CONCURRENT) await new Promise<void>((go) => waiting.push(go));
+  running++;
+  try {
+    return await spawnEcsflow(args, env).result;
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
 }
 
 /** Checks a command's result the way a script would: the exit code, then parses stdout as JSON. */
