@@ -5,7 +5,11 @@ import { registerConfig } from "./commands/config/index.js";
 import { registerServer } from "./commands/server/index.js";
 import { registerWorker } from "./commands/worker/index.js";
 import { registerEcsLocal } from "./commands/ecs-local/index.js";
+import { registerWorkPool } from "./commands/work-pool/index.js";
+import { registerWorkQueue } from "./commands/work-queue/index.js";
+import { registerDeployment } from "./commands/deployment/index.js";
 import { registerFlowRun } from "./commands/flow-run/index.js";
+import { registerFlow } from "./commands/flow/index.js";
 import { registerDeploy } from "./commands/deploy/index.js";
 import { registerInit } from "./commands/init/index.js";
 import { CliError } from "./errors.js";
@@ -21,7 +25,11 @@ export function buildProgram(): Command {
   registerServer(program);
   registerWorker(program);
   registerEcsLocal(program);
+  registerWorkPool(program);
+  registerWorkQueue(program);
+  registerDeployment(program);
   registerFlowRun(program);
+  registerFlow(program);
   registerDeploy(program);
   registerInit(program);
   // Every subcommand throws instead of exiting, so one place maps errors to exit codes.

@@ -1,5 +1,32 @@
 import { randomUUID } from "node:crypto";
-import type { Deployment, DeploymentCreate, Flow, FlowRun, FlowRunCreate, OrchestrationResult, StateCreate, TaskRun, TaskRunCreate, WorkPool } from "../schemas/index.js";
+import type {
+  Deployment,
+  DeploymentCreate,
+  DeploymentFlowRunCreate,
+  DeploymentUpdate,
+  Flow,
+  FlowRun,
+  FlowRunCreate,
+  Log,
+  OrchestrationResult,
+  ReadDeploymentsBody,
+  ReadFlowsBody,
+  ReadLogsBody,
+  State,
+  StateCreate,
+  TaskRun,
+  TaskRunCreate,
+  Worker,
+  WorkerFilterBody,
+  WorkPool,
+  WorkPoolCreate,
+  WorkPoolFilterBody,
+  WorkPoolUpdate,
+  WorkQueue,
+  WorkQueueCreate,
+  WorkQueueFilterBody,
+  WorkQueueUpdate,
+} from "../schemas/index.js";
 import { HttpTransport, type HttpTransportOptions, type RequestOptions } from "./http-transport.js";
 
 export interface WorkerFlowRun {
@@ -117,6 +144,61 @@ export class EcsflowClient {
     return this.request<TaskRun>("GET", `/task_runs/${enc(id)}`);
   }
 
+  // CLI: work pools, work queues, workers, flows, deployments, flow runs and logs, as the
+  // `ecsflow` nouns read and change them (all documented Prefect endpoints).
+
+  createWorkPool(body: WorkPoolCreate): Promise<WorkPool> {
+    return this.request<WorkPool>("POST", "/work_pools/", body);
+  }
+
+  readWorkPool(name: string): Promise<WorkPool> {
+    return this.request<WorkPool>("GET", `/work_pools/${enc(name)}`);
+  }
+
+  filterWorkPools(body: WorkPoolFilterBody = {}): Promise<WorkPool[]> {
+    return this.request<WorkPool[]>("POST", "/work_pools/filter", body);
+  }
+
+  updateWorkPool(name: string, patch: WorkPoolUpdate): Promise<void> {
+    return this.request<void>("PATCH", `/work_pools/${enc(name)}`, patch);
+  }
+
+  deleteWorkPool(name: string): Promise<void> {
+    return this.request<void>("DELETE", `/work_pools/${enc(name)}`);
+  }
+
+  createWorkQueue(poolName: string, body: WorkQueueCreate): Promise<WorkQueue> {
+    return this.request<WorkQueue>("POST", `/work_pools/${enc(poolName)}/queues`, body);
+  }
+
+  readWorkQueue(poolName: string, name: string): Promise<WorkQueue> {
+    return this.request<WorkQueue>("GET", `/work_pools/${enc(poolName)}/queues/${enc(name)}`);
+  }
+
+  filterWorkQueues(poolName: string, body: WorkQueueFilterBody = {}): Promise<WorkQueue[]> {
+    return this.request<WorkQueue[]>("POST", `/work_pools/${enc(poolName)}/queues/filter`, body);
+  }
+
+  updateWorkQueue(poolName: string, name: string, patch: WorkQueueUpdate): Promise<void> {
+    return this.request<void>("PATCH", `/work_pools/${enc(poolName)}/queues/${enc(name)}`, patch);
+  }
+
+  deleteWorkQueue(poolName: string, name: string): Promise<void> {
+    return this.request<void>("DELETE", `/work_pools/${enc(poolName)}/queues/${enc(name)}`);
+  }
+
+  filterWorkers(poolName: string, body: WorkerFilterBody = {}): Promise<Worker[]> {
+    return this.request<Worker[]>("POST", `/work_pools/${enc(poolName)}/workers/filter`, body);
+  }
+
+  readFlow(id: string): Promise<Flow> {
+    return this.request<Flow>("GET", `/flows/${enc(id)}`);
+  }
+
+  filterFlows(body: ReadFlowsBody = {}): Promise<Flow[]> {
+    return this.request<Flow[]>("POST", "/flows/filter", body);
+  }
+
   readDeployment(id: string): Promise<Deployment> {
     return this.request<Deployment>("GET", `/deployments/${enc(id)}`);
   }
@@ -130,7 +212,32 @@ export class EcsflowClient {
     return this.request<Deployment>("POST", "/deployments/", body);
   }
 
-  readWorkPool(name: string): Promise<WorkPool> {
-    return this.request<WorkPool>("GET", `/work_pools/${enc(name)}`);
+  filterDeployments(body: ReadDeploymentsBody = {}): Promise<Deployment[]> {
+    return this.request<Deployment[]>("POST", "/deployments/filter", body);
+  }
+
+  updateDeployment(id: string, patch: DeploymentUpdate): Promise<void> {
+    return this.request<void>("PATCH", `/deployments/${enc(id)}`, patch);
+  }
+
+  deleteDeployment(id: string): Promise<void> {
+    return this.request<void>("DELETE", `/deployments/${enc(id)}`);
+  }
+
+  /**
+   * Starts a run. An idempotency key is added when the caller gives none, so that a request
+   * retried after a lost response returns the same run instead of starting a second one.
+   */
+  createFlowRunFromDeployment(deploymentId: string, body: DeploymentFlowRunCreate = {}): Promise<FlowRun> {
+    return this.request<FlowRun>("POST", `/deployments/${enc(deploymentId)}/create_flow_run`, { ...body, idempotency_key: body.idempotency_key ?? randomUUID() });
+  }
+
+  /** The run's state history, oldest first. */
+  readFlowRunStates(flowRunId: string): Promise<State[]> {
+    return this.request<State[]>("GET", `/flow_run_states/?flow_run_id=${enc(flowRunId)}`);
+  }
+
+  filterLogs(body: ReadLogsBody = {}): Promise<Log[]> {
+    return this.request<Log[]>("POST", "/logs/filter", body);
   }
 }
