@@ -1,0 +1,159 @@
+// Client-side rate budgets for AWS calls, so that one worker stays under AWS's per-account limits
+// (DESIGN.md "AWS limits") instead of discovering them through throttling errors. Each budget is a
+// token bucket (burst, rate per second) that hands out slots in arrival order; on a throttling
+// answer it halves its rate (never below a floor), and each success wins back a little, so several
+// workers sharing an account settle near their share. The budgets sit in the SDK's middleware
+// stack just inside the retry middleware, so every attempt, retries included, takes a token.
+
+import type { FinalizeHandler, FinalizeHandlerArguments, FinalizeHandlerOutput, HandlerExecutionContext, MetadataBearer, Pluggable } from "@smithy/types";
+import { isThrottlingError } from "./aws-errors.js";
+
+export interface BucketLimit {
+  burst: number;
+  ratePerSecond: number;
+}
+
+/** One token bucket, as GCRA: each take() reserves the next slot and waits until it comes. */
+export class TokenBucket {
+  private tat = 0;
+  private rate: number;
+  private readonly minRate: number;
+  throttled = 0;
+  granted = 0;
+
+  constructor(
+    readonly name: string,
+    private readonly limit: BucketLimit,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.rate = limit.ratePerSecond;
+    this.minRate = Math.max(limit.ratePerSecond / 20, 0.05);
+  }
+
+  get currentRatePerSecond(): number {
+    return this.rate;
+  }
+
+  /** Milliseconds until a token would be granted (0 when one is free now). */
+  delayMs(): number {
+    const interval = 1000 / this.rate;
+    const now = this.now();
+    return Math.max(0, Math.max(this.tat, now) - (this.limit.burst - 1) * interval - now);
+  }
+
+  /** Resolves when this caller's token is due; callers are served in arrival order. */
+  take(): Promise<void> {
+    const interval = 1000 / this.rate;
+    const now = this.now();
+    const tat = Math.max(this.tat, now);
+    const wait = tat - (this.limit.burst - 1) * interval - now;
+    this.tat = tat + interval;
+    this.granted++;
+    if (wait <= 0) return Promise.resolve();
+    return new Promise((resolve) => setTimeout(resolve, wait));
+  }
+
+  /** AWS said "slow down": halve the rate and push the next slot out by one interval. */
+  onThrottled(): void {
+    this.throttled++;
+    this.rate = Math.max(this.minRate, this.rate / 2);
+    this.tat = Math.max(this.tat, this.now()) + 1000 / this.rate;
+  }
+
+  /** A call went through: win back a twentieth of the configured rate. */
+  onSuccess(): void {
+    if (this.rate < this.limit.ratePerSecond) this.rate = Math.min(this.limit.ratePerSecond, this.rate + this.limit.ratePerSecond / 20);
+  }
+}
+
+/** Which buckets an operation takes a token from. */
+export type BucketName = "runTask" | "fargateLaunch" | "describeTasks" | "registerTaskDefinition" | "getLogEvents" | "describe" | "ec2";
+
+/**
+ * Default budgets of one worker. RunTask shares AWS's 40/s RunTask+StopTask bucket and Fargate
+ * launches are 20/s (per account): one worker may use them whole, throttling feedback shares them
+ * between workers. DescribeTasks (AWS: 20/s) and GetLogEvents (account cap 10–25/s) get half or
+ * less, leaving room for other workers and tools. RegisterTaskDefinition: AWS's 1/s.
+ */
+export const DEFAULT_BUDGETS: Readonly<Record<BucketName, BucketLimit>> = {
+  runTask: { burst: 40, ratePerSecond: 40 },
+  fargateLaunch: { burst: 100, ratePerSecond: 20 },
+  describeTasks: { burst: 10, ratePerSecond: 10 },
+  registerTaskDefinition: { burst: 1, ratePerSecond: 1 },
+  getLogEvents: { burst: 5, ratePerSecond: 5 },
+  describe: { burst: 10, ratePerSecond: 10 },
+  ec2: { burst: 5, ratePerSecond: 5 },
+};
+
+const OPERATION_BUCKETS: Record<string, BucketName> = {
+  RunTaskCommand: "runTask",
+  StopTaskCommand: "runTask",
+  DescribeTasksCommand: "describeTasks",
+  RegisterTaskDefinitionCommand: "registerTaskDefinition",
+  DeregisterTaskDefinitionCommand: "describe",
+  DescribeTaskDefinitionCommand: "describe",
+  ListTasksCommand: "describe",
+  GetLogEventsCommand: "getLogEvents",
+  DescribeVpcsCommand: "ec2",
+  DescribeSubnetsCommand: "ec2",
+  DescribeSecurityGroupsCommand: "ec2",
+  DescribeSecretCommand: "describe",
+};
+
+/** Does this RunTask input launch on Fargate (and so count against the Fargate launch rate)? */
+function launchesOnFargate(input: Record<string, unknown>): boolean {
+  if (input.launchType === "FARGATE") return true;
+  const strategy = input.capacityProviderStrategy;
+  return Array.isArray(strategy) && strategy.some((s) => typeof s?.capacityProvider === "string" && s.capacityProvider.startsWith("FARGATE"));
+}
+
+/** Every bucket of one worker, plus calls counted per operation (for logs and the benchmark). */
+export class RateBudget {
+  readonly buckets: Record<BucketName, TokenBucket>;
+  readonly calls: Record<string, number> = {};
+  readonly throttles: Record<string, number> = {};
+
+  constructor(limits: Partial<Record<BucketName, BucketLimit>> = {}) {
+    this.buckets = Object.fromEntries(
+      (Object.keys(DEFAULT_BUDGETS) as BucketName[]).map((name) => [name, new TokenBucket(name, limits[name] ?? DEFAULT_BUDGETS[name])]),
+    ) as Record<BucketName, TokenBucket>;
+  }
+
+  /** The buckets a call takes from (RunTask on Fargate takes from two). */
+  bucketsFor(commandName: string, input: Record<string, unknown>): TokenBucket[] {
+    const name = OPERATION_BUCKETS[commandName];
+    if (!name) return [];
+    const list = [this.buckets[name]];
+    if (commandName === "RunTaskCommand" && launchesOnFargate(input)) list.push(this.buckets.fargateLaunch);
+    return list;
+  }
+
+  /** The SDK plugin: waits for tokens before each attempt and feeds throttling answers back. */
+  plugin(): Pluggable<any, any> {
+    return {
+      applyToStack: (stack) => {
+        stack.addRelativeTo(
+          <Output extends MetadataBearer>(next: FinalizeHandler<any, Output>, context: HandlerExecutionContext) =>
+            async (args: FinalizeHandlerArguments<any>): Promise<FinalizeHandlerOutput<Output>> => {
+              const command = context.commandName ?? "unknown";
+              const buckets = this.bucketsFor(command, (args.input ?? {}) as Record<string, unknown>);
+              for (const b of buckets) await b.take();
+              this.calls[command] = (this.calls[command] ?? 0) + 1;
+              try {
+                const out = await next(args);
+                for (const b of buckets) b.onSuccess();
+                return out;
+              } catch (err) {
+                if (isThrottlingError(err)) {
+                  this.throttles[command] = (this.throttles[command] ?? 0) + 1;
+                  for (const b of buckets) b.onThrottled();
+                }
+                throw err;
+              }
+            },
+          { relation: "after", toMiddleware: "retryMiddleware", name: "ecsflowRateBudget", override: true },
+        );
+      },
+    };
+  }
+}
