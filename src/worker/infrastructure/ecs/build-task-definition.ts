@@ -169,6 +169,11 @@ export function buildTaskDefinition(cfg: EcsJobConfiguration, ctx: TaskDefinitio
     container.secrets = secrets;
   }
 
+  if (launchKind === "FARGATE" && !td.executionRoleArn && containers.some((c) => Array.isArray(c.secrets) && c.secrets.length > 0)) {
+    throw new SubmissionError(
+      `Container secrets${cfg.apiKeySecretArn ? " (api_key_secret_arn)" : ""} on Fargate need an execution role: set execution_role_arn to a role allowed to read them (secretsmanager:GetSecretValue).`,
+    );
+  }
   if (containers.every((c) => c.essential === false)) {
     throw new SubmissionError("At least one container in the task definition must be essential; a task whose containers are all non-essential never stops on its own.");
   }

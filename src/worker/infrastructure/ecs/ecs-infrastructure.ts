@@ -171,12 +171,12 @@ export class EcsInfrastructure implements Infrastructure {
           .map(([k]) => k);
         const built = buildTaskDefinition(cfg, { region, defaultImage: this.options.defaultImage, poolName, deploymentId: job.flowRun.deployment_id, flowId: job.flowRun.flow_id, unsetEnv });
         containerName = built.containerName;
+        if (cfg.apiKeySecretArn && (await this.secretChecker.check(clients, cfg.apiKeySecretArn)) === "missing") {
+          throw new SubmissionError(`The secret ${cfg.apiKeySecretArn} (api_key_secret_arn) does not exist in Secrets Manager; create it, or fix the ARN.`);
+        }
         resolved = await this.registry.resolve(clients, built, { matchLatestRevisionInFamily: cfg.matchLatestRevisionInFamily, log });
       }
       const definition = resolved.definition;
-      if (cfg.apiKeySecretArn && !cfg.taskDefinitionArn && (await this.secretChecker.check(clients, cfg.apiKeySecretArn)) === "missing") {
-        throw new SubmissionError(`The secret ${cfg.apiKeySecretArn} (api_key_secret_arn) does not exist in Secrets Manager; create it, or fix the ARN.`);
-      }
       // 2. The network.
       const networkConfiguration = await resolveNetworkConfiguration(this.network, clients, {
         networkMode: (definition.networkMode as string | undefined) ?? "bridge",

@@ -13,6 +13,7 @@
 
 import { RegisterTaskDefinitionCommand, type RegisterTaskDefinitionCommandInput } from "@aws-sdk/client-ecs";
 import type { Logger } from "pino";
+import { SubmissionError } from "../../errors.js";
 import type { AwsClientSet } from "./aws-clients.js";
 import { describeAwsError, isThrottlingError, isTooManyConcurrentAttempts, isTransientError } from "./aws-errors.js";
 import type { BuiltTaskDefinition } from "./build-task-definition.js";
@@ -176,7 +177,14 @@ export class TaskDefinitionRegistry {
       },
       (err) => ({ retry: isTransientError(err) || isTooManyConcurrentAttempts(err) || isThrottlingError(err) }),
       (err, n, delayMs) => log.warn({ attempt: n, delayMs, error: describeAwsError(err) }, "task definition registration refused; retrying"),
-    );
+    ).catch((err: unknown) => {
+      throw new SubmissionError(
+        `ECS refused to register the task definition built from the job configuration (family ${family}): ${describeAwsError(err)}.${
+          isTooManyConcurrentAttempts(err) || isThrottlingError(err) ? " Too many registrations at once in this account; they were retried until the budget ran out." : " Fix the work pool's task_definition template or the job variables it uses."
+        }`,
+        { cause: err },
+      );
+    });
   }
 }
 
