@@ -64,6 +64,19 @@ export function isTaskNotFound(err: unknown): boolean {
   return e.name === "InvalidParameterException" && /task.*not (be )?found|not found.*task/i.test(e.message ?? "");
 }
 
+/**
+ * An AWS error reduced to its name, message and HTTP status, for an ecsflow error's `cause`: the
+ * SDK's error holds the raw HTTP exchange (signed headers, a session token), which must never reach
+ * a log line.
+ */
+export function safeCause(err: unknown, masker?: SecretMasker): Error {
+  const e = asSdk(err);
+  const out = new Error(masker ? masker.mask(errorMessage(err)) : errorMessage(err));
+  out.name = errorName(err);
+  if (e.$metadata?.httpStatusCode !== undefined) Object.assign(out, { httpStatusCode: e.$metadata.httpStatusCode });
+  return out;
+}
+
 /** "Name: message", with every known secret masked. */
 export function describeAwsError(err: unknown, masker?: SecretMasker): string {
   const text = `${errorName(err)}: ${errorMessage(err)}`;
@@ -103,5 +116,5 @@ export function runTaskErrorToSubmissionError(err: unknown, request: { cluster?:
   } else {
     advice = "ECS refused the RunTask request; see the cause.";
   }
-  return new SubmissionError(`Could not start the ECS task: ${advice} (${cause})`, { cause: err });
+  return new SubmissionError(`Could not start the ECS task: ${advice} (${cause})`, { cause: safeCause(err, masker) });
 }

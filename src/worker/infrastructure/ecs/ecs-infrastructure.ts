@@ -12,7 +12,7 @@ import { defaultBaseJobTemplateFor } from "../../../schemas/index.js";
 import { InfrastructureNotFoundError, SubmissionError } from "../../errors.js";
 import type { Infrastructure, InfrastructureJob, InfrastructureResult, StartedInfrastructure } from "../infrastructure.js";
 import { AwsClients, type AwsClientSet } from "./aws-clients.js";
-import { describeAwsError, errorMessage } from "./aws-errors.js";
+import { describeAwsError, errorMessage, safeCause } from "./aws-errors.js";
 import { buildRunTaskRequest, startedByFor } from "./build-run-task-request.js";
 import { awslogsTargetOf, buildTaskDefinition, containerNameFromDefinition, DEFAULT_CONTAINER_NAME, type AwslogsTarget } from "./build-task-definition.js";
 import { NetworkDirectory } from "./describe-network.js";
@@ -46,6 +46,23 @@ interface Followed {
   awslogs?: AwslogsTarget;
   startClockMs: number;
   masker: SecretMasker;
+}
+
+interface Launched {
+  task: Task;
+  resolved: ResolvedTaskDefinition;
+  containerName: string;
+}
+
+/** RunTask refused a cached task definition as INACTIVE (deregistered from outside). */
+class InactiveTaskDefinition extends Error {
+  override readonly name = "InactiveTaskDefinition";
+  constructor(
+    readonly arn: string,
+    override readonly cause: unknown,
+  ) {
+    super(`Task definition ${arn} is inactive`);
+  }
 }
 
 /** Task definition fields the default template fills from variables, by the variable's name. */
@@ -143,10 +160,54 @@ export class EcsInfrastructure implements Infrastructure {
       say(message);
     };
     const clients = this.clients.forJob(cfg.awsCredentials);
-    const poolName = this.poolNameOf(job, cfg);
 
+    let launched: Launched;
+    try {
+      launched = await this.launch(job, cfg, clients, masker, warn);
+    } catch (err) {
+      // The definition was deregistered from outside since this worker cached it: look again, once.
+      if (cfg.taskDefinitionArn || !(err instanceof InactiveTaskDefinition)) throw this.asSubmissionError(err, masker);
+      this.registry.forget(clients, err.arn);
+      log.info({ taskDefinitionArn: err.arn }, "the cached task definition is inactive; resolving it again");
+      try {
+        launched = await this.launch(job, cfg, clients, masker, warn);
+      } catch (again) {
+        throw this.asSubmissionError(again instanceof InactiveTaskDefinition ? again.cause : again, masker);
+      }
+    }
+    const { task, resolved, containerName } = launched;
+    const cluster = cfg.cluster ?? task.clusterArn;
+    const infrastructurePid = formatInfrastructureId({ cluster: cluster ?? "default", taskArn: task.taskArn! });
+    log.info({ infrastructurePid }, `Created ECS task ${task.taskArn}`);
+    say(`Created ECS task ${task.taskArn}`);
+    try {
+      await job.onStarted(infrastructurePid);
+    } catch (err) {
+      // The task runs on; the watcher still reports its end.
+      log.warn({ err, infrastructurePid }, "could not record the task id");
+    }
+    try {
+      return await this.followToEnd(job, {
+        clients,
+        cfg,
+        cluster,
+        taskArn: task.taskArn!,
+        infrastructurePid,
+        containerName,
+        awslogs: this.awslogsFor(resolved.definition, containerName),
+        startClockMs: Date.now(),
+        masker,
+      });
+    } finally {
+      if (!cfg.taskDefinitionArn) await this.registry.release(clients, resolved.arn, cfg.autoDeregisterTaskDefinition, log);
+    }
+  }
+
+  /** Task definition → network → request → RunTask. On failure, releases the definition and throws. */
+  private async launch(job: InfrastructureJob, cfg: EcsJobConfiguration, clients: AwsClientSet, masker: SecretMasker, warn: (m: string) => void): Promise<Launched> {
+    const log = job.logger;
+    const poolName = this.poolNameOf(job, cfg);
     let resolved: ResolvedTaskDefinition | undefined;
-    let task: Task;
     let containerName: string;
     try {
       const region = await clients.region().catch((err) => {
@@ -201,40 +262,15 @@ export class EcsInfrastructure implements Infrastructure {
       // 4. RunTask.
       const notBefore = job.flowRun.state?.timestamp ? new Date(job.flowRun.state.timestamp) : undefined;
       try {
-        task = await runTask(clients, request, { flowRunId: job.flowRun.id, attempt: job.flowRun.run_count ?? 0, notBefore, policy: this.options.runTaskPolicy, log, masker });
+        const task = await runTask(clients, request, { flowRunId: job.flowRun.id, attempt: job.flowRun.run_count ?? 0, notBefore, policy: this.options.runTaskPolicy, log, masker });
+        return { task, resolved, containerName };
       } catch (err) {
-        if (!cfg.taskDefinitionArn && /inactive/i.test(errorMessage(err))) this.registry.forget(clients, resolved.arn);
+        if (!cfg.taskDefinitionArn && /taskdefinition is inactive|task definition is inactive/i.test(errorMessage(err))) throw new InactiveTaskDefinition(resolved.arn, err);
         throw err;
       }
     } catch (err) {
       if (resolved && !cfg.taskDefinitionArn) await this.registry.release(clients, resolved.arn, false, log);
-      throw this.asSubmissionError(err, masker);
-    }
-
-    const cluster = cfg.cluster ?? task.clusterArn;
-    const infrastructurePid = formatInfrastructureId({ cluster: cluster ?? "default", taskArn: task.taskArn! });
-    log.info({ infrastructurePid }, `Created ECS task ${task.taskArn}`);
-    say(`Created ECS task ${task.taskArn}`);
-    try {
-      await job.onStarted(infrastructurePid);
-    } catch (err) {
-      // The task runs on; the watcher still reports its end.
-      log.warn({ err, infrastructurePid }, "could not record the task id");
-    }
-    try {
-      return await this.followToEnd(job, {
-        clients,
-        cfg,
-        cluster: cfg.cluster ?? task.clusterArn,
-        taskArn: task.taskArn!,
-        infrastructurePid,
-        containerName,
-        awslogs: this.awslogsFor(resolved.definition, containerName),
-        startClockMs: Date.now(),
-        masker,
-      });
-    } finally {
-      if (!cfg.taskDefinitionArn) await this.registry.release(clients, resolved.arn, cfg.autoDeregisterTaskDefinition, log);
+      throw err;
     }
   }
 
@@ -305,9 +341,9 @@ export class EcsInfrastructure implements Infrastructure {
   }
 
   private asSubmissionError(err: unknown, masker: SecretMasker): Error {
-    if (err instanceof SubmissionError) return new SubmissionError(masker.mask(err.message), { cause: err.cause });
+    if (err instanceof SubmissionError) return new SubmissionError(masker.mask(err.message), err.cause instanceof Error ? { cause: safeCause(err.cause, masker) } : undefined);
     if (err instanceof LinkedTaskDefinitionNotFound) return new SubmissionError(masker.mask(err.message));
-    return new SubmissionError(`Could not prepare the ECS task: ${describeAwsError(err, masker)}`, { cause: err });
+    return new SubmissionError(`Could not prepare the ECS task: ${describeAwsError(err, masker)}`, { cause: safeCause(err, masker) });
   }
 
   private warnIgnoredForLinked(cfg: EcsJobConfiguration, warn: (m: string) => void): void {

@@ -1,7 +1,7 @@
 // Client-side rate budgets for AWS calls, so that one worker stays under AWS's per-account limits
 // (DESIGN.md "AWS limits") instead of discovering them through throttling errors. Each budget is a
 // token bucket (burst, rate per second) that hands out slots in arrival order; on a throttling
-// answer it halves its rate (never below a floor), and each success wins back a little, so several
+// answer it halves its rate (never below a quarter of it), and each success wins back a little, so several
 // workers sharing an account settle near their share. The budgets sit in the SDK's middleware
 // stack just inside the retry middleware, so every attempt, retries included, takes a token.
 
@@ -27,7 +27,7 @@ export class TokenBucket {
     private readonly now: () => number = () => performance.now(),
   ) {
     this.rate = limit.ratePerSecond;
-    this.minRate = Math.max(limit.ratePerSecond / 20, 0.05);
+    this.minRate = limit.ratePerSecond / 4;
   }
 
   get currentRatePerSecond(): number {

@@ -15,7 +15,7 @@ import { RegisterTaskDefinitionCommand, type RegisterTaskDefinitionCommandInput 
 import type { Logger } from "pino";
 import { SubmissionError } from "../../errors.js";
 import type { AwsClientSet } from "./aws-clients.js";
-import { describeAwsError, isThrottlingError, isTooManyConcurrentAttempts, isTransientError } from "./aws-errors.js";
+import { describeAwsError, isThrottlingError, isTooManyConcurrentAttempts, isTransientError, safeCause } from "./aws-errors.js";
 import type { BuiltTaskDefinition } from "./build-task-definition.js";
 import { deregisterTaskDefinition } from "./deregister-task-definition.js";
 import { describeTaskDefinition, type DescribedTaskDefinition } from "./describe-task-definition.js";
@@ -182,7 +182,7 @@ export class TaskDefinitionRegistry {
         `ECS refused to register the task definition built from the job configuration (family ${family}): ${describeAwsError(err)}.${
           isTooManyConcurrentAttempts(err) || isThrottlingError(err) ? " Too many registrations at once in this account; they were retried until the budget ran out." : " Fix the work pool's task_definition template or the job variables it uses."
         }`,
-        { cause: err },
+        { cause: safeCause(err) },
       );
     });
   }

@@ -20,7 +20,7 @@ import { DescribeTasksCommand, RunTaskCommand, type Failure, type RunTaskCommand
 import type { Logger } from "pino";
 import { SubmissionError } from "../../errors.js";
 import type { AwsClientSet } from "./aws-clients.js";
-import { describeAwsError, errorName, isThrottlingError, isTransientError, runTaskErrorToSubmissionError } from "./aws-errors.js";
+import { describeAwsError, errorName, isThrottlingError, isTransientError, runTaskErrorToSubmissionError, safeCause } from "./aws-errors.js";
 import { backoffDelayMs, sleep, type BackoffPolicy } from "./retry-with-backoff.js";
 import type { SecretMasker } from "./secret-masker.js";
 
@@ -117,7 +117,7 @@ export async function runTask(clients: AwsClientSet, request: RunTaskCommandInpu
               ? "The account's RunTask or Fargate launch rate is exhausted (RunTask 40/s, Fargate launches 20/s per Region): run fewer workers or lower their concurrency (--limit), or ask AWS for a higher quota."
               : "ECS looks unavailable; the run can be retried."
           }`,
-          { cause: err },
+          { cause: safeCause(err, ctx.masker) },
         );
       }
       ctx.log.debug({ attempt: throttleRetries, delayMs: delay, error: describeAwsError(err, ctx.masker) }, "RunTask throttled or failed transiently; retrying");
