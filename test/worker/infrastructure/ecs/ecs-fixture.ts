@@ -227,3 +227,10 @@ export async function eventually<T>(check: () => Promise<T | undefined> | T | un
 export function callsOf(world: World, operation: string): number {
   return world.ecsLocal.admin.counters().calls[operation] ?? 0;
 }
+
+/** The RunTask request the infrastructure logged (debug) for its run. */
+export function runTaskRequestOf(capture: LogCapture): Record<string, any> {
+  const line = capture.lines.map((l) => JSON.parse(l) as { msg?: string; request?: Record<string, any> }).find((l) => l.msg === "RunTask request");
+  if (!line?.request) throw new Error("no RunTask request was logged");
+  return line.request;
+}
