@@ -79,7 +79,7 @@ export function safeCause(err: unknown, masker?: SecretMasker): Error {
 
 /** "Name: message", with every known secret masked. */
 export function describeAwsError(err: unknown, masker?: SecretMasker): string {
-  const text = `${errorName(err)}: ${errorMessage(err)}`;
+  const text = `${errorName(err)}: ${errorMessage(err).replace(/\.+$/, "")}`;
   return masker ? masker.mask(text) : text;
 }
 
