@@ -1,7 +1,7 @@
 // Client-side rate budgets for AWS calls, so that one worker stays under AWS's per-account limits
 // (DESIGN.md "AWS limits") instead of discovering them through throttling errors. Each budget is a
 // token bucket (burst, rate per second) that hands out slots in arrival order; on a throttling
-// answer it halves its rate (never below a quarter of it), and each success wins back a little, so several
+// answer it lowers its rate by a fifth (never below a quarter of it), and each success wins back a little, so several
 // workers sharing an account settle near their share. The budgets sit in the SDK's middleware
 // stack just inside the retry middleware, so every attempt, retries included, takes a token.
 
@@ -18,6 +18,7 @@ export class TokenBucket {
   private tat = 0;
   private rate: number;
   private readonly minRate: number;
+  private lastDecrease = -Infinity;
   throttled = 0;
   granted = 0;
 
@@ -53,11 +54,18 @@ export class TokenBucket {
     return new Promise((resolve) => setTimeout(resolve, wait));
   }
 
-  /** AWS said "slow down": halve the rate and push the next slot out by one interval. */
+  /**
+   * AWS said "slow down": lower the rate by a fifth (at most once a second: throttles of calls that
+   * were already in flight are one signal, not many) and pause for one interval.
+   */
   onThrottled(): void {
     this.throttled++;
-    this.rate = Math.max(this.minRate, this.rate / 2);
-    this.tat = Math.max(this.tat, this.now()) + 1000 / this.rate;
+    const now = this.now();
+    if (now - this.lastDecrease >= 1000) {
+      this.rate = Math.max(this.minRate, this.rate * 0.8);
+      this.lastDecrease = now;
+    }
+    this.tat = Math.max(this.tat, now) + 1000 / this.rate;
   }
 
   /** A call went through: win back a twentieth of the configured rate. */
@@ -70,14 +78,16 @@ export class TokenBucket {
 export type BucketName = "runTask" | "fargateLaunch" | "describeTasks" | "registerTaskDefinition" | "getLogEvents" | "describe" | "ec2";
 
 /**
- * Default budgets of one worker. RunTask shares AWS's 40/s RunTask+StopTask bucket and Fargate
- * launches are 20/s (per account): one worker may use them whole, throttling feedback shares them
- * between workers. DescribeTasks (AWS: 20/s) and GetLogEvents (account cap 10–25/s) get half or
- * less, leaving room for other workers and tools. RegisterTaskDefinition: AWS's 1/s.
+ * Default budgets of one worker. RunTask shares AWS's RunTask+StopTask bucket (100 burst, 40/s) and
+ * Fargate launches are 100 burst, 20/s (per account): one worker may use their rates whole, and
+ * throttling feedback shares them between workers. Their bursts are 90, not 100: a bucket that
+ * believes it holds 10 tokens fewer than AWS's absorbs network jitter at the rate's edge instead of
+ * being throttled there. DescribeTasks (AWS: 20/s) and GetLogEvents (account cap 10–25/s) get half
+ * or less, leaving room for other workers and tools. RegisterTaskDefinition: AWS's 1/s.
  */
 export const DEFAULT_BUDGETS: Readonly<Record<BucketName, BucketLimit>> = {
-  runTask: { burst: 40, ratePerSecond: 40 },
-  fargateLaunch: { burst: 100, ratePerSecond: 20 },
+  runTask: { burst: 90, ratePerSecond: 40 },
+  fargateLaunch: { burst: 90, ratePerSecond: 20 },
   describeTasks: { burst: 10, ratePerSecond: 10 },
   registerTaskDefinition: { burst: 1, ratePerSecond: 1 },
   getLogEvents: { burst: 5, ratePerSecond: 5 },

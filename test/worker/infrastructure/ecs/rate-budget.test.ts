@@ -29,15 +29,21 @@ describe("TokenBucket", () => {
     expect(b.delayMs()).toBe(0);
   });
 
-  it("halves its rate on throttling (never below a quarter) and wins it back on success", () => {
-    const { b } = bucket(1, 20);
+  it("lowers its rate by a fifth per second of throttling (never below a quarter) and wins it back on success", () => {
+    const { b, clock } = bucket(1, 20);
     b.onThrottled();
-    expect(b.currentRatePerSecond).toBe(10);
-    for (let i = 0; i < 5; i++) b.onThrottled();
+    expect(b.currentRatePerSecond).toBe(16);
+    // More throttles of calls already in flight, within the second: one signal.
+    b.onThrottled();
+    expect(b.currentRatePerSecond).toBe(16);
+    for (let i = 1; i <= 10; i++) {
+      clock.now = i * 1000;
+      b.onThrottled();
+    }
     expect(b.currentRatePerSecond).toBe(5);
     for (let i = 0; i < 100; i++) b.onSuccess();
     expect(b.currentRatePerSecond).toBe(20);
-    expect(b.throttled).toBe(6);
+    expect(b.throttled).toBe(12);
   });
 });
 
