@@ -3,8 +3,8 @@
 // 100/40, DescribeTasks 100/20, RegisterTaskDefinition 20/1, GetLogEvents 25/10).
 //
 // 1. A burst: 1,000 runs (200 with --quick) of one deployment, all due at once. Measured:
-//    - achieved Fargate launches per second ÷ 20, over the second half of the launches, well past
-//      AWS's burst of 100 (goal ≥ 0.95), and the overall rate (burst included);
+//    - achieved Fargate launches per second ÷ 20, past the first 150 launches, well after AWS's
+//      burst of 100 (goal ≥ 0.95), and the overall rate (burst included);
 //    - p50/p99 from the run being due (submitted) to RunTask's answer (bounded below by the limit:
 //      the last of N runs cannot start before (N − 100) / 20 s);
 //    - DescribeTasks calls per task-minute watched;
@@ -56,6 +56,9 @@ function configurationFor(run: FlowRun, command: string): Record<string, unknown
 interface Measured {
   dueAt: number;
   startedAt?: number;
+  taskArn?: string;
+  /** When ecs-local created the task (its clock: ms since epoch). */
+  createdAt?: number;
   result?: InfrastructureResult;
   error?: unknown;
 }
@@ -91,8 +94,9 @@ async function scenario(name: string, runs: number, arrivalsPerSecond: number | 
             configuration: configurationFor(run, command),
             logger: silent,
             onOutput: () => {},
-            onStarted: () => {
+            onStarted: (pid) => {
               m.startedAt = performance.now();
+              m.taskArn = pid.slice(pid.indexOf("::") + 2);
             },
           })
           .then(
@@ -102,6 +106,7 @@ async function scenario(name: string, runs: number, arrivalsPerSecond: number | 
       );
     }
     await Promise.all(all);
+    for (const m of measured) if (m.taskArn) m.createdAt = ecsLocal.admin.task(m.taskArn)?.history[0]?.at;
   } finally {
     await infra.teardown();
     await ecsLocal.close();
@@ -110,18 +115,28 @@ async function scenario(name: string, runs: number, arrivalsPerSecond: number | 
   const counters = ecsLocal.admin.counters();
   const started = measured.filter((m) => m.startedAt !== undefined);
   const latencies = started.map((m) => m.startedAt! - m.dueAt).sort((a, b) => a - b);
-  const startTimes = started.map((m) => m.startedAt!).sort((a, b) => a - b);
+  // Launch times as ECS (ecs-local) recorded them: the client's clock would add response latency.
+  const startTimes = measured.filter((m) => m.createdAt !== undefined).map((m) => m.createdAt!).sort((a, b) => a - b);
   const lost = measured.filter((m) => m.error !== undefined || m.result?.exitCode !== 0).length;
   const variant = `${runs} runs${arrivalsPerSecond ? `, arriving ${arrivalsPerSecond}/s` : ", all due at once"}`;
   if (!arrivalsPerSecond) {
-    // Once AWS's burst of 100 is spent, launches can be at most 20/s: measure the second half of the
-    // launches (well past the burst, whose answers also arrive late and bunched).
-    const from = Math.floor(startTimes.length / 2);
-    const sustained = (startTimes.length - 1 - from) / ((startTimes[startTimes.length - 1] - startTimes[from]) / 1000);
-    rows.push({ metric: "sustained Fargate launches/s ÷ 20 (second half)", variant, value: sustained / 20, unit: "ratio", ...goal(sustained / 20, ">=", 0.95) });
+    // Once AWS's burst of 100 is spent, launches can be at most 20/s. The rate is the slope of launch
+    // count over ECS's launch times, fitted (least squares) past the first 150 launches: robust to
+    // answers that arrive bunched.
+    const from = Math.min(150, Math.floor(startTimes.length / 2));
+    const xs = startTimes.slice(from).map((t) => t / 1000);
+    const ys = xs.map((_, i) => i);
+    const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+    const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+    const sustained = xs.reduce((a, x, i) => a + (x - mx) * (ys[i] - my), 0) / xs.reduce((a, x) => a + (x - mx) ** 2, 0);
+    rows.push({ metric: "sustained Fargate launches/s ÷ 20 (past launch 150)", variant, value: sustained / 20, unit: "ratio", ...goal(sustained / 20, ">=", 0.95) });
     rows.push({ metric: "Fargate launches/s overall (burst included)", variant, value: (startTimes.length - 1) / ((startTimes[startTimes.length - 1] - startTimes[0]) / 1000), unit: "launches/s" });
   }
   rows.push({ metric: "due → RunTask p50", variant, value: percentile(latencies, 50), unit: "ms" });
+  if (!arrivalsPerSecond) {
+    // What AWS's limit alone allows: the i-th run cannot launch before (i − 100) / 20 s.
+    rows.push({ metric: "due → RunTask p50, floor set by the limit", variant, value: Math.max(0, ((runs / 2 - 100) / 20) * 1000), unit: "ms" });
+  }
   rows.push({ metric: "due → RunTask p99", variant, value: percentile(latencies, 99), unit: "ms" });
   const taskMinutes = metrics.watcher.taskMs / 60_000;
   rows.push({ metric: "DescribeTasks calls per task-minute", variant, value: metrics.watcher.calls / taskMinutes, unit: "calls" });

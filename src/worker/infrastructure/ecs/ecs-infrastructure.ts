@@ -99,7 +99,7 @@ export class EcsInfrastructure implements Infrastructure {
   constructor(options: EcsInfrastructureOptions = {}) {
     this.options = compileEcsInfrastructureOptions(options);
     const logger = this.options.logger;
-    this.budget = new RateBudget(this.options.budgets);
+    this.budget = new RateBudget(this.options.budgets, logger.child({ component: "aws-calls" }));
     this.clients = new AwsClients(
       { region: this.options.region, endpoint: this.options.endpoint, credentials: this.options.credentials, profile: this.options.profile, maxAttempts: this.options.maxAttempts },
       this.budget,

@@ -6,7 +6,8 @@
 // stack just inside the retry middleware, so every attempt, retries included, takes a token.
 
 import type { FinalizeHandler, FinalizeHandlerArguments, FinalizeHandlerOutput, HandlerExecutionContext, MetadataBearer, Pluggable } from "@smithy/types";
-import { isThrottlingError } from "./aws-errors.js";
+import type { Logger } from "pino";
+import { errorName, isThrottlingError } from "./aws-errors.js";
 
 export interface BucketLimit {
   burst: number;
@@ -123,7 +124,10 @@ export class RateBudget {
   readonly calls: Record<string, number> = {};
   readonly throttles: Record<string, number> = {};
 
-  constructor(limits: Partial<Record<BucketName, BucketLimit>> = {}) {
+  constructor(
+    limits: Partial<Record<BucketName, BucketLimit>> = {},
+    private readonly logger?: Logger,
+  ) {
     this.buckets = Object.fromEntries(
       (Object.keys(DEFAULT_BUDGETS) as BucketName[]).map((name) => [name, new TokenBucket(name, limits[name] ?? DEFAULT_BUDGETS[name])]),
     ) as Record<BucketName, TokenBucket>;
@@ -138,7 +142,7 @@ export class RateBudget {
     return list;
   }
 
-  /** The SDK plugin: waits for tokens before each attempt and feeds throttling answers back. */
+  /** The SDK plugin: waits for tokens before each attempt, feeds throttling answers back, and logs each call (trace). */
   plugin(): Pluggable<any, any> {
     return {
       applyToStack: (stack) => {
@@ -147,17 +151,22 @@ export class RateBudget {
             async (args: FinalizeHandlerArguments<any>): Promise<FinalizeHandlerOutput<Output>> => {
               const command = context.commandName ?? "unknown";
               const buckets = this.bucketsFor(command, (args.input ?? {}) as Record<string, unknown>);
+              const asked = performance.now();
               for (const b of buckets) await b.take();
+              const sent = performance.now();
               this.calls[command] = (this.calls[command] ?? 0) + 1;
               try {
                 const out = await next(args);
                 for (const b of buckets) b.onSuccess();
+                this.logger?.trace({ operation: command, waitedMs: Math.round(sent - asked), ms: Math.round(performance.now() - sent) }, "AWS call");
                 return out;
               } catch (err) {
-                if (isThrottlingError(err)) {
+                const throttled = isThrottlingError(err);
+                if (throttled) {
                   this.throttles[command] = (this.throttles[command] ?? 0) + 1;
                   for (const b of buckets) b.onThrottled();
                 }
+                this.logger?.trace({ operation: command, waitedMs: Math.round(sent - asked), ms: Math.round(performance.now() - sent), error: errorName(err), throttled }, "AWS call failed");
                 throw err;
               }
             },
