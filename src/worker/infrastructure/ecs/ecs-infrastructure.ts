@@ -258,7 +258,7 @@ export class EcsInfrastructure implements Infrastructure {
         warn,
       });
       log.info({ taskDefinitionArn: resolved.arn, source: resolved.source }, `Using ECS task definition ${resolved.arn}`);
-      log.debug({ request: masker.maskValue(request) }, "RunTask request");
+      if (log.isLevelEnabled("debug")) log.debug({ request: masker.maskValue(request) }, "RunTask request");
       // 4. RunTask.
       const notBefore = job.flowRun.state?.timestamp ? new Date(job.flowRun.state.timestamp) : undefined;
       try {

@@ -2,10 +2,20 @@
 // (DESIGN.md "AWS limits") instead of discovering them through throttling errors. Each budget is a
 // token bucket (burst, rate per second) that hands out slots in arrival order; on a throttling
 // answer it lowers its rate by a fifth (never below a quarter of it), and each success wins back a little, so several
-// workers sharing an account settle near their share. The budgets sit in the SDK's middleware
-// stack just inside the retry middleware, so every attempt, retries included, takes a token.
+// workers sharing an account settle near their share. The budgets are middleware in the SDK's
+// stack (see plugin()), so every attempt, SDK retries included, takes a token.
 
-import type { FinalizeHandler, FinalizeHandlerArguments, FinalizeHandlerOutput, HandlerExecutionContext, MetadataBearer, Pluggable } from "@smithy/types";
+import type {
+  FinalizeHandler,
+  FinalizeHandlerArguments,
+  FinalizeHandlerOutput,
+  HandlerExecutionContext,
+  InitializeHandler,
+  InitializeHandlerArguments,
+  InitializeHandlerOutput,
+  MetadataBearer,
+  Pluggable,
+} from "@smithy/types";
 import type { Logger } from "pino";
 import { errorName, isThrottlingError } from "./aws-errors.js";
 
@@ -142,23 +152,46 @@ export class RateBudget {
     return list;
   }
 
-  /** The SDK plugin: waits for tokens before each attempt, feeds throttling answers back, and logs each call (trace). */
+  /**
+   * The SDK plugin, two named middlewares: `ecsflowRateAdmission` (initialize step) waits for the
+   * first attempt's tokens before the SDK serializes and signs anything, so a thousand queued calls
+   * cost no work until their turn; `ecsflowRateBudget` (finalizeRequest, inside the retry
+   * middleware) takes tokens again for each SDK retry, counts every attempt, feeds throttling
+   * answers back to the buckets, and logs each call (trace).
+   */
   plugin(): Pluggable<any, any> {
+    const admitted = new WeakMap<HandlerExecutionContext, number>();
     return {
       applyToStack: (stack) => {
+        stack.add(
+          <Output extends MetadataBearer>(next: InitializeHandler<any, Output>, context: HandlerExecutionContext) =>
+            async (args: InitializeHandlerArguments<any>): Promise<InitializeHandlerOutput<Output>> => {
+              const asked = performance.now();
+              for (const b of this.bucketsFor(context.commandName ?? "", (args.input ?? {}) as Record<string, unknown>)) await b.take();
+              admitted.set(context, performance.now() - asked);
+              return next(args);
+            },
+          { step: "initialize", priority: "low", name: "ecsflowRateAdmission", override: true },
+        );
         stack.addRelativeTo(
           <Output extends MetadataBearer>(next: FinalizeHandler<any, Output>, context: HandlerExecutionContext) =>
             async (args: FinalizeHandlerArguments<any>): Promise<FinalizeHandlerOutput<Output>> => {
               const command = context.commandName ?? "unknown";
               const buckets = this.bucketsFor(command, (args.input ?? {}) as Record<string, unknown>);
-              const asked = performance.now();
-              for (const b of buckets) await b.take();
+              let waitedMs = admitted.get(context) ?? 0;
+              if (admitted.has(context)) admitted.delete(context);
+              else {
+                // An SDK retry (the first attempt was admitted at the initialize step).
+                const asked = performance.now();
+                for (const b of buckets) await b.take();
+                waitedMs = performance.now() - asked;
+              }
               const sent = performance.now();
               this.calls[command] = (this.calls[command] ?? 0) + 1;
               try {
                 const out = await next(args);
                 for (const b of buckets) b.onSuccess();
-                this.logger?.trace({ operation: command, waitedMs: Math.round(sent - asked), ms: Math.round(performance.now() - sent) }, "AWS call");
+                this.logger?.trace({ operation: command, waitedMs: Math.round(waitedMs), ms: Math.round(performance.now() - sent) }, "AWS call");
                 return out;
               } catch (err) {
                 const throttled = isThrottlingError(err);
@@ -166,7 +199,7 @@ export class RateBudget {
                   this.throttles[command] = (this.throttles[command] ?? 0) + 1;
                   for (const b of buckets) b.onThrottled();
                 }
-                this.logger?.trace({ operation: command, waitedMs: Math.round(sent - asked), ms: Math.round(performance.now() - sent), error: errorName(err), throttled }, "AWS call failed");
+                this.logger?.trace({ operation: command, waitedMs: Math.round(waitedMs), ms: Math.round(performance.now() - sent), error: errorName(err), throttled }, "AWS call failed");
                 throw err;
               }
             },
