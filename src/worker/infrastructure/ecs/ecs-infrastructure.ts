@@ -93,8 +93,8 @@ export class EcsInfrastructure implements Infrastructure {
   private readonly network = new NetworkDirectory();
   private readonly secretChecker = new SecretChecker();
   private readonly masker: SecretMasker;
-  /** Tasks this worker stopped on cancellation (so their end is not "stopped from outside"). */
-  private readonly stoppedHere = new Set<string>();
+  /** Tasks this worker stopped on cancellation, and when (so their end is not "stopped from outside"). */
+  private readonly stoppedHere = new Map<string, number>();
 
   constructor(options: EcsInfrastructureOptions = {}) {
     this.options = compileEcsInfrastructureOptions(options);
@@ -330,7 +330,9 @@ export class EcsInfrastructure implements Infrastructure {
     // ECS gives each container its stopTimeout between SIGTERM and SIGKILL; the grace period is the task definition's to set.
     const { cluster, taskArn } = parseInfrastructureId(infrastructurePid);
     const clients = this.clients.forJob(readJobAwsCredentials(configuration.aws_credentials));
-    this.stoppedHere.add(taskArn);
+    // Forget stops of tasks nobody watched (killed for runs this worker did not track) after an hour.
+    for (const [arn, at] of this.stoppedHere) if (Date.now() - at > 3_600_000) this.stoppedHere.delete(arn);
+    this.stoppedHere.set(taskArn, Date.now());
     try {
       await stopTask(clients, cluster, taskArn, CANCEL_REASON, infrastructurePid);
       this.options.logger.info({ infrastructurePid }, "stopped the ECS task (cancellation)");
