@@ -75,6 +75,21 @@ export const SETTING_DEFINITIONS = {
     default: 1_048_576,
     description: "Largest request body the server accepts.",
   },
+  "aws.region": {
+    type: "string",
+    env: ["ECSFLOW_AWS_REGION"],
+    description: "AWS Region of the ECS worker. Unset, the AWS SDK resolves it as usual (AWS_REGION, AWS_DEFAULT_REGION, the profile).",
+  },
+  "aws.endpoint_url": {
+    type: "string",
+    env: ["ECSFLOW_AWS_ENDPOINT_URL"],
+    description: "Endpoint the ECS worker sends every AWS call to, e.g. ecs-local's http://127.0.0.1:4566. Unset, AWS's (or the SDK's AWS_ENDPOINT_URL).",
+  },
+  "worker.ecs.default_image": {
+    type: "string",
+    env: ["ECSFLOW_ECS_DEFAULT_IMAGE"],
+    description: "Image of an ECS run's orchestration container when neither the work pool's template nor the `image` job variable names one.",
+  },
   "logging.level": {
     type: "string",
     env: ["ECSFLOW_LOGGING_LEVEL", "PREFECT_LOGGING_LEVEL"],

@@ -24,6 +24,16 @@ export interface InfrastructureJob {
   onStarted(infrastructurePid: string): Promise<void> | void;
 }
 
+/** Infrastructure a pool's workers started, as found after a worker restart (see Infrastructure.listStarted). */
+export interface StartedInfrastructure {
+  flowRunId: string;
+  infrastructurePid: string;
+  /** Still running (or starting); false once it has stopped. */
+  running: boolean;
+  /** The run's attempt (run_count) it was started for, when known. */
+  attempt?: number;
+}
+
 /**
  * One kind of infrastructure (`process`, `ecs`). The worker calls `run` for each claimed run and
  * `kill` on cancellation; errors are the typed ones in ../errors.ts.
@@ -38,4 +48,17 @@ export interface Infrastructure {
   /** Stops the infrastructure: graceful signal, then a forced stop after gracePeriodSeconds. */
   kill(infrastructurePid: string, configuration: Record<string, unknown>, gracePeriodSeconds: number): Promise<void>;
   teardown(): Promise<void>;
+  /**
+   * Optional (re-adoption after a worker restart): resumes watching infrastructure an earlier worker
+   * process started for `job.flowRun`, and resolves like run() once it has ended. With no
+   * infrastructurePid it looks for it (and calls job.onStarted when found). Throws
+   * InfrastructureNotFoundError when there is none; run() may then start it.
+   */
+  adopt?(job: InfrastructureJob, infrastructurePid: string | null): Promise<InfrastructureResult>;
+  /**
+   * Optional: the infrastructure this pool's workers started that is running or recently stopped,
+   * so a restarted worker can adopt its runs. `configuration` is the pool's rendered defaults (for
+   * credentials, Region and cluster).
+   */
+  listStarted?(poolName: string, configuration: Record<string, unknown>): Promise<StartedInfrastructure[]>;
 }

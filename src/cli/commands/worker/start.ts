@@ -1,8 +1,9 @@
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
+import type { Logger } from "pino";
 import { EcsflowClient } from "../../../client/index.js";
-import { loadSettings } from "../../../settings/index.js";
-import { ProcessInfrastructure, startHealthServer, Worker, WorkerOptionsError, type Infrastructure } from "../../../worker/index.js";
+import { loadSettings, type Settings } from "../../../settings/index.js";
+import { EcsInfrastructure, EcsInfrastructureOptionsError, ProcessInfrastructure, startHealthServer, Worker, WorkerOptionsError, type Infrastructure } from "../../../worker/index.js";
 import { ECSFLOW_VERSION } from "../../../server/index.js";
 import { CliError } from "../../errors.js";
 import { ExitCode } from "../../exit-codes.js";
@@ -23,6 +24,8 @@ interface StartFlags {
   healthcheckPort: string;
   createPoolIfNotFound: boolean;
   apiUrl?: string;
+  awsRegion?: string;
+  awsEndpointUrl?: string;
 }
 
 /** The `ecsflow` executable of this installation, so process runs use the same version. */
@@ -30,9 +33,24 @@ function ecsflowCommand(): string[] {
   return [process.execPath, fileURLToPath(new URL("../../../../bin/ecsflow.js", import.meta.url))];
 }
 
-function buildInfrastructure(type: string): Infrastructure {
+function buildInfrastructure(type: string, settings: Settings, logger: Logger): Infrastructure {
   if (type === "process") return new ProcessInfrastructure({ baseEnv: process.env, ecsflowCommand: ecsflowCommand() });
-  throw new CliError(`Unknown worker type "${type}". Available: process.`, ExitCode.Usage);
+  if (type === "ecs") {
+    try {
+      // Credentials: the AWS SDK's default chain (environment, profile, ECS task role).
+      return new EcsInfrastructure({
+        logger: logger.child({ infrastructure: "ecs" }),
+        region: settings["aws.region"],
+        endpoint: settings["aws.endpoint_url"],
+        defaultImage: settings["worker.ecs.default_image"] ?? `ecsflow/ecsflow:${ECSFLOW_VERSION}`,
+        secrets: [settings["api.key"], settings["api.auth_string"]],
+      });
+    } catch (err) {
+      if (err instanceof EcsInfrastructureOptionsError) throw new CliError(err.message, ExitCode.Usage);
+      throw err;
+    }
+  }
+  throw new CliError(`Unknown worker type "${type}". Available: process, ecs.`, ExitCode.Usage);
 }
 
 export function registerWorkerStart(parent: Command): void {
@@ -40,7 +58,7 @@ export function registerWorkerStart(parent: Command): void {
     .command("start")
     .description("Start a worker for a work pool (connects with PREFECT_API_URL / PREFECT_API_KEY)")
     .requiredOption("-p, --pool <name>", "work pool to poll")
-    .option("-t, --type <type>", "infrastructure type: process", "process")
+    .option("-t, --type <type>", "infrastructure type: process or ecs", "process")
     .option("-q, --queue <name>", "poll only this queue (repeat for several)", (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option("-n, --name <name>", "worker name (default: <type>-worker-<host>-<random>)")
     .option("-l, --limit <n>", "at most this many concurrent flow runs on this worker")
@@ -51,8 +69,10 @@ export function registerWorkerStart(parent: Command): void {
     .option("--healthcheck-port <port>", "port of the health check server", "8080")
     .option("--no-create-pool-if-not-found", "fail instead of creating a missing work pool")
     .option("--api-url <url>", "API URL (env PREFECT_API_URL)")
+    .option("--aws-region <region>", "ecs: AWS Region (env ECSFLOW_AWS_REGION; else the AWS SDK's AWS_REGION / profile)")
+    .option("--aws-endpoint-url <url>", "ecs: endpoint for every AWS call, e.g. ecs-local's (env ECSFLOW_AWS_ENDPOINT_URL)")
     .action(async (flags: StartFlags) => {
-      const settings = loadSettings({ flags: { "api.url": flags.apiUrl } });
+      const settings = loadSettings({ flags: { "api.url": flags.apiUrl, "aws.region": flags.awsRegion, "aws.endpoint_url": flags.awsEndpointUrl } });
       const apiUrl = settings["api.url"];
       if (!apiUrl) {
         throw new CliError("No API URL: set PREFECT_API_URL (e.g. http://127.0.0.1:4200/api), pass --api-url, or run `ecsflow config set api.url URL`.", ExitCode.Usage);
@@ -68,7 +88,7 @@ export function registerWorkerStart(parent: Command): void {
       try {
         worker = Worker.create({
           client,
-          infrastructure: buildInfrastructure(flags.type),
+          infrastructure: buildInfrastructure(flags.type, settings, logger),
           logger,
           workPoolName: flags.pool,
           workQueueNames: flags.queue,
