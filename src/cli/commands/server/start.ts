@@ -1,6 +1,5 @@
 import type { Command } from "commander";
 import { loadSettings } from "../../../settings/index.js";
-import { DatabaseConfigError, startServer } from "../../../server/index.js";
 import { CliError } from "../../errors.js";
 import { ExitCode } from "../../exit-codes.js";
 import { createRootLogger } from "../../logger.js";
@@ -39,6 +38,8 @@ export function registerServerStart(parent: Command): void {
       if (settings["server.auth_string"] !== undefined && !settings["server.auth_string"].includes(":")) {
         throw new CliError("--auth-string must look like USER:PASS.", ExitCode.Usage);
       }
+      // Loaded here, not at the top: every other `ecsflow` command starts faster without the server.
+      const { DatabaseConfigError, startServer } = await import("../../../server/index.js");
       const logger = createRootLogger({ level: settings["logging.level"], format: settings["logging.format"], name: "ecsflow-server" });
       let server;
       try {

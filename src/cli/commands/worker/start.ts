@@ -1,10 +1,9 @@
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import type { Logger } from "pino";
-import { EcsflowClient } from "../../../client/index.js";
 import { loadSettings, type Settings } from "../../../settings/index.js";
-import { EcsInfrastructure, EcsInfrastructureOptionsError, ProcessInfrastructure, startHealthServer, Worker, WorkerOptionsError, type Infrastructure } from "../../../worker/index.js";
-import { ECSFLOW_VERSION } from "../../../server/index.js";
+import type { Infrastructure, Worker } from "../../../worker/index.js";
+import type * as WorkerExports from "../../../worker/index.js";
 import { CliError } from "../../errors.js";
 import { ExitCode } from "../../exit-codes.js";
 import { createRootLogger } from "../../logger.js";
@@ -33,7 +32,10 @@ function ecsflowCommand(): string[] {
   return [process.execPath, fileURLToPath(new URL("../../../../bin/ecsflow.js", import.meta.url))];
 }
 
-function buildInfrastructure(type: string, settings: Settings, logger: Logger): Infrastructure {
+type WorkerModule = typeof WorkerExports;
+
+function buildInfrastructure(w: WorkerModule, version: string, type: string, settings: Settings, logger: Logger): Infrastructure {
+  const { EcsInfrastructure, EcsInfrastructureOptionsError, ProcessInfrastructure } = w;
   if (type === "process") return new ProcessInfrastructure({ baseEnv: process.env, ecsflowCommand: ecsflowCommand() });
   if (type === "ecs") {
     try {
@@ -42,7 +44,7 @@ function buildInfrastructure(type: string, settings: Settings, logger: Logger): 
         logger: logger.child({ infrastructure: "ecs" }),
         region: settings["aws.region"],
         endpoint: settings["aws.endpoint_url"],
-        defaultImage: settings["worker.ecs.default_image"] ?? `ecsflow/ecsflow:${ECSFLOW_VERSION}`,
+        defaultImage: settings["worker.ecs.default_image"] ?? `ecsflow/ecsflow:${version}`,
         secrets: [settings["api.key"], settings["api.auth_string"]],
       });
     } catch (err) {
@@ -77,6 +79,10 @@ export function registerWorkerStart(parent: Command): void {
       if (!apiUrl) {
         throw new CliError("No API URL: set PREFECT_API_URL (e.g. http://127.0.0.1:4200/api), pass --api-url, or run `ecsflow config set api.url URL`.", ExitCode.Usage);
       }
+      // Loaded here, not at the top: every other `ecsflow` command starts faster without them.
+      const w = await import("../../../worker/index.js");
+      const { EcsflowClient } = await import("../../../client/index.js");
+      const { ECSFLOW_VERSION } = await import("../../../server/version.js");
       const logger = createRootLogger({ level: settings["logging.level"], format: settings["logging.format"], name: "ecsflow-worker" });
       const client = new EcsflowClient({
         apiUrl,
@@ -86,9 +92,9 @@ export function registerWorkerStart(parent: Command): void {
       });
       let worker: Worker;
       try {
-        worker = Worker.create({
+        worker = w.Worker.create({
           client,
-          infrastructure: buildInfrastructure(flags.type, settings, logger),
+          infrastructure: buildInfrastructure(w, ECSFLOW_VERSION, flags.type, settings, logger),
           logger,
           workPoolName: flags.pool,
           workQueueNames: flags.queue,
@@ -103,10 +109,10 @@ export function registerWorkerStart(parent: Command): void {
           version: ECSFLOW_VERSION,
         });
       } catch (err) {
-        if (err instanceof WorkerOptionsError) throw new CliError(err.message, ExitCode.Usage);
+        if (err instanceof w.WorkerOptionsError) throw new CliError(err.message, ExitCode.Usage);
         throw err;
       }
-      const health = flags.withHealthcheck ? await startHealthServer(() => worker.getStatus(), parsePort(flags.healthcheckPort, "--healthcheck-port")) : undefined;
+      const health = flags.withHealthcheck ? await w.startHealthServer(() => worker.getStatus(), parsePort(flags.healthcheckPort, "--healthcheck-port")) : undefined;
       if (health) logger.info({ healthcheckPort: health.port }, "health check listening on /health");
       const running = worker.run();
       if (!flags.runOnce) void waitForShutdown(async () => worker.shutdown());
