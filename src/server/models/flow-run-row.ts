@@ -18,19 +18,22 @@ export function estimatedRunTime(row: Pick<FlowRunTable, "state_type" | "state_t
   return row.total_run_time + Math.max(0, (now - Date.parse(row.state_timestamp)) / 1000);
 }
 
+/** Prefect: how late a run started, or, while it still waits, how late it is now (seconds). */
+export function estimatedStartTimeDelta(
+  row: Pick<FlowRunTable, "expected_start_time" | "start_time" | "state_type">,
+  now: number,
+): number {
+  if (!row.expected_start_time) return 0;
+  const expected = Date.parse(row.expected_start_time);
+  if (row.start_time) return Math.max(0, (Date.parse(row.start_time) - expected) / 1000);
+  if (row.state_type === "SCHEDULED" || row.state_type === "PENDING") return Math.max(0, (now - expected) / 1000);
+  return 0;
+}
+
 /** A stored flow run as the API returns it. */
 export function flowRunFromRow(row: FlowRunTable, now: number = Date.now()): FlowRun {
   const state = parseJson<State | null>(row.state, null);
-  const expected = row.expected_start_time ? Date.parse(row.expected_start_time) : undefined;
-  // Prefect: how late the run started (or, if it has not, how late it is now).
-  const delta =
-    expected === undefined
-      ? 0
-      : row.start_time
-        ? Math.max(0, (Date.parse(row.start_time) - expected) / 1000)
-        : row.state_type === "SCHEDULED" || row.state_type === "PENDING"
-          ? Math.max(0, (now - expected) / 1000)
-          : 0;
+  const delta = estimatedStartTimeDelta(row, now);
   return {
     id: row.id,
     created: row.created,

@@ -1,6 +1,6 @@
 import type { State, TaskRun, TaskRunPolicy } from "../../schemas/index.js";
 import type { TaskRunTable } from "../database/index.js";
-import { estimatedRunTime } from "./flow-run-row.js";
+import { estimatedRunTime, estimatedStartTimeDelta } from "./flow-run-row.js";
 import { parseJson } from "./json-columns.js";
 
 export const DEFAULT_TASK_RUN_POLICY: TaskRunPolicy = {
@@ -13,16 +13,7 @@ export const DEFAULT_TASK_RUN_POLICY: TaskRunPolicy = {
 
 /** A stored task run as the API returns it. */
 export function taskRunFromRow(row: TaskRunTable, now: number = Date.now()): TaskRun {
-  const expected = row.expected_start_time ? Date.parse(row.expected_start_time) : undefined;
-  // Prefect: how late the run started (or, while it waits, how late it is now).
-  const delta =
-    expected === undefined
-      ? 0
-      : row.start_time
-        ? Math.max(0, (Date.parse(row.start_time) - expected) / 1000)
-        : row.state_type === "SCHEDULED" || row.state_type === "PENDING"
-          ? Math.max(0, (now - expected) / 1000)
-          : 0;
+  const delta = estimatedStartTimeDelta(row, now);
   return {
     id: row.id,
     created: row.created,
