@@ -22,6 +22,11 @@ export interface InfrastructureJob {
   onOutput(line: string, stream: "stdout" | "stderr" | "infrastructure"): void;
   /** Called once the infrastructure has started (its id is durable from then on). */
   onStarted(infrastructurePid: string): Promise<void> | void;
+  /**
+   * Optional: called once when the run's command is actually running (process spawned, ECS task
+   * RUNNING), so the worker can show RUNNING for commands that never talk to the API.
+   */
+  onRunning?(): void;
 }
 
 /** Infrastructure a pool's workers started, as found after a worker restart (see Infrastructure.listStarted). */
