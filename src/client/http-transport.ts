@@ -108,6 +108,30 @@ export class HttpTransport {
     }
   }
 
+  /**
+   * Opens a long-lived GET (a server-sent event stream) with this transport's credentials; no
+   * timeout and no retries (the caller reconnects). Throws the API error for a non-2xx answer.
+   */
+  async openStream(path: string, signal: AbortSignal): Promise<Response> {
+    const url = `${this.apiUrl}${path.startsWith("/") ? path : `/${path}`}`;
+    let response: Response;
+    try {
+      response = await fetch(url, { method: "GET", headers: { ...this.headers, accept: "text/event-stream" }, signal });
+    } catch (err) {
+      if (signal.aborted) throw signal.reason ?? err;
+      throw new ApiUnreachableError(`Cannot reach the API at ${this.apiUrl} (${connectionErrorCode(err) ?? "network error"}).`, this.apiUrl, { cause: err });
+    }
+    if (response.ok) return response;
+    const text = await response.text().catch(() => "");
+    let detail: unknown = text;
+    try {
+      detail = JSON.parse(text);
+    } catch {
+      /* keep the text */
+    }
+    throw errorForStatus(response.status, detail, "GET", path);
+  }
+
   private async backoff(method: string, path: string, attempt: number, retryAfter: string | null, reason: string, signal?: AbortSignal) {
     const delayMs = retryDelayMs(this.policy, attempt, retryAfter);
     this.options.onRetry?.({ method, path, attempt, delayMs, reason });

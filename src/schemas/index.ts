@@ -15,3 +15,4 @@ export * from "./api/flow-run-actions.js";
 export * from "./api/deployments.js";
 export * from "./api/task-runs.js";
 export * from "./api/logs.js";
+export * from "./api/run-events.js";

@@ -6,6 +6,8 @@ import type { Database } from "./database/index.js";
 import { authPlugin, type AuthOptions } from "./plugins/auth.js";
 import { databasePlugin } from "./plugins/database.js";
 import { errorHandlerPlugin } from "./plugins/error-handler.js";
+import { PostgresRunEventBridge } from "./events/postgres-bridge.js";
+import { runEventsFor } from "./events/run-events.js";
 import { uiStaticPlugin } from "./plugins/ui-static.js";
 import { apiRoutes } from "./routes/index.js";
 
@@ -57,6 +59,12 @@ export async function buildApp(options: AppOptions): Promise<EcsflowApp> {
   await app.register(apiRoutes, { prefix: "/api" });
   await app.register(uiStaticPlugin, {});
   configureOrchestration(options.database, options.orchestration ?? {});
+  if (options.database.postgres) {
+    // Replicas on one PostgreSQL database hear each other's run events (workers on any replica wake).
+    const bridge = new PostgresRunEventBridge(runEventsFor(options.database), { ...options.database.postgres, logger: options.logger });
+    app.addHook("onReady", async () => bridge.start());
+    app.addHook("preClose", async () => bridge.stop());
+  }
   const services = enabledServices(options.services);
   if (services.length > 0) {
     const runner = new ServiceRunner(options.database, app.log, services);

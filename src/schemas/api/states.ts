@@ -91,7 +91,15 @@ export const SetStateBodySchema = Type.Object(
   {
     state: StateCreateSchema,
     force: Type.Optional(Type.Boolean()),
-    orchestration_parameters: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    orchestration_parameters: Type.Optional(
+      Type.Object(
+        {
+          /** ecsflow: abort unless the run is in this state type when the proposal is decided. */
+          expected_state_type: Type.Optional(StateTypeSchema),
+        },
+        { additionalProperties: true },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

@@ -30,6 +30,8 @@ export interface Database {
   engine: Engine;
   /** Safe to show: the URL without its password. */
   description: string;
+  /** PostgreSQL only: how to open a dedicated connection (LISTEN/NOTIFY for run events). */
+  postgres?: { connectionString: string; schema?: string };
   close(): Promise<void>;
 }
 
@@ -40,6 +42,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   const parsed = parseDatabaseUrl(options.url);
   let db: Kysely<DB>;
   let description: string;
+  let postgres: Database["postgres"];
   if (parsed.engine === "sqlite") {
     if (parsed.path !== ":memory:") mkdirSync(dirname(parsed.path), { recursive: true });
     let conn: BetterSqlite3.Database;
@@ -84,9 +87,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       await db.destroy().catch(() => undefined);
       throw new DatabaseConfigError(`Cannot connect to PostgreSQL: ${(cause as Error).message}`, { cause });
     }
+    postgres = { connectionString: parsed.connectionString, ...(schema ? { schema } : {}) };
     description = parsed.connectionString.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:****@");
   }
-  const database: Database = { db, engine: parsed.engine, description, close: () => db.destroy() };
+  const database: Database = { db, engine: parsed.engine, description, ...(postgres ? { postgres } : {}), close: () => db.destroy() };
   if (options.migrate !== false) {
     try {
       await migrateToLatest(database);

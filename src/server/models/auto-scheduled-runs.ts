@@ -1,3 +1,4 @@
+import { runEventFrom, runEventsFor } from "../events/run-events.js";
 import { sql } from "kysely";
 import type { Schedule } from "../../schemas/index.js";
 import type { Database, FlowRunTable } from "../database/index.js";
@@ -132,6 +133,9 @@ export async function createScheduledRuns(database: Database, deploymentIds: str
       const newIds = new Set(ids.map((r) => r.id));
       const history = all.filter((r) => newIds.has(r.row.id)).map((r) => r.history);
       if (history.length > 0) await trx.insertInto("flow_run_state").values(history as never).execute();
+      return newIds;
+    }).then((newIds) => {
+      runEventsFor(database).publish(all.filter((r) => newIds.has(r.row.id)).map((r) => runEventFrom("flow_run", r.row, created)));
       return newIds.size;
     });
   }

@@ -4,6 +4,7 @@ import type { Database, DB, FlowRunTable } from "../database/index.js";
 import { ConflictError, ObjectNotFoundError, ValidationFailedError } from "../errors.js";
 import { newId } from "../ids.js";
 import { initialStateColumns, stateHistoryRow } from "../orchestration/set-run-state.js";
+import { runEventFrom, runEventsFor } from "../events/run-events.js";
 import { toTimestamp } from "../timestamps.js";
 import { isForeignKeyViolation } from "./constraint-errors.js";
 import { flowRunFromRow } from "./flow-run-row.js";
@@ -84,6 +85,7 @@ async function insertFlowRun(database: Database, row: FlowRunTable, state: State
     ? complete
     : await database.db.selectFrom("flow_run").selectAll().where("flow_id", "=", row.flow_id).where("idempotency_key", "=", row.idempotency_key).executeTakeFirst();
   if (!stored) throw new ConflictError("Data integrity conflict: the flow run with this idempotency key was deleted while it was created.");
+  if (created) runEventsFor(database).publish(runEventFrom("flow_run", complete, complete.created));
   return { flowRun: flowRunFromRow(stored), created };
 }
 

@@ -10,6 +10,7 @@ import { transitionColumns } from "./run-bookkeeping.js";
 import { orchestrationSettingsFor } from "./orchestration-settings.js";
 import { TransitionContext, type RunDeploymentLimits, type RunKind, type RunRow } from "./transition-context.js";
 import { writeTransition } from "./transition-writer.js";
+import { runEventFrom, runEventsFor } from "../events/run-events.js";
 
 export interface SetRunStateOptions {
   kind: RunKind;
@@ -19,6 +20,12 @@ export interface SetRunStateOptions {
   force?: boolean;
   /** The rules to apply; the core policy of the run's kind unless a test says otherwise. */
   policy?: readonly OrchestrationRule[];
+  /**
+   * A precondition (ecsflow's `orchestration_parameters.expected_state_type`): the proposal is
+   * aborted unless the run is in this state type when it is decided. A worker uses it to show
+   * RUNNING for a command that never talks to the API, without overtaking the run's own states.
+   */
+  expectedStateType?: string;
 }
 
 // Each failed compare-and-set means another request moved the run on; a run has only a handful
@@ -87,6 +94,10 @@ export async function setRunState(database: Database, options: SetRunStateOption
     const context = new TransitionContext(kind, run, current, proposedStateFrom(options.state, now), now, database.db);
     context.deployment = deployment;
     context.settings = settings;
+    if (options.expectedStateType !== undefined && (current?.type ?? null) !== options.expectedStateType) {
+      const reason = `The run is ${current?.type ?? "without a state"}, not ${options.expectedStateType} as the proposal required.`;
+      return { state: current, status: "ABORT", details: { type: "abort_details", reason } };
+    }
     await applyPolicy(policy, context);
     if (context.proposedState === null) {
       return { state: current, status: context.status, details: context.details };
@@ -102,7 +113,10 @@ export async function setRunState(database: Database, options: SetRunStateOption
       historyRow: stateHistoryRow(runId, next),
       slotLimit: context.slotLimit ?? undefined,
     });
-    if (written) return { state: next, status: context.status, details: context.details };
+    if (written) {
+      runEventsFor(database).publish(runEventFrom(kind, { ...run, ...columns } as never, next.timestamp));
+      return { state: next, status: context.status, details: context.details };
+    }
   }
   throw new ServiceUnavailableError(`${LABEL[kind]} ${runId} changed state ${MAX_ATTEMPTS} times while a transition was decided; try again.`);
 }

@@ -62,7 +62,13 @@ export const flowRunRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { params: IdParams, body: SetStateBodySchema, response: { 200: OrchestrationResultSchema, 201: OrchestrationResultSchema } } },
     async (request, reply) => {
       const started = nowTimestamp();
-      const result = await setRunState(app.database, { kind: "flow_run", runId: request.params.id, state: request.body.state, force: request.body.force });
+      const result = await setRunState(app.database, {
+        kind: "flow_run",
+        runId: request.params.id,
+        state: request.body.state,
+        force: request.body.force,
+        expectedStateType: request.body.orchestration_parameters?.expected_state_type,
+      });
       // Prefect: 201 when the returned state was written during this request, else 200.
       return reply.code(result.state && result.state.timestamp >= started ? 201 : 200).send(result);
     },

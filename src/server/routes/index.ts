@@ -8,6 +8,7 @@ import { deploymentScheduleRoutes } from "./deployment-schedules.js";
 import { flowRunRoutes } from "./flow-runs.js";
 import { flowRoutes } from "./flows.js";
 import { logRoutes } from "./logs.js";
+import { runEventRoutes } from "./run-events.js";
 import { runStateRoutes } from "./run-states.js";
 import { taskRunRoutes } from "./task-runs.js";
 
@@ -24,4 +25,5 @@ export const apiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(logRoutes);
   await app.register(runStateRoutes);
   await app.register(deploymentScheduleRoutes);
+  await app.register(runEventRoutes);
 };

@@ -46,7 +46,13 @@ export const taskRunRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { params: IdParams, body: SetStateBodySchema, response: { 200: OrchestrationResultSchema, 201: OrchestrationResultSchema } } },
     async (request, reply) => {
       const started = nowTimestamp();
-      const result = await setRunState(app.database, { kind: "task_run", runId: request.params.id, state: request.body.state, force: request.body.force });
+      const result = await setRunState(app.database, {
+        kind: "task_run",
+        runId: request.params.id,
+        state: request.body.state,
+        force: request.body.force,
+        expectedStateType: request.body.orchestration_parameters?.expected_state_type,
+      });
       return reply.code(result.state && result.state.timestamp >= started ? 201 : 200).send(result);
     },
   );
