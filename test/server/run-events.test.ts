@@ -17,7 +17,11 @@ function collect(apiUrl: string, query: { work_pool_name?: string; flow_run_id?:
     query,
     onEvent(event) {
       events.push(event);
-      for (const w of [...waiters]) if (w.match(event)) (waiters.splice(waiters.indexOf(w), 1), w.resolve(event));
+      for (const w of [...waiters]) {
+        if (!w.match(event)) continue;
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(event);
+      }
     },
     onResync: () => resyncs++,
   });
