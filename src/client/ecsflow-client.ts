@@ -14,6 +14,8 @@ import type {
   ReadLogsBody,
   State,
   StateCreate,
+  StateType,
+  EcsflowCapabilities,
   TaskRun,
   TaskRunCreate,
   Worker,
@@ -27,6 +29,7 @@ import type {
   WorkQueueFilterBody,
   WorkQueueUpdate,
 } from "../schemas/index.js";
+import { ObjectNotFoundError } from "./errors.js";
 import { HttpTransport, type HttpTransportOptions, type RequestOptions } from "./http-transport.js";
 
 export interface WorkerFlowRun {
@@ -69,6 +72,19 @@ export class EcsflowClient {
     return this.request<boolean>("GET", "/health", undefined, options);
   }
 
+  /**
+   * ecsflow's extensions (event stream, set_state preconditions), or null when the server is a
+   * plain Prefect server (404) — callers then use only Prefect's API.
+   */
+  async capabilities(): Promise<EcsflowCapabilities | null> {
+    try {
+      return await this.request<EcsflowCapabilities>("GET", "/ecsflow/capabilities");
+    } catch (err) {
+      if (err instanceof ObjectNotFoundError) return null;
+      throw err;
+    }
+  }
+
   serverVersion(): Promise<string> {
     return this.request<string>("GET", "/admin/version");
   }
@@ -89,12 +105,21 @@ export class EcsflowClient {
    * Proposes a state. A fresh `transition_id` is added when the caller gives none, so that a
    * retried request (after a lost response) is recognised by the server as the same proposal.
    */
-  setFlowRunState(id: string, state: StateCreate, options: { force?: boolean } = {}): Promise<OrchestrationResult> {
+  /**
+   * `expectedStateType` is an ecsflow server precondition (the proposal is aborted unless the run
+   * is in that state): send it only where GET /ecsflow/capabilities lists it, since Prefect's
+   * server refuses unknown fields.
+   */
+  setFlowRunState(id: string, state: StateCreate, options: { force?: boolean; expectedStateType?: StateType } = {}): Promise<OrchestrationResult> {
     const withTransition: StateCreate = {
       ...state,
       state_details: { ...state.state_details, transition_id: state.state_details?.transition_id ?? randomUUID() },
     };
-    return this.request<OrchestrationResult>("POST", `/flow_runs/${enc(id)}/set_state`, { state: withTransition, force: options.force ?? false });
+    return this.request<OrchestrationResult>("POST", `/flow_runs/${enc(id)}/set_state`, {
+      state: withTransition,
+      force: options.force ?? false,
+      ...(options.expectedStateType ? { orchestration_parameters: { expected_state_type: options.expectedStateType } } : {}),
+    });
   }
 
   setTaskRunState(id: string, state: StateCreate, options: { force?: boolean } = {}): Promise<OrchestrationResult> {

@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { Logger } from "pino";
-import { LogBatcher, ObjectNotFoundError } from "../client/index.js";
-import { TERMINAL_STATE_TYPES, type FlowRun, type StateCreate, type StateType } from "../schemas/index.js";
+import { LogBatcher, ObjectNotFoundError, openRunEventStream, type RunEventStream } from "../client/index.js";
+import { TERMINAL_STATE_TYPES, type EcsflowCapabilities, type FlowRun, type StateCreate, type StateType } from "../schemas/index.js";
+import { DispatchWakeups } from "./dispatch-wakeups.js";
 import { InfrastructureNotAvailableError, InfrastructureNotFoundError, JobTemplateRenderError, SubmissionError } from "./errors.js";
 import { explainExitCode } from "./explain-exit-code.js";
 import type { InfrastructureResult } from "./infrastructure/infrastructure.js";
@@ -58,6 +59,14 @@ export class Worker {
   private readonly inFlight = new Set<Promise<void>>();
   private lastPollAt: number | undefined;
   private wakeUp: (() => void) | undefined;
+  /** A wake-up that came while the worker was polling: the next sleep returns at once. */
+  private wakePending = false;
+  /** ecsflow's extensions when the server has them; null against a plain Prefect server. */
+  private capabilities: EcsflowCapabilities | null = null;
+  private events: RunEventStream | undefined;
+  private wakeups: DispatchWakeups | undefined;
+  private cancellationCheck: { running: boolean; again: boolean } = { running: false, again: false };
+  private poolReadAt = 0;
   private timers: NodeJS.Timeout[] = [];
   private readonly logger: Logger;
 
@@ -107,6 +116,7 @@ export class Worker {
         return;
       }
       this.startBackgroundLoops();
+      this.subscribeToRunEvents();
       while (this.state === "RUNNING") {
         await this.getAndSubmitFlowRuns();
         await this.sleepUntilWoken(this.options.pollIntervalSeconds * 1000);
@@ -124,7 +134,8 @@ export class Worker {
 
   /** Lets a push notification (a run became due) start a poll now instead of at the next tick. */
   wake(): void {
-    this.wakeUp?.();
+    if (this.wakeUp) this.wakeUp();
+    else this.wakePending = true;
   }
 
   async setup(): Promise<void> {
@@ -137,6 +148,52 @@ export class Worker {
       );
     }
     await this.sendHeartbeat();
+    this.capabilities = await this.options.client.capabilities().catch((err) => {
+      this.logger.warn({ err }, "could not read the server's capabilities; polling only");
+      return null;
+    });
+  }
+
+  /**
+   * Against an ecsflow server, listens to the pool's run events so a run is dispatched the moment
+   * it is due and a cancel is acted on at once; polling stays on as the safety net (a missed
+   * event costs at most one poll interval). Against Prefect's server nothing changes.
+   */
+  private subscribeToRunEvents(): void {
+    if (!this.capabilities?.run_events || this.options.runOnce) return;
+    this.wakeups = new DispatchWakeups({
+      prefetchSeconds: this.options.prefetchSeconds,
+      onDue: () => this.wake(),
+      onCancelling: () => void this.checkForCancelledRunsSoon(),
+    });
+    const wakeups = this.wakeups;
+    this.events = openRunEventStream({
+      transport: this.options.client.http,
+      query: { work_pool_name: this.options.workPoolName },
+      onEvent: (event) => wakeups.handle(event),
+      onResync: () => this.wake(),
+      onError: (err, retryInMs) => this.logger.debug({ err: { message: err.message }, retryInMs }, "run event stream interrupted; reconnecting"),
+      onUnsupported: () => this.logger.info("the server has no run event stream; polling only"),
+    });
+    this.logger.info("listening for run events; polling every %d s as a fallback", this.options.pollIntervalSeconds);
+  }
+
+  /** Runs checkForCancelledRuns now, or once more after the check in progress. */
+  private async checkForCancelledRunsSoon(): Promise<void> {
+    const state = this.cancellationCheck;
+    if (state.running) {
+      state.again = true;
+      return;
+    }
+    state.running = true;
+    try {
+      do {
+        state.again = false;
+        await this.checkForCancelledRuns().catch((err) => this.logger.warn({ err }, "cancellation check failed"));
+      } while (state.again);
+    } finally {
+      state.running = false;
+    }
   }
 
   private async readOrCreatePool(): Promise<WorkPoolInfo> {
@@ -166,7 +223,7 @@ export class Worker {
       this.timers.push(t);
     };
     every(this.options.heartbeatIntervalSeconds, () => this.sendHeartbeat());
-    every(this.options.cancellationPollSeconds, () => this.checkForCancelledRuns());
+    every(this.options.cancellationPollSeconds, () => this.checkForCancelledRunsSoon());
   }
 
   private async sendHeartbeat(): Promise<void> {
@@ -174,6 +231,10 @@ export class Worker {
   }
 
   private sleepUntilWoken(ms: number): Promise<void> {
+    if (this.wakePending) {
+      this.wakePending = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(t);
@@ -189,7 +250,11 @@ export class Worker {
   async getAndSubmitFlowRuns(): Promise<number> {
     let scheduled;
     try {
-      this.pool = await this.options.client.request<WorkPoolInfo>("GET", `/work_pools/${encodeURIComponent(this.options.workPoolName)}`);
+      // The pool (its template, its pause) is re-read once per poll interval, not on every wake-up.
+      if (Date.now() - this.poolReadAt >= this.options.pollIntervalSeconds * 1000) {
+        this.pool = await this.options.client.request<WorkPoolInfo>("GET", `/work_pools/${encodeURIComponent(this.options.workPoolName)}`);
+        this.poolReadAt = Date.now();
+      }
       scheduled = await this.options.client.getScheduledFlowRuns(this.options.workPoolName, {
         workQueueNames: this.options.workQueueNames,
         scheduledBefore: new Date(Date.now() + this.options.prefetchSeconds * 1000),
@@ -260,6 +325,7 @@ export class Worker {
           }
           if (tracked.cancelRequested) void this.cancelRun(flowRun.id, infrastructurePid);
         },
+        onRunning: () => void this.reportRunning(flowRun.id, log),
       });
       await this.reportResult(flowRun.id, result, runLog);
     } catch (err) {
@@ -272,6 +338,30 @@ export class Worker {
       await this.proposeFinal(flowRun.id, { type: "CRASHED", name: "Crashed", message }).catch((e) => log.error({ err: e }, "could not mark the run CRASHED"));
     } finally {
       await runLogs.close();
+    }
+  }
+
+  /**
+   * Shows RUNNING for a command that never talks to the API (any container image), but only
+   * while the run is still PENDING: if the flow said RUNNING (or finished) first, the server
+   * aborts this proposal. Needs the server's precondition, so against Prefect's server the run
+   * shows RUNNING only if its command reports it.
+   */
+  private async reportRunning(flowRunId: string, log: Logger, attempt = 1): Promise<void> {
+    if (!this.capabilities?.set_state_preconditions.includes("expected_state_type")) return;
+    try {
+      const result = await this.options.client.setFlowRunState(
+        flowRunId,
+        { type: "RUNNING", name: "Running", message: `Worker ${this.options.name} saw the run's infrastructure running.` },
+        { expectedStateType: "PENDING" },
+      );
+      // Started ahead of its scheduled time (prefetch): show RUNNING once it is due.
+      const delay = (result.details as { delay_seconds?: number }).delay_seconds;
+      if (result.status === "WAIT" && attempt < 3 && this.runs.has(flowRunId) && delay !== undefined) {
+        setTimeout(() => void this.reportRunning(flowRunId, log, attempt + 1), Math.max(0, delay * 1000)).unref();
+      }
+    } catch (err) {
+      log.debug({ err }, "could not report RUNNING; the run reports its own states");
     }
   }
 
@@ -367,6 +457,8 @@ export class Worker {
   async teardown(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    this.events?.close();
+    this.wakeups?.close();
     // Let claims and submissions in flight reach a durable point (infrastructure started and its
     // id recorded); infrastructure that is running stays running (ECS tasks go on without us).
     await Promise.all([...this.runs.values()].map((r) => r.submitted));

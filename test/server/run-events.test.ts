@@ -116,6 +116,17 @@ describe.each(ENGINES)("run event stream on $engine", ({ engine, available, skip
     expect(history.body.map((s: { type: string }) => s.type)).toEqual(["SCHEDULED", "PENDING", "RUNNING", "COMPLETED"]);
   });
 
+  it.skipIf(!available)(`counts a worker's RUNNING and the flow's own RUNNING after it as one attempt ${skipReason}`, async () => {
+    const run = await createFlowRun(server, flowId);
+    await setState(server, run.id, { type: "PENDING" });
+    const byWorker = await server.request("POST", `/flow_runs/${run.id}/set_state`, { state: { type: "RUNNING" }, orchestration_parameters: { expected_state_type: "PENDING" } });
+    expect(byWorker.body.status).toBe("ACCEPT");
+    expect((await setState(server, run.id, { type: "RUNNING" })).body.status).toBe("ACCEPT");
+    const stored = (await server.request("GET", `/flow_runs/${run.id}`)).body;
+    expect(stored).toMatchObject({ state_type: "RUNNING", run_count: 1 });
+    expect(stored.start_time).toBe(byWorker.body.state.timestamp);
+  });
+
   it.skipIf(!available)(`refuses a bad expected_state_type with 422 naming the field ${skipReason}`, async () => {
     const run = await createFlowRun(server, flowId);
     const r = await server.request("POST", `/flow_runs/${run.id}/set_state`, { state: { type: "RUNNING" }, orchestration_parameters: { expected_state_type: "WAITING" } });

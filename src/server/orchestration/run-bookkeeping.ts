@@ -50,8 +50,9 @@ export function transitionColumns(kind: RunKind, run: RunRow, current: State | n
 
   if (kind === "flow_run") {
     const policy = parseJson<{ resuming?: boolean | null }>(run.empirical_policy, {});
-    // IncrementFlowRunCount: every attempt counts, except resuming a paused run.
-    if (next.type === "RUNNING" && !policy.resuming) columns.run_count = run.run_count + 1;
+    // IncrementFlowRunCount: every attempt counts, except resuming a paused run. RUNNING → RUNNING
+    // is the same attempt (a worker showed RUNNING for the command before the flow said so itself).
+    if (next.type === "RUNNING" && current?.type !== "RUNNING" && !policy.resuming) columns.run_count = run.run_count + 1;
     // RemoveResumingIndicator: a resumed run that runs or finishes is no longer resuming.
     if ((next.type === "RUNNING" || isTerminal(next.type)) && policy.resuming) columns.empirical_policy = toJson({ ...policy, resuming: false });
   } else if (next.type === "RUNNING") {

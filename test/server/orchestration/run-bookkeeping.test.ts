@@ -59,6 +59,14 @@ describe("run bookkeeping on every written state", () => {
       absent: ["start_time"],
     },
     {
+      title: "RUNNING → RUNNING is the same attempt (a worker showed RUNNING before the flow did)",
+      run: { run_count: 1, start_time: T0 },
+      from: state("RUNNING", T0),
+      to: state("RUNNING", T1),
+      expect: { state_type: "RUNNING" },
+      absent: ["run_count", "start_time"],
+    },
+    {
       title: "leaving RUNNING adds the time spent running",
       run: { total_run_time: 5, start_time: T0 },
       from: state("RUNNING", T0),

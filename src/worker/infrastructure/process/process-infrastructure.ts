@@ -44,6 +44,8 @@ export class ProcessInfrastructure implements Infrastructure {
       // The process runs on; the worker still watches it and reports its end.
       job.logger.warn({ err, infrastructurePid }, "could not record the process id");
     }
+    // A spawned process is running from the start.
+    job.onRunning?.();
     const exit = await exited;
     return { exitCode: exit.exitCode, signal: exit.signal };
   }
