@@ -29,6 +29,11 @@ interface WorkPoolInfo {
   base_job_template: Record<string, unknown>;
 }
 
+interface RenderInputs {
+  flow: { id: string; name: string };
+  deployment: { id: string; name: string; updated?: string; job_variables?: Record<string, unknown> } | null;
+}
+
 interface TrackedRun {
   flowRunId: string;
   infrastructurePid?: string;
@@ -67,6 +72,7 @@ export class Worker {
   private wakeups: DispatchWakeups | undefined;
   private cancellationCheck: { running: boolean; again: boolean } = { running: false, again: false };
   private poolReadAt = 0;
+  private readonly flows = new Map<string, { id: string; name: string }>();
   private timers: NodeJS.Timeout[] = [];
   private readonly logger: Logger;
 
@@ -291,6 +297,10 @@ export class Worker {
 
   private async submitRun(flowRun: FlowRun): Promise<void> {
     const log = this.logger.child({ flowRunId: flowRun.id });
+    // The reads the job needs go out with the claim, not after it: one round trip less between
+    // "run due" and "infrastructure started". A lost claim just discards them.
+    const inputs = this.readRenderInputs(flowRun);
+    inputs.catch(() => undefined);
     let won: boolean;
     try {
       won = await this.claim(flowRun);
@@ -307,7 +317,7 @@ export class Worker {
     const runLog = (message: string, level = 20) =>
       runLogs.add({ name: "ecsflow.worker", level, message, timestamp: new Date().toISOString(), flow_run_id: flowRun.id });
     try {
-      const configuration = await this.renderJob(flowRun);
+      const configuration = this.renderJob(flowRun, await inputs);
       tracked.configuration = configuration;
       runLog(`Worker ${this.options.name} submitting flow run ${flowRun.id} to ${this.options.infrastructure.type} infrastructure`);
       const result = await this.options.infrastructure.run({
@@ -365,12 +375,22 @@ export class Worker {
     }
   }
 
-  private async renderJob(flowRun: FlowRun): Promise<Record<string, unknown>> {
+  /** The flow (cached: its name never changes) and the deployment (read fresh: its job variables may). */
+  private async readRenderInputs(flowRun: FlowRun): Promise<RenderInputs> {
     const client = this.options.client;
+    const cached = this.flows.get(flowRun.flow_id);
     const [flow, deployment] = await Promise.all([
-      client.request<{ id: string; name: string }>("GET", `/flows/${flowRun.flow_id}`),
-      flowRun.deployment_id ? client.request<{ id: string; name: string; updated?: string; job_variables?: Record<string, unknown> }>("GET", `/deployments/${flowRun.deployment_id}`) : Promise.resolve(null),
+      cached ?? client.request<{ id: string; name: string }>("GET", `/flows/${flowRun.flow_id}`),
+      flowRun.deployment_id ? client.request<RenderInputs["deployment"] & object>("GET", `/deployments/${flowRun.deployment_id}`) : Promise.resolve(null),
     ]);
+    if (!cached) {
+      if (this.flows.size >= 1_000) this.flows.delete(this.flows.keys().next().value!);
+      this.flows.set(flow.id, { id: flow.id, name: flow.name });
+    }
+    return { flow, deployment };
+  }
+
+  private renderJob(flowRun: FlowRun, { flow, deployment }: RenderInputs): Record<string, unknown> {
     const pool = this.pool!;
     return renderJobTemplate({
       baseJobTemplate: pool.base_job_template as never,

@@ -3,7 +3,6 @@ import type { Command } from "commander";
 import type { Logger } from "pino";
 import { loadSettings, type Settings } from "../../../settings/index.js";
 import type { Infrastructure, Worker } from "../../../worker/index.js";
-import type * as WorkerExports from "../../../worker/index.js";
 import { CliError } from "../../errors.js";
 import { ExitCode } from "../../exit-codes.js";
 import { createRootLogger } from "../../logger.js";
@@ -32,12 +31,17 @@ function ecsflowCommand(): string[] {
   return [process.execPath, fileURLToPath(new URL("../../../../bin/ecsflow.js", import.meta.url))];
 }
 
-type WorkerModule = typeof WorkerExports;
-
-function buildInfrastructure(w: WorkerModule, version: string, type: string, settings: Settings, logger: Logger): Infrastructure {
-  const { EcsInfrastructure, EcsInfrastructureOptionsError, ProcessInfrastructure } = w;
-  if (type === "process") return new ProcessInfrastructure({ baseEnv: process.env, ecsflowCommand: ecsflowCommand() });
+/**
+ * Loads only the chosen infrastructure: the ECS one brings the AWS SDK (about 120 MB of RSS), which
+ * a process worker must not pay for.
+ */
+async function buildInfrastructure(version: string, type: string, settings: Settings, logger: Logger): Promise<Infrastructure> {
+  if (type === "process") {
+    const { ProcessInfrastructure } = await import("../../../worker/infrastructure/process/process-infrastructure.js");
+    return new ProcessInfrastructure({ baseEnv: process.env, ecsflowCommand: ecsflowCommand() });
+  }
   if (type === "ecs") {
+    const { EcsInfrastructure, EcsInfrastructureOptionsError } = await import("../../../worker/infrastructure/ecs/index.js");
     try {
       // Credentials: the AWS SDK's default chain (environment, profile, ECS task role).
       return new EcsInfrastructure({
@@ -80,7 +84,8 @@ export function registerWorkerStart(parent: Command): void {
         throw new CliError("No API URL: set PREFECT_API_URL (e.g. http://127.0.0.1:4200/api), pass --api-url, or run `ecsflow config set api.url URL`.", ExitCode.Usage);
       }
       // Loaded here, not at the top: every other `ecsflow` command starts faster without them.
-      const w = await import("../../../worker/index.js");
+      const { Worker: WorkerClass } = await import("../../../worker/worker.js");
+      const { WorkerOptionsError } = await import("../../../worker/worker-options.js");
       const { EcsflowClient } = await import("../../../client/index.js");
       const { ECSFLOW_VERSION } = await import("../../../server/version.js");
       const logger = createRootLogger({ level: settings["logging.level"], format: settings["logging.format"], name: "ecsflow-worker" });
@@ -90,11 +95,12 @@ export function registerWorkerStart(parent: Command): void {
         authString: settings["api.auth_string"],
         onRetry: (i) => logger.warn({ method: i.method, path: i.path, attempt: i.attempt, delayMs: i.delayMs, reason: i.reason }, "API call failed; retrying"),
       });
+      const infrastructure = await buildInfrastructure(ECSFLOW_VERSION, flags.type, settings, logger);
       let worker: Worker;
       try {
-        worker = w.Worker.create({
+        worker = WorkerClass.create({
           client,
-          infrastructure: buildInfrastructure(w, ECSFLOW_VERSION, flags.type, settings, logger),
+          infrastructure,
           logger,
           workPoolName: flags.pool,
           workQueueNames: flags.queue,
@@ -109,10 +115,10 @@ export function registerWorkerStart(parent: Command): void {
           version: ECSFLOW_VERSION,
         });
       } catch (err) {
-        if (err instanceof w.WorkerOptionsError) throw new CliError(err.message, ExitCode.Usage);
+        if (err instanceof WorkerOptionsError) throw new CliError(err.message, ExitCode.Usage);
         throw err;
       }
-      const health = flags.withHealthcheck ? await w.startHealthServer(() => worker.getStatus(), parsePort(flags.healthcheckPort, "--healthcheck-port")) : undefined;
+      const health = flags.withHealthcheck ? await (await import("../../../worker/health-server.js")).startHealthServer(() => worker.getStatus(), parsePort(flags.healthcheckPort, "--healthcheck-port")) : undefined;
       if (health) logger.info({ healthcheckPort: health.port }, "health check listening on /health");
       const running = worker.run();
       if (!flags.runOnce) void waitForShutdown(async () => worker.shutdown());
