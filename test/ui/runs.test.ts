@@ -79,6 +79,18 @@ describe.skipIf(!chromiumAvailable)(`UI runs in a real browser${SKIP_NOTE}`, () 
     await screenshot(page, "run-detail");
   });
 
+  it("follows a finished run's retry live: a finished run is never polled, so only the run event stream can show it", async () => {
+    const run = await api(server, "POST", `/deployments/${deploymentId}/create_flow_run`, {});
+    await setState(server, run.id, "PENDING");
+    await setState(server, run.id, "RUNNING");
+    await setState(server, run.id, "FAILED", "boom");
+    await page.goto(`${origin}/runs/${run.id}`);
+    await page.locator("main .page-subtitle [data-state=FAILED]").waitFor();
+    await api(server, "POST", `/flow_runs/${run.id}/set_state`, { state: { type: "SCHEDULED", name: "AwaitingRetry" }, force: true });
+    await page.locator("main .page-subtitle [data-state=SCHEDULED]").waitFor();
+    await page.getByRole("list", { name: "State history" }).getByText("AwaitingRetry").waitFor();
+  });
+
   it("cancels a long run: CANCELLING is requested and shown, and the run list filters by state in the URL", async () => {
     const run = await api(server, "POST", `/deployments/${deploymentId}/create_flow_run`, { parameters: { count: 1 } });
     await setState(server, run.id, "PENDING");

@@ -1,4 +1,19 @@
 import { useCallback, useEffect, useRef, useState } from "react";
+import { subscribeRunEvents, type RunEvent, type RunEventQuery } from "../api/run-events";
+
+/** While the run event stream is up, polling only backs it up. */
+const LIVE_POLL_MS = 30_000;
+/** Events in a burst (a worker launching a batch) make one refresh. */
+const LIVE_REFRESH_DELAY_MS = 300;
+
+export interface LiveOptions {
+  /** Which runs' changes matter to this data (sent to the server as the stream's filter). */
+  query: RunEventQuery;
+  /** Finer client-side filter. */
+  match?: (event: RunEvent) => boolean;
+  /** Wait this long after a change before refreshing, so a burst makes one refresh (default 300 ms). */
+  delayMs?: number;
+}
 
 export interface ApiState<T> {
   data: T | undefined;
@@ -11,9 +26,15 @@ export interface ApiState<T> {
 /**
  * Loads `fetcher` when `key` changes and, with `pollMs`, again that long after each answer while
  * the tab is visible: one request at a time, none while hidden, so a left-open tab costs little.
+ * With `live`, the server's run events trigger the refresh instead (a change shows within a
+ * fraction of a second) and polling drops to a slow safety net while the stream is up.
  * The last good data stays on screen while a refresh is under way or failed.
  */
-export function useApi<T>(fetcher: (signal: AbortSignal) => Promise<T>, key: string, options: { pollMs?: number; enabled?: boolean; keepPolling?: (data: T) => boolean } = {}): ApiState<T> {
+export function useApi<T>(
+  fetcher: (signal: AbortSignal) => Promise<T>,
+  key: string,
+  options: { pollMs?: number; enabled?: boolean; keepPolling?: (data: T) => boolean; live?: LiveOptions } = {},
+): ApiState<T> {
   const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean; key: string }>({ data: undefined, error: undefined, loading: true, key });
   const fetcherRef = useRef(fetcher);
   fetcherRef.current = fetcher;
@@ -22,7 +43,33 @@ export function useApi<T>(fetcher: (signal: AbortSignal) => Promise<T>, key: str
   const [tick, setTick] = useState(0);
   const reload = useCallback(() => setTick((t) => t + 1), []);
   const enabled = options.enabled ?? true;
-  const pollMs = options.pollMs;
+  const [live, setLive] = useState(false);
+  const pollMs = options.pollMs && live ? Math.max(options.pollMs, LIVE_POLL_MS) : options.pollMs;
+  const refreshRef = useRef<() => void>(() => undefined);
+  const matchRef = useRef(options.live?.match);
+  matchRef.current = options.live?.match;
+  const liveQuery = options.live ? JSON.stringify(options.live.query) : null;
+  const liveDelay = options.live?.delayMs ?? LIVE_REFRESH_DELAY_MS;
+
+  useEffect(() => {
+    if (!enabled || liveQuery === null) return;
+    let pending: ReturnType<typeof setTimeout> | undefined;
+    const unsubscribe = subscribeRunEvents(JSON.parse(liveQuery) as RunEventQuery, {
+      onChange(event) {
+        if (event && matchRef.current && !matchRef.current(event)) return;
+        if (pending || document.hidden) return;
+        pending = setTimeout(() => {
+          pending = undefined;
+          refreshRef.current();
+        }, liveDelay);
+      },
+      onLive: setLive,
+    });
+    return () => {
+      clearTimeout(pending);
+      unsubscribe();
+    };
+  }, [liveQuery, liveDelay, enabled]);
 
   useEffect(() => {
     if (!enabled) return;
@@ -39,6 +86,7 @@ export function useApi<T>(fetcher: (signal: AbortSignal) => Promise<T>, key: str
     };
     const run = async (first: boolean) => {
       if (document.hidden && !first) return; // polling resumes on visibilitychange
+      inFlight = true;
       try {
         const data = await fetcherRef.current(controller.signal);
         last = data;
@@ -46,6 +94,13 @@ export function useApi<T>(fetcher: (signal: AbortSignal) => Promise<T>, key: str
       } catch (error) {
         if (stopped || (error as Error).name === "AbortError") return;
         setState((s) => ({ data: s.key === key ? s.data : undefined, error, loading: false, key }));
+      } finally {
+        inFlight = false;
+      }
+      if (again && !stopped) {
+        again = false;
+        void run(false);
+        return;
       }
       schedule();
     };
@@ -54,6 +109,17 @@ export function useApi<T>(fetcher: (signal: AbortSignal) => Promise<T>, key: str
         clearTimeout(timer);
         void run(false);
       }
+    };
+    let inFlight = false;
+    let again = false;
+    refreshRef.current = () => {
+      if (stopped) return;
+      if (inFlight) {
+        again = true;
+        return;
+      }
+      clearTimeout(timer);
+      void run(false);
     };
     setState((s) => (s.key === key ? { ...s, loading: true } : { data: undefined, error: undefined, loading: true, key }));
     void run(true);

@@ -20,7 +20,10 @@ import { RunLogs } from "../runs/run-logs";
 import { StateTimeline } from "../runs/state-timeline";
 import { TaskRunGantt } from "../runs/task-run-gantt";
 
-/** While a run is not finished, its page refreshes every 2 s; a finished run is read once. */
+/**
+ * The page refreshes on the run's events (its states and its task runs'), so a retry of a finished
+ * run shows too; without the event stream it polls every 2 s until the run is finished.
+ */
 export const RUN_POLL_MS = 2000;
 
 export function RunDetailPage({ id }: { id: string }) {
@@ -30,7 +33,7 @@ export function RunDetailPage({ id }: { id: string }) {
       return { run, states, taskRuns };
     },
     id,
-    { pollMs: RUN_POLL_MS, keepPolling: (d) => !d.run.state_type || !TERMINAL_STATE_TYPES.includes(d.run.state_type) },
+    { pollMs: RUN_POLL_MS, keepPolling: (d) => !d.run.state_type || !TERMINAL_STATE_TYPES.includes(d.run.state_type), live: { query: { flow_run_id: id } } },
   );
   const run = detail.data?.run;
   const finished = !!run?.state_type && TERMINAL_STATE_TYPES.includes(run.state_type);

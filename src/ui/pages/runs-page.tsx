@@ -18,7 +18,7 @@ import { RunFilterBar } from "../runs/run-filter-bar";
 import { hasFilters, PAGE_SIZE, parseRunFilters, runFiltersToQuery, runFiltersToSearch, type RunFilters } from "../runs/run-filters";
 import { RunsTable } from "../runs/runs-table";
 
-/** Live list: the page and the total are polled every 5 s while the tab is visible. */
+/** Live list: refreshed on the server's run events (polled every 5 s where there are none) while the tab is visible. */
 export const RUNS_POLL_MS = 5000;
 
 export function RunsPage() {
@@ -42,7 +42,7 @@ export function RunsPage() {
       return { page, total, names };
     },
     key,
-    { pollMs: RUNS_POLL_MS },
+    { pollMs: RUNS_POLL_MS, live: { query: {}, match: (e) => e.kind === "flow_run" } },
   );
   // The choices for the filter menus; loaded once per visit.
   const choices = useApi(
