@@ -31,7 +31,8 @@ export function WorkPoolDetailPage({ name }: { name: string }) {
       return { pool, queues, workers, backlog, backlogError };
     },
     name,
-    { pollMs: 5000, live: { query: { work_pool_name: name }, delayMs: 1000 } },
+    // Polled, not live: workers' heartbeats are not run events.
+    { pollMs: 5000 },
   );
   const [editing, setEditing] = useState(false);
   const [saved, setSaved] = useState(false);
