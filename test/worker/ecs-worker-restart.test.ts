@@ -1,0 +1,187 @@
+// A restarted ECS worker adopts what its predecessor left: tasks it started (recorded or not),
+// runs it claimed but never launched, and cancellations. The last test kills `ecsflow worker start
+// --type ecs` with SIGKILL mid-batch and restarts a worker: no run stays PENDING/RUNNING, none is
+// launched twice, and the adopted tasks' ends are reported. (It runs the built CLI: `npm run build`.)
+
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeJob, render, taskArnOf } from "./infrastructure/ecs/ecs-fixture.js";
+import { CREDENTIALS, REGION, startEcsWorkerBed, until, type EcsWorkerBed } from "./ecs-worker-fixture.js";
+
+const BIN = resolve(import.meta.dirname, "../../bin/ecsflow.js");
+const BUILT = existsSync(resolve(import.meta.dirname, "../../dist/cli/main.js"));
+
+let bed: EcsWorkerBed;
+beforeAll(async () => {
+  bed = await startEcsWorkerBed();
+});
+afterAll(async () => {
+  await bed?.close();
+});
+
+const FINAL = ["COMPLETED", "CRASHED", "CANCELLED", "FAILED"];
+const final = async (id: string) => {
+  const run = await bed.readRun(id);
+  return FINAL.includes(run.state_type ?? "") ? run : undefined;
+};
+const tokensOf = (id: string) => bed.world.ecsLocal.admin.counters().tasksByClientToken[`${id}:0`] ?? 0;
+
+/** Claims a run the way a worker does (PENDING), and returns it. */
+async function claim(id: string) {
+  expect((await bed.client.setFlowRunState(id, { type: "PENDING", name: "Pending" })).status).toBe("ACCEPT");
+  return bed.readRun(id);
+}
+
+describe("a restarted ECS worker", () => {
+  it("reports the end of a task its predecessor started and recorded", async () => {
+    await bed.pool("adopt-recorded");
+    const dep = await bed.deployment("adopt-recorded", { command: "sh -c 'sleep 60'" });
+    const [id] = await bed.runs(dep, 1);
+    const first = bed.worker("adopt-recorded");
+    const loop = first.run();
+    const pid = await until("the task id recorded", async () => (await bed.readRun(id)).infrastructure_pid ?? undefined);
+    // The predecessor goes away: it stops watching, the task runs on.
+    first.shutdown();
+    await loop;
+    expect((await bed.readRun(id)).state_type).toBe("PENDING");
+
+    const second = bed.worker("adopt-recorded");
+    const loop2 = second.run();
+    await until("the run adopted", async () => second.getStatus().runningFlowRuns === 1);
+    await until("the task RUNNING", async () => bed.world.ecsLocal.admin.task(taskArnOf(pid))?.lastStatus === "RUNNING");
+    // The adopted run is tracked: cancelling it stops its task and ends it CANCELLED.
+    expect((await bed.client.setFlowRunState(id, { type: "CANCELLING", name: "Cancelling" })).status).toBe("ACCEPT");
+    const run = await until("a final state", () => final(id));
+    second.shutdown();
+    await loop2;
+    expect(run.state_type).toBe("CANCELLED");
+    expect(run.infrastructure_pid).toBe(pid);
+    expect(tokensOf(id)).toBe(1);
+    expect((await bed.logsOf(id)).join("\n")).toContain("adopted the run's infrastructure");
+  });
+
+  it("finds and records a task started for a claimed run whose id was never recorded, without launching another", async () => {
+    await bed.pool("adopt-unrecorded");
+    const dep = await bed.deployment("adopt-unrecorded", { command: "sh -c 'sleep 1; exit 3'" });
+    const [id] = await bed.runs(dep, 1);
+    const run = await claim(id);
+    // The predecessor's RunTask went through, then it died before PATCHing infrastructure_pid.
+    const { configuration } = render({ flowRun: run, variables: { command: "sh -c 'sleep 1; exit 3'" }, templateOverrides: {} });
+    const predecessor = bed.infrastructure();
+    const job = makeJob(configuration, { ...run, work_pool_name: "adopt-unrecorded" });
+    void predecessor.run(job.job);
+    const pid = await until("the predecessor's task", async () => job.started[0]);
+    await predecessor.teardown();
+    expect((await bed.readRun(id)).infrastructure_pid).toBeNull();
+
+    const worker = bed.worker("adopt-unrecorded");
+    const loop = worker.run();
+    const ended = await until("a final state", () => final(id));
+    worker.shutdown();
+    await loop;
+    expect(ended.infrastructure_pid).toBe(pid);
+    expect(ended.state_type).toBe("CRASHED");
+    expect(ended.state?.message).toContain("Exit code 3");
+    expect(tokensOf(id)).toBe(1);
+  });
+
+  it("submits a claimed run that was never launched, exactly once", async () => {
+    await bed.pool("adopt-unlaunched");
+    const dep = await bed.deployment("adopt-unlaunched", { command: "sh -c 'exit 0'" });
+    const [id] = await bed.runs(dep, 1);
+    await claim(id);
+    const worker = bed.worker("adopt-unlaunched");
+    const loop = worker.run();
+    const ended = await until("a final state", () => final(id));
+    worker.shutdown();
+    await loop;
+    expect(ended.state_type).toBe("COMPLETED");
+    expect(tokensOf(id)).toBe(1);
+    expect((await bed.logsOf(id)).join("\n")).toContain("submitting this claimed run again after a worker restart");
+  });
+
+  it("ends CRASHED, saying why, a run whose recorded task no longer exists", async () => {
+    await bed.pool("adopt-gone");
+    const dep = await bed.deployment("adopt-gone", { command: "sh -c 'exit 0'" });
+    const [id] = await bed.runs(dep, 1);
+    await claim(id);
+    const gone = "default::arn:aws:ecs:us-east-1:000000000000:task/default/0123456789abcdef0123456789abcdef";
+    await bed.client.updateFlowRun(id, { infrastructure_pid: gone });
+    const worker = bed.worker("adopt-gone");
+    const loop = worker.run();
+    const ended = await until("a final state", () => final(id));
+    worker.shutdown();
+    await loop;
+    expect(ended.state_type).toBe("CRASHED");
+    expect(ended.state?.message).toContain("no longer exists");
+    expect(bed.world.ecsLocal.admin.counters().tasksByClientToken[`${id}:0`]).toBeUndefined();
+  });
+});
+
+describe.skipIf(!BUILT)("ecsflow worker start --type ecs, SIGKILLed mid-batch and restarted", () => {
+  it("leaves no run stuck in PENDING or RUNNING, launches none twice, and reports the adopted tasks' ends", async () => {
+    const POOL = "sigkill-pool";
+    const RUNS = 60;
+    await bed.pool(POOL);
+    const dep = await bed.deployment(POOL, { command: "sh -c 'sleep 2'", image: "busybox" });
+    const ids = await bed.runs(dep, RUNS);
+    const child = spawn(
+      process.execPath,
+      [BIN, "worker", "start", "--type", "ecs", "--pool", POOL, "--limit", "40", "--poll-interval", "1", "--prefetch-seconds", "0", "--aws-endpoint-url", bed.world.ecsLocal.url, "--aws-region", REGION],
+      {
+        env: {
+          PATH: process.env.PATH ?? "",
+          HOME: process.env.HOME ?? "/tmp",
+          ECSFLOW_LOGGING_LEVEL: "warn",
+          PREFECT_API_URL: bed.server.apiUrl,
+          AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+        },
+        stdio: ["ignore", "ignore", "pipe"],
+      },
+    );
+    let stderr = "";
+    child.stderr!.on("data", (c) => (stderr += c));
+    const exited = new Promise<NodeJS.Signals | null>((done) => child.once("exit", (_code, signal) => done(signal)));
+    const startedRuns = async () => (await bed.client.filterFlowRuns({ flow_runs: { id: { any_: ids } }, limit: 200 })).filter((r) => r.infrastructure_pid);
+    // Mid-batch: some tasks started and recorded, the batch not done (the limit holds back the rest).
+    const before = await until("some tasks started", async () => ((await startedRuns()).length >= 10 ? startedRuns() : undefined), 120_000, async () => stderr);
+    child.kill("SIGKILL");
+    expect(await exited).toBe("SIGKILL");
+    const atKill = await bed.stateCounts(POOL);
+    expect((atKill.COMPLETED ?? 0) < RUNS).toBe(true);
+
+    const restarted = bed.worker(POOL);
+    const loop = restarted.run();
+    try {
+      await until(
+        "every run final",
+        async () => {
+          const c = await bed.stateCounts(POOL);
+          return FINAL.reduce((n, t) => n + (c[t] ?? 0), 0) === RUNS ? c : undefined;
+        },
+        180_000,
+        () => bed.stateCounts(POOL),
+      );
+    } finally {
+      restarted.shutdown();
+      await loop;
+    }
+    expect(await bed.stateCounts(POOL)).toEqual({ COMPLETED: RUNS });
+    const tokens = bed.world.ecsLocal.admin.counters().tasksByClientToken;
+    for (const id of ids) expect(tokens[`${id}:0`], `tasks of run ${id}`).toBe(1);
+    // The tasks running at the kill were adopted, not launched again: their runs kept their task.
+    for (const run of before) expect((await bed.readRun(run.id)).infrastructure_pid).toBe(run.infrastructure_pid);
+    const how = { adopted: 0, submittedAgain: 0 };
+    for (const id of ids) {
+      const logs = (await bed.logsOf(id)).join("\n");
+      if (logs.includes("adopted the run's infrastructure")) how.adopted++;
+      if (logs.includes("submitting this claimed run again")) how.submittedAgain++;
+    }
+    // Every run claimed at the kill was picked up again by the restarted worker, one way or the other.
+    expect(how.adopted + how.submittedAgain).toBe(atKill.PENDING ?? 0);
+    console.info(JSON.stringify({ runs: RUNS, recordedAtKill: before.length, statesAtKill: atKill, ...how }));
+  });
+});
