@@ -6,8 +6,7 @@
 import { pino } from "pino";
 import { EcsflowClient } from "../../src/client/index.js";
 import type { FlowRun } from "../../src/schemas/index.js";
-import type { EcsInfrastructure} from "../../src/worker/index.js";
-import { Worker, type WorkerOptions } from "../../src/worker/index.js";
+import { Worker, type EcsInfrastructure, type WorkerOptions } from "../../src/worker/index.js";
 import type { EcsInfrastructureOptions } from "../../src/worker/infrastructure/ecs/index.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 import { CREDENTIALS, REGION, startWorld, type World } from "./infrastructure/ecs/ecs-fixture.js";
