@@ -231,9 +231,11 @@ export class EcsInfrastructure implements Infrastructure {
           warn("api_key_secret_arn cannot be applied to a linked task definition (task_definition_arn), and its container has no PREFECT_API_KEY secret: the run will have no API key unless the image provides one.");
         }
       } else {
-        const unsetEnv = Object.entries(isObject(job.flowRun.job_variables?.env) ? (job.flowRun.job_variables.env as Record<string, unknown>) : {})
+        // Nulls of every layer, as the renderer saw them; the flow run's own too, for configurations rendered without `unset_env`.
+        const flowRunNulls = Object.entries(isObject(job.flowRun.job_variables?.env) ? (job.flowRun.job_variables.env as Record<string, unknown>) : {})
           .filter(([, v]) => v === null)
           .map(([k]) => k);
+        const unsetEnv = [...new Set([...cfg.unsetEnv, ...flowRunNulls])];
         const built = buildTaskDefinition(cfg, { region, defaultImage: this.options.defaultImage, poolName, deploymentId: job.flowRun.deployment_id, flowId: job.flowRun.flow_id, unsetEnv });
         containerName = built.containerName;
         if (cfg.apiKeySecretArn && (await this.secretChecker.check(clients, cfg.apiKeySecretArn)) === "missing") {
