@@ -120,6 +120,32 @@ describe("a restarted ECS worker", () => {
   });
 });
 
+describe("cancellation of a run whose task is already stopped, or gone", () => {
+  it("ends both CANCELLED", async () => {
+    await bed.pool("cancel-ended");
+    const dep = await bed.deployment("cancel-ended", { command: "sh -c 'exit 0'" });
+    const [stoppedId, goneId] = await bed.runs(dep, 2);
+    const stoppedRun = await claim(stoppedId);
+    await claim(goneId);
+    // A task that ran for this run and has stopped since.
+    const { configuration } = render({ flowRun: stoppedRun, variables: { command: "sh -c 'exit 0'" } });
+    const job = makeJob(configuration, { ...stoppedRun, work_pool_name: "cancel-ended" });
+    await bed.infrastructure().run(job.job);
+    await bed.client.updateFlowRun(stoppedId, { infrastructure_pid: job.started[0] });
+    await bed.client.updateFlowRun(goneId, { infrastructure_pid: "default::arn:aws:ecs:us-east-1:000000000000:task/default/fedcba9876543210fedcba9876543210" });
+    for (const id of [stoppedId, goneId]) expect((await bed.client.setFlowRunState(id, { type: "CANCELLING", name: "Cancelling" })).status).toBe("ACCEPT");
+    const worker = bed.worker("cancel-ended");
+    const loop = worker.run();
+    const ends = await until("both final", async () => {
+      const both = await Promise.all([final(stoppedId), final(goneId)]);
+      return both.every(Boolean) ? both : undefined;
+    });
+    worker.shutdown();
+    await loop;
+    expect(ends.map((r) => r!.state_type)).toEqual(["CANCELLED", "CANCELLED"]);
+  });
+});
+
 describe.skipIf(!BUILT)("ecsflow worker start --type ecs, SIGKILLed mid-batch and restarted", () => {
   it("leaves no run stuck in PENDING or RUNNING, launches none twice, and reports the adopted tasks' ends", async () => {
     const POOL = "sigkill-pool";
