@@ -1,6 +1,6 @@
 // A restarted ECS worker adopts what its predecessor left: tasks it started (recorded or not),
 // runs it claimed but never launched, and cancellations. The last test kills `ecsflow worker start
-// --type ecs` with SIGKILL mid-batch and restarts a worker: no run stays PENDING/RUNNING, none is
+// --type ecs` with SIGKILL mid-batch and starts the command again: no run stays PENDING/RUNNING, none is
 // launched twice, and the adopted tasks' ends are reported. (It runs the built CLI: `npm run build`.)
 
 import { spawn } from "node:child_process";
@@ -153,34 +153,38 @@ describe.skipIf(!BUILT)("ecsflow worker start --type ecs, SIGKILLed mid-batch an
     await bed.pool(POOL);
     const dep = await bed.deployment(POOL, { command: "sh -c 'sleep 2'", image: "busybox" });
     const ids = await bed.runs(dep, RUNS);
-    const child = spawn(
-      process.execPath,
-      [BIN, "worker", "start", "--type", "ecs", "--pool", POOL, "--limit", "40", "--poll-interval", "1", "--prefetch-seconds", "0", "--aws-endpoint-url", bed.world.ecsLocal.url, "--aws-region", REGION],
-      {
-        env: {
-          PATH: process.env.PATH ?? "",
-          HOME: process.env.HOME ?? "/tmp",
-          ECSFLOW_LOGGING_LEVEL: "warn",
-          PREFECT_API_URL: bed.server.apiUrl,
-          AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+    const startWorkerProcess = () => {
+      const child = spawn(
+        process.execPath,
+        [BIN, "worker", "start", "--type", "ecs", "--pool", POOL, "--limit", "40", "--poll-interval", "1", "--prefetch-seconds", "0", "--aws-endpoint-url", bed.world.ecsLocal.url, "--aws-region", REGION],
+        {
+          env: {
+            PATH: process.env.PATH ?? "",
+            HOME: process.env.HOME ?? "/tmp",
+            ECSFLOW_LOGGING_LEVEL: "warn",
+            PREFECT_API_URL: bed.server.apiUrl,
+            AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+            AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+          },
+          stdio: ["ignore", "ignore", "pipe"],
         },
-        stdio: ["ignore", "ignore", "pipe"],
-      },
-    );
-    let stderr = "";
-    child.stderr!.on("data", (c) => (stderr += c));
-    const exited = new Promise<NodeJS.Signals | null>((done) => child.once("exit", (_code, signal) => done(signal)));
+      );
+      const out = { stderr: "" };
+      child.stderr!.on("data", (c) => (out.stderr += c));
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.once("exit", (code, signal) => done({ code, signal })));
+      return { child, out, exited };
+    };
+    const first = startWorkerProcess();
     const startedRuns = async () => (await bed.client.filterFlowRuns({ flow_runs: { id: { any_: ids } }, limit: 200 })).filter((r) => r.infrastructure_pid);
     // Mid-batch: some tasks started and recorded, the batch not done (the limit holds back the rest).
-    const before = await until("some tasks started", async () => ((await startedRuns()).length >= 10 ? startedRuns() : undefined), 120_000, async () => stderr);
-    child.kill("SIGKILL");
-    expect(await exited).toBe("SIGKILL");
+    const before = await until("some tasks started", async () => ((await startedRuns()).length >= 10 ? startedRuns() : undefined), 120_000, async () => first.out.stderr);
+    first.child.kill("SIGKILL");
+    expect((await first.exited).signal).toBe("SIGKILL");
     const atKill = await bed.stateCounts(POOL);
     expect((atKill.COMPLETED ?? 0) < RUNS).toBe(true);
 
-    const restarted = bed.worker(POOL);
-    const loop = restarted.run();
+    // The restarted worker: the same command, a new process (and, as after an ECS service restart, a new name).
+    const restarted = startWorkerProcess();
     try {
       await until(
         "every run final",
@@ -189,12 +193,12 @@ describe.skipIf(!BUILT)("ecsflow worker start --type ecs, SIGKILLed mid-batch an
           return FINAL.reduce((n, t) => n + (c[t] ?? 0), 0) === RUNS ? c : undefined;
         },
         180_000,
-        () => bed.stateCounts(POOL),
+        async () => ({ states: await bed.stateCounts(POOL), stderr: restarted.out.stderr }),
       );
     } finally {
-      restarted.shutdown();
-      await loop;
+      restarted.child.kill("SIGTERM");
     }
+    expect((await restarted.exited).code).toBe(0);
     expect(await bed.stateCounts(POOL)).toEqual({ COMPLETED: RUNS });
     const tokens = bed.world.ecsLocal.admin.counters().tasksByClientToken;
     for (const id of ids) expect(tokens[`${id}:0`], `tasks of run ${id}`).toBe(1);
