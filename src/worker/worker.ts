@@ -498,7 +498,15 @@ export class Worker {
         if (candidate.found) await recordPid(candidate.infrastructurePid);
         else tracked.markSubmitted();
         runLog(`Worker ${this.options.name} adopted the run's infrastructure ${candidate.infrastructurePid} after a worker restart`);
-        result = await infrastructure.adopt!(job, candidate.infrastructurePid);
+        try {
+          result = await infrastructure.adopt!(job, candidate.infrastructurePid);
+        } catch (err) {
+          // A claimed run (never reported running) whose recorded infrastructure is gone or an
+          // earlier scheduling's: submit it again, idempotently, as below.
+          if (!(err instanceof InfrastructureNotFoundError) || flowRun.state_type !== "PENDING") throw err;
+          runLog(`${err.message} Submitting the claimed run again.`);
+          result = await infrastructure.run(job);
+        }
       } else if (flowRun.state_type === "PENDING") {
         // Claimed, but no infrastructure was recorded or listed: the predecessor died before or
         // during the launch. run() is idempotent per attempt (ECS: RunTask's clientToken), so this

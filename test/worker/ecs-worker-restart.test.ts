@@ -26,6 +26,7 @@ const final = async (id: string) => {
   const run = await bed.readRun(id);
   return FINAL.includes(run.state_type ?? "") ? run : undefined;
 };
+const GONE = "default::arn:aws:ecs:us-east-1:000000000000:task/default/0123456789abcdef0123456789abcdef";
 const tokensOf = (id: string) => bed.world.ecsLocal.admin.counters().tasksByClientToken[`${id}:0`] ?? 0;
 
 /** Claims a run the way a worker does (PENDING), and returns it. */
@@ -102,13 +103,13 @@ describe("a restarted ECS worker", () => {
     expect((await bed.logsOf(id)).join("\n")).toContain("submitting this claimed run again after a worker restart");
   });
 
-  it("ends CRASHED, saying why, a run whose recorded task no longer exists", async () => {
+  it("ends a RUNNING run whose recorded task no longer exists CRASHED, saying why", async () => {
     await bed.pool("adopt-gone");
     const dep = await bed.deployment("adopt-gone", { command: "sh -c 'exit 0'" });
     const [id] = await bed.runs(dep, 1);
     await claim(id);
-    const gone = "default::arn:aws:ecs:us-east-1:000000000000:task/default/0123456789abcdef0123456789abcdef";
-    await bed.client.updateFlowRun(id, { infrastructure_pid: gone });
+    expect((await bed.client.setFlowRunState(id, { type: "RUNNING", name: "Running" })).status).toBe("ACCEPT");
+    await bed.client.updateFlowRun(id, { infrastructure_pid: GONE });
     const worker = bed.worker("adopt-gone");
     const loop = worker.run();
     const ended = await until("a final state", () => final(id));
@@ -116,7 +117,51 @@ describe("a restarted ECS worker", () => {
     await loop;
     expect(ended.state_type).toBe("CRASHED");
     expect(ended.state?.message).toContain("no longer exists");
-    expect(bed.world.ecsLocal.admin.counters().tasksByClientToken[`${id}:0`]).toBeUndefined();
+    expect(tokensOf(id)).toBe(0);
+  });
+
+  it("submits again, once, a claimed (PENDING) run whose recorded task no longer exists", async () => {
+    await bed.pool("adopt-gone-pending");
+    const dep = await bed.deployment("adopt-gone-pending", { command: "sh -c 'exit 0'" });
+    const [id] = await bed.runs(dep, 1);
+    await claim(id);
+    await bed.client.updateFlowRun(id, { infrastructure_pid: GONE });
+    const worker = bed.worker("adopt-gone-pending");
+    const loop = worker.run();
+    const ended = await until("a final state", () => final(id));
+    worker.shutdown();
+    await loop;
+    expect(ended.state_type).toBe("COMPLETED");
+    expect(ended.infrastructure_pid).not.toBe(GONE);
+    expect(tokensOf(id)).toBe(1);
+    expect((await bed.logsOf(id)).join("\n")).toContain("Submitting the claimed run again");
+  });
+
+  it("does not take the stopped task of an earlier scheduling for a claimed run's: it launches the run's own", async () => {
+    await bed.pool("adopt-earlier");
+    const dep = await bed.deployment("adopt-earlier", { command: "sh -c 'exit 0'" });
+    const [id] = await bed.runs(dep, 1);
+    // An earlier scheduling of the run ran a task that failed; then the run was claimed again with its id still recorded.
+    const scheduled = await bed.readRun(id);
+    const { configuration } = render({ flowRun: { ...scheduled, job_variables: { command: "sh -c 'exit 3'" } } });
+    const earlier = makeJob(configuration, { ...scheduled, work_pool_name: "adopt-earlier" });
+    expect((await bed.infrastructure().run(earlier.job)).exitCode).toBe(3);
+    await claim(id);
+    await bed.client.updateFlowRun(id, { infrastructure_pid: earlier.started[0] });
+    const worker = bed.worker("adopt-earlier");
+    const loop = worker.run();
+    const ended = await until("a final state", () => final(id));
+    worker.shutdown();
+    await loop;
+    expect(ended.state_type).toBe("COMPLETED");
+    expect(ended.infrastructure_pid).not.toBe(earlier.started[0]);
+    // The earlier scheduling's token, then the next one (run-task.ts): one task each.
+    const tokens = Object.entries(bed.world.ecsLocal.admin.counters().tasksByClientToken).filter(([k]) => k.startsWith(id));
+    expect(tokens).toEqual([
+      [`${id}:0`, 1],
+      [`${id}:0:1`, 1],
+    ]);
+    expect((await bed.logsOf(id)).join("\n")).toContain("belongs to an earlier scheduling");
   });
 });
 

@@ -28,7 +28,7 @@ import { ATTEMPT_TAG, FLOW_RUN_ID_TAG, describeTask, listStartedTasks } from "./
 import { resolveNetworkConfiguration } from "./network-configuration.js";
 import { RateBudget } from "./rate-budget.js";
 import { LinkedTaskDefinitionNotFound, TaskDefinitionRegistry, type ResolvedTaskDefinition } from "./register-task-definition.js";
-import { runTask } from "./run-task.js";
+import { isEarlierScheduling, runTask } from "./run-task.js";
 import { SecretMasker } from "./secret-masker.js";
 import { stopTask } from "./stop-task.js";
 
@@ -292,6 +292,10 @@ export class EcsInfrastructure implements Infrastructure {
       this.listed.delete(taskArn);
       const found = listed && Date.now() - listed.at < LISTED_FRESH_MS ? listed.task : await describeTask(clients, cluster, taskArn);
       if (!found) throw new InfrastructureNotFoundError(`ECS task ${taskArn} no longer exists in cluster ${cluster}.`, pid);
+      // A claimed run still carrying the id of a task that ended before the claim (a retried or
+      // rescheduled run): that task is an earlier scheduling's, not this one's.
+      const claimedAt = job.flowRun.state_type === "PENDING" && job.flowRun.state?.timestamp ? new Date(job.flowRun.state.timestamp) : undefined;
+      if (isEarlierScheduling(found, claimedAt)) throw new InfrastructureNotFoundError(`ECS task ${taskArn} stopped before the run was last claimed: it belongs to an earlier scheduling of the run.`, pid);
       task = found;
     } else {
       const started = await listStartedTasks(clients, cfg.cluster, startedByFor(this.poolNameOf(job, cfg)));
