@@ -412,6 +412,8 @@ export class Worker {
       const id = candidate.flowRun.id;
       const tracked = trackedRun(id);
       tracked.infrastructurePid = candidate.infrastructurePid ?? undefined;
+      // A recorded id is durable already: shutdown need not wait for this run.
+      if (candidate.infrastructurePid && !candidate.found) tracked.markSubmitted();
       this.runs.set(id, tracked);
       const p = this.adoptRun(candidate, renderSlots).finally(() => {
         tracked.markSubmitted();
@@ -496,7 +498,6 @@ export class Worker {
       let result: InfrastructureResult;
       if (candidate.infrastructurePid) {
         if (candidate.found) await recordPid(candidate.infrastructurePid);
-        else tracked.markSubmitted();
         runLog(`Worker ${this.options.name} adopted the run's infrastructure ${candidate.infrastructurePid} after a worker restart`);
         try {
           result = await infrastructure.adopt!(job, candidate.infrastructurePid);
