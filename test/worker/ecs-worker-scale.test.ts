@@ -25,7 +25,7 @@ it(`3 workers × ${RUNS} runs with AWS's rate limits on: each launched exactly o
   bed.world.ecsLocal.admin.resetCounters();
   const infras: EcsInfrastructure[] = [bed.infrastructure(), bed.infrastructure(), bed.infrastructure()];
   // A concurrency limit per worker, so the three share the load instead of the first poll taking it all.
-  const workers = infras.map((infra, i) => bed.worker(POOL, { name: `scale-w${i + 1}`, limit: 100 }, infra));
+  const workers = infras.map((infra, i) => bed.worker(POOL, { name: `scale-w${i + 1}`, limit: 50 }, infra));
   const cpuBefore = process.cpuUsage();
   const loops = workers.map((w) => w.run());
   try {
