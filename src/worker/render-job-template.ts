@@ -37,6 +37,9 @@
 //    - name: `{{ ctx.flow.* }}` / `{{ ctx.flow_run.* }}` in it are filled from the flow and flow
 //      run; empty or unset means the flow run's name.
 //    - command: empty or unset means `ecsflow flow-run execute`.
+//    - unset_env (only when some layer's env set a key to null): those keys, sorted, so that
+//      infrastructure can also remove them from what it does not build from `env` (the ECS task
+//      definition's static container environment), since `env` itself cannot carry a null.
 
 import {
   defaultBaseJobTemplateFor,
@@ -88,6 +91,8 @@ export type RenderedJobConfiguration = JsonRecord & {
   env: Record<string, string>;
   labels: Record<string, string>;
   name: string;
+  /** Env names a layer unset with null (absent when none). */
+  unset_env?: string[];
 };
 
 const isObject = (v: JsonValue | undefined): v is JsonRecord => v !== null && typeof v === "object" && !Array.isArray(v);
@@ -260,12 +265,14 @@ function stamp(rendered: JsonRecord, templateConfiguration: JsonRecord, merged: 
   put("PREFECT__FLOW_NAME", flow.name);
   put("PREFECT__DEPLOYMENT_ID", flowRun.deployment_id);
   put("PREFECT__DEPLOYMENT_NAME", deployment?.name);
+  const unset = new Set<string>();
   for (const [key, value] of Object.entries(userEnv ?? {})) {
-    if (value === null) delete env[key];
+    if (value === null) unset.add(key);
     else setOwn(env, key, asText(value));
   }
   const mergedEnv = merged.values.env;
-  if (isObject(mergedEnv)) for (const [key, value] of Object.entries(mergedEnv)) if (value === null) delete env[key];
+  if (isObject(mergedEnv)) for (const [key, value] of Object.entries(mergedEnv)) if (value === null) unset.add(key);
+  for (const key of unset) delete env[key];
   if (typeof rendered.api_key_secret_arn === "string" && rendered.api_key_secret_arn.trim() !== "") delete env.PREFECT_API_KEY;
   setOwn(env, "PREFECT__FLOW_RUN_ID", flowRun.id);
 
@@ -297,6 +304,9 @@ function stamp(rendered: JsonRecord, templateConfiguration: JsonRecord, merged: 
   setOwn(out, "labels", labels);
   setOwn(out, "name", renderName(name, input) || flowRun.name);
   setOwn(out, "command", command?.trim() ? command : DEFAULT_FLOW_RUN_COMMAND);
+  const unsetEnv = [...unset].filter((key) => !Object.hasOwn(env, key)).sort();
+  if (unsetEnv.length > 0) setOwn(out, "unset_env", unsetEnv);
+  else delete out.unset_env;
   return out;
 }
 

@@ -5,8 +5,9 @@ import { LogBatcher, ObjectNotFoundError, openRunEventStream, type RunEventStrea
 import { TERMINAL_STATE_TYPES, type EcsflowCapabilities, type FlowRun, type StateCreate, type StateType } from "../schemas/index.js";
 import { DispatchWakeups } from "./dispatch-wakeups.js";
 import { InfrastructureNotAvailableError, InfrastructureNotFoundError, JobTemplateRenderError, SubmissionError } from "./errors.js";
+import { planAdoption, ADOPTABLE_STATE_TYPES, type AdoptionCandidate } from "./adoption-plan.js";
 import { explainExitCode } from "./explain-exit-code.js";
-import type { InfrastructureResult } from "./infrastructure/infrastructure.js";
+import type { InfrastructureJob, InfrastructureResult, StartedInfrastructure } from "./infrastructure/infrastructure.js";
 import { renderJobTemplate } from "./render-job-template.js";
 import { compileWorkerOptions, type CompiledWorkerOptions, type WorkerOptions } from "./worker-options.js";
 
@@ -51,6 +52,21 @@ function trackedRun(flowRunId: string): TrackedRun {
   return { flowRunId, cancelRequested: false, submitted, markSubmitted };
 }
 
+/** Runs at most `n` of the given functions at once. */
+function limiter(n: number): <T>(fn: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async (fn) => {
+    if (active >= n) await new Promise<void>((go) => waiting.push(go));
+    active++;
+    try {
+      return await fn();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}
 
 /**
  * The worker: setup → poll → claim → render → submit (run) → watch → report → teardown, one method
@@ -158,6 +174,7 @@ export class Worker {
       this.logger.warn({ err }, "could not read the server's capabilities; polling only");
       return null;
     });
+    await this.adoptStartedInfrastructure();
   }
 
   /**
@@ -416,7 +433,7 @@ export class Worker {
       await this.proposeFinal(flowRunId, { type: "CANCELLED", name: "Cancelled", message: "The run's infrastructure was stopped after a cancellation request." });
       return;
     }
-    if (result.exitCode === 0) {
+    if (result.exitCode === 0 && !result.interrupted) {
       await this.proposeFinal(flowRunId, { type: "COMPLETED", name: "Completed", message: "The command exited with code 0." });
       return;
     }
@@ -472,6 +489,183 @@ export class Worker {
 
   async killInfrastructure(infrastructurePid: string, configuration: Record<string, unknown>): Promise<void> {
     await this.options.infrastructure.kill(infrastructurePid, configuration, this.options.killGraceSeconds);
+  }
+
+  /**
+   * After a restart: the pool's runs that are still open (PENDING, RUNNING, CANCELLING) get their
+   * infrastructure watched again and their end reported, as if this worker had submitted them.
+   * Listing and tracking happen here; each run's watch goes on in the background (like submitRun).
+   * Only for infrastructure that can list and adopt (ECS); a failure here never stops the worker.
+   */
+  async adoptStartedInfrastructure(): Promise<number> {
+    const infrastructure = this.options.infrastructure;
+    if (!infrastructure.listStarted || !infrastructure.adopt) return 0;
+    const pool = this.pool!;
+    let started: StartedInfrastructure[] = [];
+    try {
+      started = await infrastructure.listStarted(pool.name, this.renderPoolDefaults());
+    } catch (err) {
+      // Runs that recorded their infrastructure id are still adopted; the others are looked up one by one.
+      this.logger.warn({ err }, "could not list the pool's started infrastructure; adopting runs by their recorded ids");
+    }
+    let open: FlowRun[];
+    try {
+      open = await this.openRunsOfPool();
+    } catch (err) {
+      this.logger.warn({ err }, "could not read the pool's open runs; none adopted");
+      return 0;
+    }
+    const candidates = planAdoption(open, started).filter((c) => !this.runs.has(c.flowRun.id));
+    // Rendering reads the flow and deployment of each run: a few at a time, not hundreds at once.
+    const renderSlots = limiter(8);
+    for (const candidate of candidates) {
+      const id = candidate.flowRun.id;
+      const tracked = trackedRun(id);
+      tracked.infrastructurePid = candidate.infrastructurePid ?? undefined;
+      // A recorded id is durable already: shutdown need not wait for this run.
+      if (candidate.infrastructurePid && !candidate.found) tracked.markSubmitted();
+      this.runs.set(id, tracked);
+      const p = this.adoptRun(candidate, renderSlots).finally(() => {
+        tracked.markSubmitted();
+        this.inFlight.delete(p);
+        this.runs.delete(id);
+      });
+      this.inFlight.add(p);
+    }
+    if (candidates.length > 0) this.logger.info({ runs: candidates.length, listed: started.length }, "adopting the pool's open runs after a restart");
+    return candidates.length;
+  }
+
+  /** The pool's runs in an open state, page by page (pages skip the runs already read, as states move). */
+  private async openRunsOfPool(): Promise<FlowRun[]> {
+    const runs = new Map<string, FlowRun>();
+    for (;;) {
+      const page = await this.options.client.filterFlowRuns({
+        flow_runs: { state: { type: { any_: [...ADOPTABLE_STATE_TYPES] } }, ...(runs.size > 0 ? { id: { not_any_: [...runs.keys()] } } : {}) },
+        work_pools: { name: { any_: [this.options.workPoolName] } },
+        sort: "ID_DESC",
+        limit: 200,
+      });
+      for (const run of page) runs.set(run.id, run);
+      if (page.length < 200) return [...runs.values()];
+    }
+  }
+
+  /** The pool's job configuration without a run (for the credentials, Region and cluster of listStarted). */
+  private renderPoolDefaults(): Record<string, unknown> {
+    const pool = this.pool!;
+    const nil = "00000000-0000-0000-0000-000000000000";
+    try {
+      return renderJobTemplate({
+        baseJobTemplate: pool.base_job_template as never,
+        env: this.options.hostEnv,
+        flowRun: { id: nil, name: "adoption", flow_id: nil },
+        flow: { id: nil, name: "adoption" },
+        worker: { name: this.options.name, poolName: pool.name, poolId: pool.id, poolType: pool.type },
+        apiUrl: this.options.apiUrlForRuns,
+      });
+    } catch {
+      return {};
+    }
+  }
+
+  /** One adopted run: watch its infrastructure to the end and report, as submitRun does after launching. */
+  private async adoptRun(candidate: AdoptionCandidate, renderSlots: <T>(fn: () => Promise<T>) => Promise<T>): Promise<void> {
+    const { flowRun } = candidate;
+    const infrastructure = this.options.infrastructure;
+    const log = this.logger.child({ flowRunId: flowRun.id });
+    const tracked = this.runs.get(flowRun.id)!;
+    const runLogs = new LogBatcher({
+      send: (logs) => this.options.client.createLogs(logs),
+      onError: (err, info) => log.warn({ err, ...info }, "could not ship run logs"),
+    });
+    const runLog = (message: string, level = 20) =>
+      runLogs.add({ name: "ecsflow.worker", level, message, timestamp: new Date().toISOString(), flow_run_id: flowRun.id });
+    const recordPid = async (infrastructurePid: string) => {
+      tracked.infrastructurePid = infrastructurePid;
+      try {
+        await this.options.client.updateFlowRun(flowRun.id, { infrastructure_pid: infrastructurePid });
+      } finally {
+        tracked.markSubmitted();
+      }
+      if (tracked.cancelRequested) void this.cancelRun(flowRun.id, infrastructurePid);
+    };
+    try {
+      const configuration = await renderSlots(async () => this.renderJob(flowRun, await this.readRenderInputs(flowRun))).catch((err: unknown) => {
+        // A run whose template no longer renders (deployment deleted, template changed) can still be watched.
+        if (!candidate.infrastructurePid) throw err;
+        log.warn({ err }, "could not render the run's job configuration; watching it with the pool's defaults");
+        return this.renderPoolDefaults();
+      });
+      tracked.configuration = configuration;
+      const job: InfrastructureJob = {
+        flowRun,
+        configuration,
+        logger: log,
+        onOutput: (line, stream) => runLogs.add({ name: `ecsflow.${stream}`, level: stream === "stderr" ? 40 : 20, message: line, timestamp: new Date().toISOString(), flow_run_id: flowRun.id }),
+        onStarted: recordPid,
+        onRunning: () => void this.reportRunning(flowRun.id, log),
+      };
+      let result: InfrastructureResult;
+      if (candidate.infrastructurePid) {
+        if (candidate.found) await recordPid(candidate.infrastructurePid);
+        runLog(`Worker ${this.options.name} adopted the run's infrastructure ${candidate.infrastructurePid} after a worker restart`);
+        try {
+          result = await infrastructure.adopt!(job, candidate.infrastructurePid);
+        } catch (err) {
+          // A claimed run (never reported running) whose recorded infrastructure is gone or an
+          // earlier scheduling's: submit it again, idempotently, as below.
+          if (!(err instanceof InfrastructureNotFoundError) || flowRun.state_type !== "PENDING") throw err;
+          runLog(`${err.message} Submitting the claimed run again.`);
+          result = await infrastructure.run(job);
+        }
+      } else if (flowRun.state_type === "PENDING") {
+        // Claimed, but no infrastructure was recorded or listed: the predecessor died before or
+        // during the launch. run() is idempotent per attempt (ECS: RunTask's clientToken), so this
+        // returns the predecessor's task if its launch went through, else starts the only one.
+        runLog(`Worker ${this.options.name} is submitting this claimed run again after a worker restart (its infrastructure was never recorded)`);
+        result = await infrastructure.run(job);
+      } else {
+        result = await infrastructure.adopt!(job, null);
+      }
+      await this.reportResult(flowRun.id, result, runLog);
+    } catch (err) {
+      await this.adoptionFailed(candidate, err, runLog, log);
+    } finally {
+      await runLogs.close();
+    }
+  }
+
+  private async adoptionFailed(candidate: AdoptionCandidate, err: unknown, runLog: (m: string, level?: number) => void, log: Logger): Promise<void> {
+    const { flowRun } = candidate;
+    if (err instanceof InfrastructureNotAvailableError) {
+      log.info({ err }, "the run's infrastructure is not this worker's kind; not adopted");
+      return;
+    }
+    if (err instanceof InfrastructureNotFoundError) {
+      const current = await this.options.client.readFlowRun(flowRun.id).catch(() => flowRun);
+      if (current.state_type === "CANCELLING") {
+        await this.proposeFinal(flowRun.id, { type: "CANCELLED", name: "Cancelled", message: "Cancelled; its infrastructure no longer exists." }).catch((e) => log.error({ err: e }, "could not mark the run CANCELLED"));
+        return;
+      }
+      if (current.state_type !== "PENDING" && current.state_type !== "RUNNING") return;
+      if (!candidate.infrastructurePid) {
+        // RUNNING with no infrastructure to be found: something else runs it (or ran it); nothing to watch.
+        log.warn("open run with no infrastructure found; left as it is");
+        return;
+      }
+      const message = `${err.message} The worker that started it stopped before its end was reported, so its result is unknown.`;
+      runLog(message, 40);
+      await this.proposeFinal(flowRun.id, { type: "CRASHED", name: "Crashed", message }).catch((e) => log.error({ err: e }, "could not mark the run CRASHED"));
+      return;
+    }
+    const message =
+      err instanceof JobTemplateRenderError || err instanceof SubmissionError ? err.message : `The worker could not resume watching this run: ${(err as Error).message}`;
+    log.error({ err }, "adoption failed");
+    runLog(message, 40);
+    if (err instanceof JobTemplateRenderError || err instanceof SubmissionError) {
+      await this.proposeFinal(flowRun.id, { type: "CRASHED", name: "Crashed", message }).catch((e) => log.error({ err: e }, "could not mark the run CRASHED"));
+    }
   }
 
   async teardown(): Promise<void> {

@@ -170,11 +170,21 @@ describe("renderJobTemplate: env", () => {
     expect(config.env).not.toHaveProperty("A");
     expect(config.env.B).toBe("2");
     expect(config.overrides).toEqual({ environment: { B: "2" } });
+    // Named for infrastructure that has env of its own elsewhere (the ECS task definition's).
+    expect(config.unset_env).toEqual(["A"]);
+  });
+
+  it("names in unset_env every key a layer nulled (stamped ones too), and nothing when none was", () => {
+    const config = render({ deploymentJobVariables: { env: { Z: null, PREFECT__DEPLOYMENT_NAME: null } }, flowRunJobVariables: { env: { Y: null, PREFECT__FLOW_RUN_ID: null } } });
+    // PREFECT__FLOW_RUN_ID cannot be removed, so it is not reported as removed.
+    expect(config.unset_env).toEqual(["PREFECT__DEPLOYMENT_NAME", "Y", "Z"]);
+    expect(render({ deploymentJobVariables: { env: { A: "1" } } })).not.toHaveProperty("unset_env");
   });
 
   it("a later layer can set again what an earlier one removed", () => {
     const config = render({ deploymentJobVariables: { env: { A: null } }, flowRunJobVariables: { env: { A: "back" } } });
     expect(config.env.A).toBe("back");
+    expect(config).not.toHaveProperty("unset_env");
   });
 
   it("env: null in a layer drops the env of the layers below", () => {

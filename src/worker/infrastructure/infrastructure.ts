@@ -11,6 +11,11 @@ export interface InfrastructureResult {
   reason?: string;
   /** An explanation for people, e.g. "CannotPullContainerError: the image does not exist". */
   explanation?: string;
+  /**
+   * Stopped from outside before it finished (an outside StopTask, a Spot interruption): the run did
+   * not succeed even when its command exited 0 on SIGTERM.
+   */
+  interrupted?: boolean;
 }
 
 export interface InfrastructureJob {

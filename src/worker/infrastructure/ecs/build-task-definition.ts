@@ -2,7 +2,7 @@
 // Prefect's ECS worker's rules (its _prepare_task_definition), and its known bugs fixed:
 // - The run's `env` never goes into the task definition (it changes every run: PREFECT__FLOW_RUN_ID);
 //   it is sent in RunTask's overrides. Entries of the template's own container `environment` that
-//   `env` sets anyway, or that a flow run unsets with null, are dropped from the definition too.
+//   `env` sets anyway, or that a deployment or flow run unsets with null, are dropped from the definition too.
 // - The generated family is slugified for real (Prefect computes the slug and drops it).
 // - A capacity provider strategy decides where the task runs (Fargate providers → Fargate
 //   definition; others → EC2), not the unrelated default launch type.
@@ -57,7 +57,7 @@ export interface TaskDefinitionContext {
   poolName: string;
   deploymentId?: string | null;
   flowId: string;
-  /** Env names a flow run's job variables unset with null (removed from the template's environment too). */
+  /** Env names the job variables (deployment's or flow run's) unset with null (removed from the template's environment too). */
   unsetEnv?: readonly string[];
 }
 
@@ -108,7 +108,7 @@ export function buildTaskDefinition(cfg: EcsJobConfiguration, ctx: TaskDefinitio
   }
   if (typeof container.image !== "string" || container.image === "") container.image = ctx.defaultImage;
 
-  // env is runtime-only: the template's entries that env sets (or a flow run unsets) leave the definition.
+  // env is runtime-only: the template's entries that env sets (or a job-variable layer unsets) leave the definition.
   const runtimeOnly = new Set([...Object.keys(cfg.env), ...(ctx.unsetEnv ?? [])]);
   if (cfg.apiKeySecretArn) runtimeOnly.add("PREFECT_API_KEY");
   if (Array.isArray(container.environment)) {

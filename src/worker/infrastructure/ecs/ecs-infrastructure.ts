@@ -28,10 +28,12 @@ import { ATTEMPT_TAG, FLOW_RUN_ID_TAG, describeTask, listStartedTasks } from "./
 import { resolveNetworkConfiguration } from "./network-configuration.js";
 import { RateBudget } from "./rate-budget.js";
 import { LinkedTaskDefinitionNotFound, TaskDefinitionRegistry, type ResolvedTaskDefinition } from "./register-task-definition.js";
-import { runTask } from "./run-task.js";
+import { isEarlierScheduling, runTask } from "./run-task.js";
 import { SecretMasker } from "./secret-masker.js";
 import { stopTask } from "./stop-task.js";
 
+/** How long a task described by listStarted stands in for describing it again in adopt (the watcher looks again soon anyway). */
+const LISTED_FRESH_MS = 60_000;
 const CANCEL_REASON = "Stopped by ecsflow: the flow run was cancelled.";
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 
@@ -95,6 +97,8 @@ export class EcsInfrastructure implements Infrastructure {
   private readonly masker: SecretMasker;
   /** Tasks this worker stopped on cancellation, and when (so their end is not "stopped from outside"). */
   private readonly stoppedHere = new Map<string, number>();
+  /** Tasks listStarted just described, by ARN, so adopting each of them costs no DescribeTasks of its own. */
+  private readonly listed = new Map<string, { task: Task; at: number }>();
 
   constructor(options: EcsInfrastructureOptions = {}) {
     this.options = compileEcsInfrastructureOptions(options);
@@ -227,9 +231,11 @@ export class EcsInfrastructure implements Infrastructure {
           warn("api_key_secret_arn cannot be applied to a linked task definition (task_definition_arn), and its container has no PREFECT_API_KEY secret: the run will have no API key unless the image provides one.");
         }
       } else {
-        const unsetEnv = Object.entries(isObject(job.flowRun.job_variables?.env) ? (job.flowRun.job_variables.env as Record<string, unknown>) : {})
+        // Nulls of every layer, as the renderer saw them; the flow run's own too, for configurations rendered without `unset_env`.
+        const flowRunNulls = Object.entries(isObject(job.flowRun.job_variables?.env) ? (job.flowRun.job_variables.env as Record<string, unknown>) : {})
           .filter(([, v]) => v === null)
           .map(([k]) => k);
+        const unsetEnv = [...new Set([...cfg.unsetEnv, ...flowRunNulls])];
         const built = buildTaskDefinition(cfg, { region, defaultImage: this.options.defaultImage, poolName, deploymentId: job.flowRun.deployment_id, flowId: job.flowRun.flow_id, unsetEnv });
         containerName = built.containerName;
         if (cfg.apiKeySecretArn && (await this.secretChecker.check(clients, cfg.apiKeySecretArn)) === "missing") {
@@ -282,8 +288,14 @@ export class EcsInfrastructure implements Infrastructure {
     let pid = infrastructurePid;
     if (pid) {
       const { cluster, taskArn } = parseInfrastructureId(pid);
-      const found = await describeTask(clients, cluster, taskArn);
+      const listed = this.listed.get(taskArn);
+      this.listed.delete(taskArn);
+      const found = listed && Date.now() - listed.at < LISTED_FRESH_MS ? listed.task : await describeTask(clients, cluster, taskArn);
       if (!found) throw new InfrastructureNotFoundError(`ECS task ${taskArn} no longer exists in cluster ${cluster}.`, pid);
+      // A claimed run still carrying the id of a task that ended before the claim (a retried or
+      // rescheduled run): that task is an earlier scheduling's, not this one's.
+      const claimedAt = job.flowRun.state_type === "PENDING" && job.flowRun.state?.timestamp ? new Date(job.flowRun.state.timestamp) : undefined;
+      if (isEarlierScheduling(found, claimedAt)) throw new InfrastructureNotFoundError(`ECS task ${taskArn} stopped before the run was last claimed: it belongs to an earlier scheduling of the run.`, pid);
       task = found;
     } else {
       const started = await listStartedTasks(clients, cfg.cluster, startedByFor(this.poolNameOf(job, cfg)));
@@ -316,6 +328,9 @@ export class EcsInfrastructure implements Infrastructure {
     const request = isObject(configuration.task_run_request) ? configuration.task_run_request : {};
     const cluster = typeof configuration.cluster === "string" && configuration.cluster ? configuration.cluster : typeof request.cluster === "string" && request.cluster ? request.cluster : undefined;
     const started = await listStartedTasks(clients, cluster, startedByFor(poolName));
+    const now = Date.now();
+    for (const [arn, entry] of this.listed) if (now - entry.at >= LISTED_FRESH_MS) this.listed.delete(arn);
+    for (const s of started) if (s.task.taskArn) this.listed.set(s.task.taskArn, { task: s.task, at: now });
     return started
       .filter((s) => s.flowRunId)
       .map((s) => ({
@@ -389,6 +404,18 @@ export class EcsInfrastructure implements Infrastructure {
     const startFollowing = () => {
       if (streaming && !follow) follow = this.logStreamer.follow(ref!, (line) => job.onOutput(f.masker.mask(line), "stdout"));
     };
+    // onRunning once the task is RUNNING; a task that started and stopped between two looks
+    // (startedAt set, first seen STOPPED) ran too, so it is called before its end is reported.
+    let running = false;
+    const reachedRunning = () => {
+      if (running) return;
+      running = true;
+      try {
+        job.onRunning?.();
+      } catch (err) {
+        job.logger.warn({ err }, "onRunning handler failed");
+      }
+    };
     const timeoutS = f.cfg.taskStartTimeoutSeconds;
     let outcome: WatchOutcome;
     try {
@@ -401,6 +428,7 @@ export class EcsInfrastructure implements Infrastructure {
         startClockMs: f.startClockMs,
         onUpdate: (task) => {
           if (task.lastStatus !== "PROVISIONING" && task.lastStatus !== "PENDING") startFollowing();
+          if (task.lastStatus === "RUNNING") reachedRunning();
         },
         stopForStartTimeout: async (task) => {
           job.onOutput(`The ECS task did not start within task_start_timeout_seconds (${timeoutS} s; it is ${task.lastStatus}); stopping it.`, "infrastructure");
@@ -412,6 +440,7 @@ export class EcsInfrastructure implements Infrastructure {
       if (streaming) startFollowing();
       await follow?.finish();
     }
+    if (outcome.kind === "stopped" && outcome.task.startedAt !== undefined) reachedRunning();
     const stoppedByWorker = this.stoppedHere.delete(f.taskArn);
     let result: InfrastructureResult;
     if (outcome.kind === "missing") {

@@ -33,6 +33,8 @@ export interface EcsJobConfiguration {
   taskDefinitionArn?: string;
   command: string;
   env: Record<string, string>;
+  /** Env names a job-variable layer unset with null (the renderer's `unset_env`): also removed from the template's static container environment. */
+  unsetEnv: string[];
   labels: Record<string, string>;
   name: string;
   cluster?: string;
@@ -148,6 +150,7 @@ export function readEcsJobConfiguration(c: Record<string, unknown>): EcsJobConfi
     taskDefinitionArn: linked,
     command,
     env: stringRecord(c.env, "env"),
+    unsetEnv: Array.isArray(c.unset_env) ? c.unset_env.filter((k): k is string => typeof k === "string") : [],
     labels: stringRecord(c.labels, "labels"),
     name: typeof c.name === "string" ? c.name : "",
     cluster: optionalString(c, "cluster") ?? optionalString(taskRunRequest, "cluster", "cluster"),

@@ -43,7 +43,11 @@ export function resultFromStoppedTask(task: Task, ctx: StoppedTaskContext): Infr
   const containerReason = container?.reason ?? "";
   const reasonParts = [task.stopCode ? `${task.stopCode}: ${stoppedReason}` : stoppedReason, containerReason && containerReason !== stoppedReason ? `container ${container?.name}: ${containerReason}` : ""].filter(Boolean);
   const reason = reasonParts.length > 0 ? `ECS task ${task.taskArn} stopped (${reasonParts.join("; ")})` : undefined;
-  if (exitCode === 0) return { exitCode, reason };
+  // Stopped by someone else than this worker before the command finished: a container that
+  // handles SIGTERM and exits 0 did not complete its run.
+  const stoppedFromOutside = task.stopCode === "UserInitiated" && !ctx.stoppedByWorker && ctx.startTimeoutSeconds === undefined;
+  const interrupted = stoppedFromOutside || task.stopCode === "SpotInterruption" || task.stopCode === "TerminationNotice";
+  if (exitCode === 0 && !interrupted) return { exitCode, reason };
 
   const explanations: string[] = [];
   if (ctx.startTimeoutSeconds !== undefined) {
@@ -57,20 +61,22 @@ export function resultFromStoppedTask(task: Task, ctx: StoppedTaskContext): Infr
   else if (task.stopCode === "TaskFailedToStart" && ctx.startTimeoutSeconds === undefined) explanations.push(`The task failed to start (TaskFailedToStart): ${stoppedReason || "ECS gave no reason"}.`);
   if (task.stopCode === "SpotInterruption") explanations.push("Fargate Spot reclaimed the task's capacity (SpotInterruption); retry the run, or use launch type FARGATE for runs that must not be interrupted.");
   if (task.stopCode === "TerminationNotice") explanations.push("The host running the task was terminated (TerminationNotice: a scale-in, an instance retirement or a Fargate maintenance event).");
-  if (task.stopCode === "UserInitiated" && !ctx.stoppedByWorker && ctx.startTimeoutSeconds === undefined) {
-    explanations.push(`The task was stopped from outside the worker (StopTask${stoppedReason ? `: "${stoppedReason}"` : ""}).`);
+  if (stoppedFromOutside) {
+    explanations.push(`The task was stopped from outside the worker (StopTask${stoppedReason ? `: "${stoppedReason}"` : ""}) before the run finished.`);
   }
   if (task.stopCode === "EssentialContainerExited") {
     const first = task.containers?.find((c) => c.name !== container?.name && typeof c.exitCode === "number" && c.exitCode !== 0);
     if (first && (exitCode === null || exitCode === 137 || exitCode === 143)) explanations.push(`The essential container "${first.name}" exited first (code ${first.exitCode}); ECS then stopped the others.`);
   }
   if (OOM.test(containerReason)) explanations.push("The container exceeded its memory limit (OutOfMemoryError); raise the `memory` job variable or reduce the flow's memory use.");
-  if (exitCode !== null) {
+  if (exitCode === 0) {
+    explanations.push("Its command exited 0 on the stop signal, but the run was interrupted, not completed.");
+  } else if (exitCode !== null) {
     if (exitCode === 137 && task.stopCode === "UserInitiated") {
       explanations.push("Exit code 137 (SIGKILL): the container did not stop within its stopTimeout after SIGTERM and was killed.");
     } else explanations.push(explainExitCode(exitCode));
   } else if (explanations.length === 0) {
     explanations.push(`The orchestration container "${container?.name ?? ctx.containerName}" never reported an exit code: it did not start, or the task was removed.`);
   }
-  return { exitCode, reason, explanation: explanations.join(" ") };
+  return { exitCode, reason, explanation: explanations.join(" "), ...(interrupted ? { interrupted } : {}) };
 }

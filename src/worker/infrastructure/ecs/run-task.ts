@@ -74,7 +74,7 @@ export interface RunTaskContext {
   random?: () => number;
 }
 
-function isEarlierScheduling(task: Task, notBefore: Date | undefined): boolean {
+export function isEarlierScheduling(task: Task, notBefore: Date | undefined): boolean {
   return task.lastStatus === "STOPPED" && notBefore !== undefined && task.createdAt !== undefined && new Date(task.createdAt).getTime() < notBefore.getTime();
 }
 

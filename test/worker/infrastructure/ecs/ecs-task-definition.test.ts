@@ -266,6 +266,21 @@ describe("environment, secrets and tags", () => {
     expect(containerOf(td.containerDefinitions, "prefect")!.environment).toEqual([{ name: "KEEP", value: "y" }]);
   });
 
+  it("a deployment's null env removes a static entry of the template's task definition too", async () => {
+    const r = await runJob(w.infrastructure(), {
+      templateOverrides: {
+        task_definition: { containerDefinitions: [{ name: "prefect", image: "busybox", environment: [{ name: "STATIC_GONE", value: "x" }, { name: "KEEP", value: "y" }] }] },
+      },
+      // Job variables as a deployment sets them (the flow run's job_variables are empty).
+      variables: { env: { STATIC_GONE: null }, command: `sh -c 'test -z "$STATIC_GONE" && test "$KEEP" = y'` },
+    });
+    expect(r.job.flowRun.job_variables).toBeNull();
+    expect(r.result.exitCode).toBe(0);
+    const { task, td } = await taskAndDefinition(r.taskArn);
+    expect(containerOf(td.containerDefinitions, "prefect")!.environment).toEqual([{ name: "KEEP", value: "y" }]);
+    expect(containerOf(task.overrides!.containerOverrides, "prefect")!.environment!.map((e) => e.name)).not.toContain("STATIC_GONE");
+  });
+
   it("passes the API key as plain env only when there is no api_key_secret_arn", async () => {
     const r = await runJob(w.infrastructure(), { apiKey: API_KEY_VALUE });
     const task = await describeTask(w.ecs, r.taskArn);

@@ -112,6 +112,61 @@ describe("a task stopped from outside", () => {
     expect(result.exitCode).toBe(143);
     expect(result.reason).toContain("maintenance window");
     expect(result.explanation).toContain('stopped from outside the worker (StopTask: "maintenance window")');
+    expect(result.interrupted).toBe(true);
+  });
+
+  it("is interrupted, not a success, when the command exits 0 on SIGTERM", async () => {
+    const infra = w.infrastructure();
+    // A shell that traps SIGTERM and exits 0, as well-behaved containers do.
+    const { configuration, flowRun } = render({ variables: { command: `sh -c 'trap "exit 0" TERM; sleep 30 & wait'` } });
+    const job = makeJob(configuration, flowRun);
+    const running = infra.run(job.job);
+    const taskArn = await eventually(() => (job.started[0] ? taskArnOf(job.started[0]) : undefined), "the task to start");
+    await eventually(async () => ((await describeTask(w.ecs, taskArn)).lastStatus === "RUNNING" ? true : undefined), "RUNNING");
+    await w.ecs.send(new StopTaskCommand({ task: taskArn, reason: "scaled in by an operator" }));
+    const result = await running;
+    expect(result.exitCode).toBe(0);
+    expect(result.interrupted).toBe(true);
+    expect(result.reason).toContain("scaled in by an operator");
+    expect(result.explanation).toContain("stopped from outside the worker");
+    expect(result.explanation).toContain("exited 0 on the stop signal");
+  });
+});
+
+describe("onRunning", () => {
+  it("is called once when the task reaches RUNNING, before the run ends", async () => {
+    const infra = w.infrastructure();
+    const { configuration, flowRun } = render({ variables: { command: "sh -c 'sleep 1'" } });
+    const record = makeJob(configuration, flowRun);
+    const events: string[] = [];
+    record.job.onRunning = () => events.push("running");
+    const result = await infra.run(record.job);
+    events.push("ended");
+    expect(result.exitCode).toBe(0);
+    expect(events).toEqual(["running", "ended"]);
+  });
+
+  it("is called for a task that ran between two looks (first seen STOPPED), and never for one that did not start", async () => {
+    const infra = w.infrastructure({ watcher: { firstCheckMs: 1_000, minRoundGapMs: 20, missingAfterMs: 1_000, stopWaitMs: 10_000 } });
+    const { configuration, flowRun } = render({ variables: { command: "true" } });
+    const quick = makeJob(configuration, flowRun);
+    let calls = 0;
+    quick.job.onRunning = () => calls++;
+    expect((await infra.run(quick.job)).exitCode).toBe(0);
+    expect(calls).toBe(1);
+
+    w.ecsLocal.admin.setFaults([{ kind: "cannot-pull-container", operation: "RunTask", count: 1 }]);
+    try {
+      const failed = render({ variables: { command: "true" } });
+      const job = makeJob(failed.configuration, failed.flowRun);
+      let failedCalls = 0;
+      job.job.onRunning = () => failedCalls++;
+      const result = await infra.run(job.job);
+      expect(result.explanation).toContain("CannotPullContainerError");
+      expect(failedCalls).toBe(0);
+    } finally {
+      w.ecsLocal.admin.setFaults([]);
+    }
   });
 });
 
