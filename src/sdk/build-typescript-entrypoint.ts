@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { loadSettings } from "../settings/index.js";
 import { EntrypointError } from "./errors.js";
 
 /**
@@ -146,13 +147,14 @@ async function runEsbuild(binary: string, cwd: string, args: string[]): Promise<
 }
 
 /**
- * esbuild's native executable, found as esbuild's own JS API finds it: ESBUILD_BINARY_PATH, else
- * the platform package (`@esbuild/linux-x64/bin/esbuild`, …), else esbuild's `bin/esbuild` when
- * install replaced its JS shim with the binary. Undefined when none is usable.
+ * esbuild's native executable, found as esbuild's own JS API finds it: the `sdk.esbuild_binary`
+ * setting (ESBUILD_BINARY_PATH), else the platform package (`@esbuild/linux-x64/bin/esbuild`, …),
+ * else esbuild's `bin/esbuild` when install replaced its JS shim with the binary. Undefined when
+ * none is usable.
  */
 export async function esbuildBinary(): Promise<string | undefined> {
-  const fromEnv = process.env.ESBUILD_BINARY_PATH;
-  if (fromEnv) return existsSync(fromEnv) ? fromEnv : undefined;
+  const configured = loadSettings()["sdk.esbuild_binary"];
+  if (configured) return existsSync(configured) ? configured : undefined;
   const { createRequire } = await import("node:module");
   let esbuildPackage: string;
   try {

@@ -92,15 +92,15 @@ describe("TypeScript entrypoints built to plain JavaScript", () => {
 
   it("falls back to tsx's loader when no esbuild binary is available", async () => {
     writeFileSync(join(project, "flows", "plain.ts"), `import { flow } from "ecsflow";\nimport { answer } from "./lib/numbers.js";\nexport const plain = flow({ name: "plain" }, async () => answer);\n`);
-    const saved = process.env.ESBUILD_BINARY_PATH;
-    process.env.ESBUILD_BINARY_PATH = join(project, "no-such-esbuild");
+    const saved = process.env.ECSFLOW_ESBUILD_BINARY;
+    process.env.ECSFLOW_ESBUILD_BINARY = join(project, "no-such-esbuild");
     try {
       expect(await buildTypeScriptEntrypoint(join(project, "flows", "plain.ts"))).toBeUndefined();
       const definition = await loadFlowFromEntrypoint("flows/plain.ts:plain", project);
       expect((await definition.run({})).value).toBe(43);
     } finally {
-      if (saved === undefined) delete process.env.ESBUILD_BINARY_PATH;
-      else process.env.ESBUILD_BINARY_PATH = saved;
+      if (saved === undefined) delete process.env.ECSFLOW_ESBUILD_BINARY;
+      else process.env.ECSFLOW_ESBUILD_BINARY = saved;
     }
   });
 });
