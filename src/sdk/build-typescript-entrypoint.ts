@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { loadSettings } from "../settings/index.js";
@@ -45,6 +45,9 @@ export async function buildTypeScriptEntrypoint(entryPath: string): Promise<stri
   if (!binary) return undefined;
   try {
     mkdirSync(cacheDir, { recursive: true });
+    // Like .pytest_cache: the folder ignores itself, so builds never show up in `git status`.
+    const gitignore = join(cacheDir, ".gitignore");
+    if (!existsSync(gitignore)) writeFileSync(gitignore, "# ecsflow's TypeScript builds (rebuilt when needed)\n*\n");
   } catch {
     return undefined; // read-only image or folder: the slower loader still works
   }
@@ -81,10 +84,28 @@ export async function buildTypeScriptEntrypoint(entryPath: string): Promise<stri
     // Written last and atomically: a concurrent executor sees the old manifest or the new one.
     writeFileSync(`${tmp}.json`, JSON.stringify({ format: BUILD_FORMAT, inputs } satisfies Manifest));
     renameSync(`${tmp}.json`, manifestPath);
+    removeStaleOutputs(cacheDir, stem, output);
     return output;
   } finally {
     rmSync(tmpOut, { force: true });
     rmSync(tmpMeta, { force: true });
+  }
+}
+
+/**
+ * Older builds of the same entry, once nobody can still be about to import them (a concurrent
+ * executor reads the manifest and imports within milliseconds; a minute is ample).
+ */
+function removeStaleOutputs(cacheDir: string, stem: string, keep: string): void {
+  const cutoff = Date.now() - 60_000;
+  for (const name of readdirSync(cacheDir)) {
+    const path = join(cacheDir, name);
+    if (path === keep || !(name.startsWith(`${stem}-`) && /^-[0-9a-f]{20}\.mjs$/.test(name.slice(stem.length)))) continue;
+    try {
+      if (statSync(path).mtimeMs < cutoff) rmSync(path, { force: true });
+    } catch {
+      // removed by another executor meanwhile
+    }
   }
 }
 

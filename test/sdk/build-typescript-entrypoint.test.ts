@@ -1,6 +1,6 @@
-import { mkdirSync, mkdtempSync, readdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTypeScriptEntrypoint } from "../../src/sdk/build-typescript-entrypoint.js";
@@ -69,8 +69,14 @@ describe("TypeScript entrypoints built to plain JavaScript", () => {
     expect(statSync(again!).mtimeMs).toBe(builtAt);
 
     writeFileSync(join(project, "flows", "lib", "numbers.ts"), `export const answer: number = 43;\n`);
+    // Builds older than a minute are removed when a newer one replaces them.
+    utimesSync(first!, new Date(Date.now() - 120_000), new Date(Date.now() - 120_000));
     const rebuilt = await buildTypeScriptEntrypoint(join(project, "flows", "main.ts"));
     expect(rebuilt).not.toBe(first);
+    expect(existsSync(first!)).toBe(false);
+    expect(builds()).toEqual([basename(rebuilt!)]);
+    // The cache folder ignores itself in git.
+    expect(readFileSync(join(project, "flows", ".ecsflow", "build", ".gitignore"), "utf8")).toMatch(/^\*$/m);
     const definition = await loadFlowFromEntrypoint("flows/main.ts:main", project);
     expect((await definition.run({ who: "Bo" })).value).toMatchObject({ answer: 43 });
   });
