@@ -1,7 +1,8 @@
 // Executor start-up: from spawning `ecsflow flow-run execute` to the flow's first line, for a
 // TypeScript entrypoint (built once by esbuild into .ecsflow/build/, then plain JavaScript), the
 // same with that build cache emptied before every run (an image built without `ecsflow deploy`
-// having run), and a JavaScript one, against a real server. Goal ≤ 300 ms.
+// having run), the same through tsx's loader (the fallback without esbuild, and the only way
+// before), and a JavaScript one, against a real server. Goal ≤ 300 ms.
 //
 // Wall-clock figures on a shared machine are noisy, so each run also reports the executor's CPU
 // time up to the flow's first line (its own user+system time plus that of children it waited
@@ -35,30 +36,32 @@ export const first = flow({ name: ${JSON.stringify(name)} }, async () => {
 writeFileSync(join(dir, "first-line.ts"), firstLine("first-line-ts"));
 writeFileSync(join(dir, "first-line.mjs"), firstLine("first-line-js"));
 
-const VARIANTS = [
+const VARIANTS: { variant: string; file: string; cold: boolean; env?: Record<string, string> }[] = [
   { variant: "TypeScript (build cached)", file: "first-line.ts", cold: false },
   { variant: "TypeScript (cold: builds first)", file: "first-line.ts", cold: true },
+  // No esbuild binary: tsx's loader, the fallback (and how every .ts entrypoint loaded before).
+  { variant: "TypeScript (tsx loader fallback)", file: "first-line.ts", cold: false, env: { ECSFLOW_ESBUILD_BINARY: join(dir, "no-esbuild") } },
   { variant: "JavaScript", file: "first-line.mjs", cold: false },
-] as const;
+];
 
 const database = await scratchDatabase("sqlite");
 const server = await spawnServer(database.url);
 const rows: BenchRow[] = [];
 const samples: Record<string, { toFirstLineMs: number[]; cpuToFirstLineMs: number[]; totalMs: number[] }> = {};
 try {
-  for (const { variant, file, cold } of VARIANTS) {
+  for (const { variant, file, cold, env } of VARIANTS) {
     const flow = await api(server.apiUrl, "POST", "/flows/", { name: `bench-${variant}` });
     const dep = await api(server.apiUrl, "POST", "/deployments/", { name: "bench", flow_id: flow.id, entrypoint: `${file}:first`, path: dir });
     const toFirstLine: number[] = [];
     const cpu: number[] = [];
     const total: number[] = [];
     for (let i = 0; i < RUNS + 1; i++) {
-      if (cold) rmSync(join(dir, ".ecsflow"), { recursive: true, force: true });
+      if (cold || env) rmSync(join(dir, ".ecsflow"), { recursive: true, force: true });
       const run = await api(server.apiUrl, "POST", `/deployments/${dep.id}/create_flow_run`, {});
       const start = Date.now();
       const code = await new Promise<number | null>((resolve) => {
         const child = spawn(process.execPath, [join(REPO, "bin/ecsflow.js"), "flow-run", "execute"], {
-          env: { PATH: process.env.PATH ?? "", PREFECT_API_URL: server.apiUrl, PREFECT__FLOW_RUN_ID: run.id, ECSFLOW_HOME: dir },
+          env: { PATH: process.env.PATH ?? "", PREFECT_API_URL: server.apiUrl, PREFECT__FLOW_RUN_ID: run.id, ECSFLOW_HOME: dir, ...env },
           stdio: "ignore",
         });
         child.on("exit", resolve);

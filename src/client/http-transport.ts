@@ -1,5 +1,6 @@
 import { ApiUnreachableError, errorForStatus } from "./errors.js";
 import { DEFAULT_RETRY_POLICY, RETRYABLE_STATUSES, retryDelayMs, type RetryPolicy } from "./retry-policy.js";
+import { sendHttpRequest, type SentResponse } from "./send-http-request.js";
 
 export interface HttpTransportOptions {
   /** Base URL of the API, e.g. http://127.0.0.1:4200/api (a trailing slash is fine). */
@@ -68,18 +69,18 @@ export class HttpTransport {
   }
 
   async request<T = unknown>(method: string, path: string, body?: unknown, opts: RequestOptions = {}): Promise<HttpResponse<T>> {
-    const url = `${this.apiUrl}${path.startsWith("/") ? path : `/${path}`}`;
+    const url = new URL(`${this.apiUrl}${path.startsWith("/") ? path : `/${path}`}`);
     const maxAttempts = opts.retry === false ? 1 : this.policy.maxAttempts;
     const payload = body === undefined ? undefined : JSON.stringify(body);
     for (let attempt = 1; ; attempt++) {
-      let response: Response;
+      let response: SentResponse;
       try {
-        const timeout = AbortSignal.timeout(this.timeoutMs);
-        response = await fetch(url, {
+        response = await sendHttpRequest(url, {
           method,
           headers: payload === undefined ? { ...this.headers, ...opts.headers } : { ...this.headers, "content-type": "application/json", ...opts.headers },
           body: payload,
-          signal: opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout,
+          timeoutMs: this.timeoutMs,
+          signal: opts.signal,
         });
       } catch (err) {
         if (opts.signal?.aborted) throw opts.signal.reason ?? err;
@@ -90,7 +91,7 @@ export class HttpTransport {
         await this.backoff(method, path, attempt, null, code, opts.signal);
         continue;
       }
-      const text = await response.text();
+      const text = response.text;
       let parsed: unknown = undefined;
       if (text !== "") {
         try {
@@ -99,9 +100,9 @@ export class HttpTransport {
           parsed = text;
         }
       }
-      if (response.ok) return { status: response.status, body: parsed as T };
+      if (response.status >= 200 && response.status < 300) return { status: response.status, body: parsed as T };
       if (RETRYABLE_STATUSES.has(response.status) && attempt < maxAttempts) {
-        await this.backoff(method, path, attempt, response.headers.get("retry-after"), `HTTP ${response.status}`, opts.signal);
+        await this.backoff(method, path, attempt, response.header("retry-after"), `HTTP ${response.status}`, opts.signal);
         continue;
       }
       throw errorForStatus(response.status, parsed, method, path);
