@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { loadSettings } from "../settings/index.js";
 import { EntrypointError } from "./errors.js";
 
@@ -19,7 +18,7 @@ import { EntrypointError } from "./errors.js";
  */
 
 /** Bumped whenever the build options change, so older outputs are not reused. */
-const BUILD_FORMAT = "1";
+const BUILD_FORMAT = "2";
 
 interface Manifest {
   format: string;
@@ -65,10 +64,13 @@ export async function buildTypeScriptEntrypoint(entryPath: string): Promise<stri
       // Stack traces point at the .ts lines (the executor enables source maps).
       "--sourcemap=inline",
       "--sources-content=false",
-      // The bundle lives in .ecsflow/build/: keep import.meta pointing at the source file.
-      `--define:import.meta.url=${JSON.stringify(pathToFileURL(entryPath).href)}`,
-      `--define:import.meta.filename=${JSON.stringify(entryPath)}`,
-      `--define:import.meta.dirname=${JSON.stringify(dir)}`,
+      // The bundle lives in .ecsflow/build/: import.meta names the entry file instead, computed
+      // from the bundle's own URL so the build stays right when the project moves (built by
+      // `ecsflow deploy` on a laptop, run from /app in an image).
+      `--banner:js=${importMetaBanner(basename(entryPath))}`,
+      "--define:import.meta.url=__ecsflowEntryUrl",
+      "--define:import.meta.filename=__ecsflowEntryFile",
+      "--define:import.meta.dirname=__ecsflowEntryDir",
       `--outfile=${tmpOut}`,
       `--metafile=${tmpMeta}`,
       "--log-level=error",
@@ -90,6 +92,15 @@ export async function buildTypeScriptEntrypoint(entryPath: string): Promise<stri
     rmSync(tmpOut, { force: true });
     rmSync(tmpMeta, { force: true });
   }
+}
+
+function importMetaBanner(entryName: string): string {
+  return [
+    `import { fileURLToPath as __ecsflowToPath } from "node:url";`,
+    `const __ecsflowEntryUrl = new URL(${JSON.stringify(`../../${encodeURIComponent(entryName)}`)}, import.meta.url).href;`,
+    `const __ecsflowEntryFile = __ecsflowToPath(__ecsflowEntryUrl);`,
+    `const __ecsflowEntryDir = __ecsflowToPath(new URL(".", __ecsflowEntryUrl)).replace(/[\\/]$/, "");`,
+  ].join("\n");
 }
 
 /**

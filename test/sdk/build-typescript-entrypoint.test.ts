@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -79,6 +79,16 @@ describe("TypeScript entrypoints built to plain JavaScript", () => {
     expect(readFileSync(join(project, "flows", ".ecsflow", "build", ".gitignore"), "utf8")).toMatch(/^\*$/m);
     const definition = await loadFlowFromEntrypoint("flows/main.ts:main", project);
     expect((await definition.run({ who: "Bo" })).value).toMatchObject({ answer: 43 });
+  });
+
+  it("keeps import.meta right when the project moves with its build (built by deploy, run in an image)", async () => {
+    await buildTypeScriptEntrypoint(join(project, "flows", "main.ts"));
+    const built = builds();
+    const moved = mkdtempSync(join(tmpdir(), "ecsflow-tsbuild-moved-"));
+    cpSync(project, moved, { recursive: true, verbatimSymlinks: true });
+    const definition = await loadFlowFromEntrypoint("flows/main.ts:main", moved);
+    expect((await definition.run({ who: "Cy" })).value).toMatchObject({ url: pathToFileURL(join(moved, "flows", "main.ts")).href });
+    expect(readdirSync(join(moved, "flows", ".ecsflow", "build")).filter((f) => f.endsWith(".mjs"))).toEqual(built); // reused, not rebuilt
   });
 
   it("maps an error's stack to the TypeScript file and line", async () => {
