@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { loadSettings } from "../settings/index.js";
 import { EntrypointError } from "./errors.js";
@@ -47,6 +47,7 @@ export async function buildTypeScriptEntrypoint(entryPath: string): Promise<stri
     // Like .pytest_cache: the folder ignores itself, so builds never show up in `git status`.
     const gitignore = join(cacheDir, ".gitignore");
     if (!existsSync(gitignore)) writeFileSync(gitignore, "# ecsflow's TypeScript builds (rebuilt when needed)\n*\n");
+    accessSync(cacheDir, constants.W_OK); // e.g. baked into an image by root, run as another user
   } catch {
     return undefined; // read-only image or folder: the slower loader still works
   }
@@ -82,15 +83,22 @@ export async function buildTypeScriptEntrypoint(entryPath: string): Promise<stri
     const hash = hashInputs(dir, inputs);
     if (!hash) return undefined; // an input vanished mid-build; let the slow path decide
     const output = join(cacheDir, `${stem}-${hash}.mjs`);
-    renameSync(tmpOut, output);
-    // Written last and atomically: a concurrent executor sees the old manifest or the new one.
-    writeFileSync(`${tmp}.json`, JSON.stringify({ format: BUILD_FORMAT, inputs } satisfies Manifest));
-    renameSync(`${tmp}.json`, manifestPath);
-    removeStaleOutputs(cacheDir, stem, output);
+    try {
+      renameSync(tmpOut, output);
+    } catch {
+      return undefined; // the folder stopped accepting writes: the slower loader still works
+    }
+    try {
+      // Written last and atomically: a concurrent executor sees the old manifest or the new one.
+      writeFileSync(`${tmp}.json`, JSON.stringify({ format: BUILD_FORMAT, inputs } satisfies Manifest));
+      renameSync(`${tmp}.json`, manifestPath);
+      removeStaleOutputs(cacheDir, stem, output);
+    } catch {
+      // Without a manifest the next start builds again; this one can still use the output.
+    }
     return output;
   } finally {
-    rmSync(tmpOut, { force: true });
-    rmSync(tmpMeta, { force: true });
+    for (const leftover of [tmpOut, tmpMeta, `${tmp}.json`]) rmSync(leftover, { force: true });
   }
 }
 

@@ -119,4 +119,14 @@ describe("TypeScript entrypoints built to plain JavaScript", () => {
       else process.env.ECSFLOW_ESBUILD_BINARY = saved;
     }
   });
+
+  it("falls back to tsx's loader when the build folder cannot be written", async () => {
+    const blocked = join(project, "blocked");
+    mkdirSync(blocked);
+    writeFileSync(join(blocked, ".ecsflow"), "a file where the build folder would go\n");
+    writeFileSync(join(blocked, "flow.ts"), `import { flow } from "ecsflow";\nexport const blocked = flow({ name: "blocked" }, async (): Promise<string> => "loaded anyway");\n`);
+    expect(await buildTypeScriptEntrypoint(join(blocked, "flow.ts"))).toBeUndefined();
+    const definition = await loadFlowFromEntrypoint("blocked/flow.ts:blocked", project);
+    expect((await definition.run({})).value).toBe("loaded anyway");
+  });
 });
