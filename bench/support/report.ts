@@ -1,5 +1,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, totalmem } from "node:os";
 import { join, resolve } from "node:path";
+
+// Read when the suite starts (it imports this module first), to set against the load at the end:
+// timings from a busy shared machine mean little without it.
+const LOAD_AT_START = loadavg();
 
 /** One measured figure, printed as a table row and written to bench/results/<suite>.json. */
 export interface BenchRow {
@@ -45,7 +50,13 @@ export function report(suite: string, rows: BenchRow[], meta: Record<string, unk
   const file = join(RESULTS_DIR, `${suite}.json`);
   writeFileSync(
     file,
-    JSON.stringify({ suite, at: new Date().toISOString(), node: process.version, quick: isQuick(), meta, rows }, null, 2) + "\n",
+    JSON.stringify({ suite, at: new Date().toISOString(), node: process.version, quick: isQuick(), host: hostInfo(), meta, rows }, null, 2) + "\n",
   );
-  console.log(`\n(written to ${file})`);
+  const host = hostInfo();
+  console.log(`\n(${host.cpus} CPUs; load average at start ${host.loadAverageAtStart.join(" ")}, at end ${host.loadAverageAtEnd.join(" ")}; written to ${file})`);
+}
+
+function hostInfo() {
+  const round = (l: number[]) => l.map((v) => Math.round(v * 100) / 100);
+  return { platform: `${process.platform}-${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "unknown", memoryMiB: Math.round(totalmem() / 2 ** 20), loadAverageAtStart: round(LOAD_AT_START), loadAverageAtEnd: round(loadavg()) };
 }

@@ -1,10 +1,22 @@
 /**
+ * The base of every error the client and the SDK raise on purpose: a fixed `name` and a stable
+ * `code` to branch on (the SDK's errors in src/sdk/errors.ts extend it too).
+ */
+export class EcsflowError extends Error {
+  override readonly name: string = "EcsflowError";
+  readonly code: string = "ECSFLOW_ERROR";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/**
  * What the API answered, as classes callers can branch on. Messages carry the server's `detail`
  * but never credentials.
  */
-export class ApiError extends Error {
+export class ApiError extends EcsflowError {
   override readonly name: string = "ApiError";
-  readonly code: string = "API_ERROR";
+  override readonly code: string = "API_ERROR";
   constructor(
     message: string,
     readonly status: number,
@@ -50,9 +62,9 @@ export class ServerError extends ApiError {
 }
 
 /** The API could not be reached at all (connection refused, reset, DNS, timeout) after retries. */
-export class ApiUnreachableError extends Error {
+export class ApiUnreachableError extends EcsflowError {
   override readonly name = "ApiUnreachableError";
-  readonly code = "UNREACHABLE";
+  override readonly code = "UNREACHABLE";
   constructor(
     message: string,
     readonly url: string,

@@ -1,5 +1,7 @@
 import { ApiUnreachableError, errorForStatus } from "./errors.js";
 import { DEFAULT_RETRY_POLICY, RETRYABLE_STATUSES, retryDelayMs, type RetryPolicy } from "./retry-policy.js";
+import type { IncomingMessage } from "node:http";
+import { openHttpStream, sendHttpRequest, type SentResponse } from "./send-http-request.js";
 
 export interface HttpTransportOptions {
   /** Base URL of the API, e.g. http://127.0.0.1:4200/api (a trailing slash is fine). */
@@ -68,18 +70,18 @@ export class HttpTransport {
   }
 
   async request<T = unknown>(method: string, path: string, body?: unknown, opts: RequestOptions = {}): Promise<HttpResponse<T>> {
-    const url = `${this.apiUrl}${path.startsWith("/") ? path : `/${path}`}`;
+    const url = new URL(`${this.apiUrl}${path.startsWith("/") ? path : `/${path}`}`);
     const maxAttempts = opts.retry === false ? 1 : this.policy.maxAttempts;
     const payload = body === undefined ? undefined : JSON.stringify(body);
     for (let attempt = 1; ; attempt++) {
-      let response: Response;
+      let response: SentResponse;
       try {
-        const timeout = AbortSignal.timeout(this.timeoutMs);
-        response = await fetch(url, {
+        response = await sendHttpRequest(url, {
           method,
           headers: payload === undefined ? { ...this.headers, ...opts.headers } : { ...this.headers, "content-type": "application/json", ...opts.headers },
           body: payload,
-          signal: opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout,
+          timeoutMs: this.timeoutMs,
+          signal: opts.signal,
         });
       } catch (err) {
         if (opts.signal?.aborted) throw opts.signal.reason ?? err;
@@ -90,7 +92,7 @@ export class HttpTransport {
         await this.backoff(method, path, attempt, null, code, opts.signal);
         continue;
       }
-      const text = await response.text();
+      const text = response.text;
       let parsed: unknown = undefined;
       if (text !== "") {
         try {
@@ -99,9 +101,9 @@ export class HttpTransport {
           parsed = text;
         }
       }
-      if (response.ok) return { status: response.status, body: parsed as T };
+      if (response.status >= 200 && response.status < 300) return { status: response.status, body: parsed as T };
       if (RETRYABLE_STATUSES.has(response.status) && attempt < maxAttempts) {
-        await this.backoff(method, path, attempt, response.headers.get("retry-after"), `HTTP ${response.status}`, opts.signal);
+        await this.backoff(method, path, attempt, response.header("retry-after"), `HTTP ${response.status}`, opts.signal);
         continue;
       }
       throw errorForStatus(response.status, parsed, method, path);
@@ -112,17 +114,21 @@ export class HttpTransport {
    * Opens a long-lived GET (a server-sent event stream) with this transport's credentials; no
    * timeout and no retries (the caller reconnects). Throws the API error for a non-2xx answer.
    */
-  async openStream(path: string, signal: AbortSignal): Promise<Response> {
-    const url = `${this.apiUrl}${path.startsWith("/") ? path : `/${path}`}`;
-    let response: Response;
+  async openStream(path: string, signal: AbortSignal): Promise<AsyncIterable<Buffer>> {
+    const url = new URL(`${this.apiUrl}${path.startsWith("/") ? path : `/${path}`}`);
+    let response: { status: number; body: IncomingMessage };
     try {
-      response = await fetch(url, { method: "GET", headers: { ...this.headers, accept: "text/event-stream" }, signal });
+      response = await openHttpStream(url, { headers: { ...this.headers, accept: "text/event-stream" }, signal });
     } catch (err) {
       if (signal.aborted) throw signal.reason ?? err;
       throw new ApiUnreachableError(`Cannot reach the API at ${this.apiUrl} (${connectionErrorCode(err) ?? "network error"}).`, this.apiUrl, { cause: err });
     }
-    if (response.ok) return response;
-    const text = await response.text().catch(() => "");
+    // The caller's abort ends the stream (the response, not only the request).
+    signal.addEventListener("abort", () => response.body.destroy(), { once: true });
+    if (response.status >= 200 && response.status < 300) return response.body;
+    const chunks: Buffer[] = [];
+    for await (const c of response.body) chunks.push(c as Buffer);
+    const text = Buffer.concat(chunks).toString("utf8");
     let detail: unknown = text;
     try {
       detail = JSON.parse(text);

@@ -45,7 +45,7 @@ export function openRunEventStream(options: RunEventStreamOptions): RunEventStre
   const path = `/ecsflow/run_events${params.size > 0 ? `?${params}` : ""}`;
 
   const readOnce = async (): Promise<void> => {
-    const response = await options.transport.openStream(path, controller.signal);
+    const body = await options.transport.openStream(path, controller.signal);
     const parser = createParser({
       onEvent(message) {
         if (message.event === "ready") {
@@ -66,10 +66,7 @@ export function openRunEventStream(options: RunEventStreamOptions): RunEventStre
       },
     });
     const decoder = new TextDecoder();
-    if (!response.body) return;
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-      parser.feed(decoder.decode(chunk, { stream: true }));
-    }
+    for await (const chunk of body) parser.feed(decoder.decode(chunk, { stream: true }));
   };
 
   void (async () => {

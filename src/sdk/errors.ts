@@ -1,10 +1,13 @@
-/** Errors the SDK raises; each has a fixed `name` and a stable `code`. */
-export class SdkError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
+import { EcsflowError } from "../client/errors.js";
+
+// The API's errors (ApiError and its kinds, ApiUnreachableError) and these share one base,
+// EcsflowError, defined with the client; `import { … } from "ecsflow"` offers all of them.
+export { ApiError, ApiUnreachableError, ApiValidationError, ConflictError, EcsflowError, ObjectNotFoundError, ServerError, UnauthorizedError } from "../client/errors.js";
+
+/** Errors the SDK itself raises (not the API's); each has a fixed `name` and a stable `code`. */
+export class SdkError extends EcsflowError {
   override readonly name: string = "SdkError";
-  readonly code: string = "SDK_ERROR";
+  override readonly code: string = "SDK_ERROR";
 }
 
 /** A flow's parameters do not fit its schema; `issues` name each field. */

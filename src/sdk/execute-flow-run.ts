@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { ApiUnreachableError } from "../client/errors.js";
 import type { EcsflowClient } from "../client/index.js";
 import type { StateType } from "../schemas/index.js";
 import { ApiSession } from "./api-session.js";
@@ -30,6 +31,7 @@ export interface ExecuteFlowRunResult {
 /**
  * The in-task executor (`ecsflow flow-run execute`): loads the deployment's flow and runs the
  * existing flow run to a final state, which it reports itself (the worker then keeps it).
+ * Throws ApiUnreachableError when the API cannot be reached to read or report the run.
  */
 export async function executeFlowRun(o: ExecuteFlowRunOptions): Promise<ExecuteFlowRunResult> {
   const { client, flowRunId } = o;
@@ -37,7 +39,12 @@ export async function executeFlowRun(o: ExecuteFlowRunOptions): Promise<ExecuteF
   const logger = createRunLogger({ name: "prefect.flow_runs", label: `Flow run ${flowRunId}`, flowRunId, batcher: session.batcher });
   const fail = async (message: string): Promise<ExecuteFlowRunResult> => {
     logger.error(message);
-    await client.setFlowRunState(flowRunId, { type: "FAILED", name: "Failed", message }).catch((err) => logger.error(`Could not report FAILED: ${describeError(err)}`));
+    try {
+      await client.setFlowRunState(flowRunId, { type: "FAILED", name: "Failed", message });
+    } catch (err) {
+      if (err instanceof ApiUnreachableError) throw err;
+      logger.error(`Could not report FAILED: ${describeError(err)}`);
+    }
     return { finalType: "FAILED", message };
   };
   const controller = new AbortController();
@@ -78,6 +85,9 @@ export async function executeFlowRun(o: ExecuteFlowRunOptions): Promise<ExecuteF
     const message = result.finalType === "COMPLETED" ? "Flow run completed." : `Flow run ended ${result.finalType}: ${describeError(result.error)}`;
     return { finalType: result.finalType, message };
   } catch (err) {
+    // Without the API nothing can be read or reported: the caller exits 4, as every CLI command
+    // does when the API is unreachable, and the worker decides the run's state from that.
+    if (err instanceof ApiUnreachableError) throw err;
     // Raised before or around the run (API errors, a start the server refused): report, never hide.
     const current = await client.readFlowRun(flowRunId).catch(() => undefined);
     if (current?.state_type && TERMINAL_STATE_TYPES.includes(current.state_type)) {

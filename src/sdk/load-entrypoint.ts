@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { buildTypeScriptEntrypoint } from "./build-typescript-entrypoint.js";
 import { EntrypointError } from "./errors.js";
 import { flowDefinitionOf, type FlowDefinition } from "./flow.js";
 
@@ -15,8 +16,9 @@ export function parseEntrypoint(entrypoint: string): { file: string; exportName:
 }
 
 /**
- * Imports a deployment's entrypoint and returns its flow. TypeScript files go through tsx's
- * loader (only loaded when needed, so JavaScript entrypoints start faster).
+ * Imports a deployment's entrypoint and returns its flow. TypeScript files are built to plain
+ * JavaScript once (build-typescript-entrypoint.ts) and imported from there; tsx's loader is the
+ * fallback where that build cannot run (no esbuild binary, read-only folder).
  */
 export async function loadFlowFromEntrypoint(entrypoint: string, baseDir: string): Promise<FlowDefinition> {
   const { file, exportName } = parseEntrypoint(entrypoint);
@@ -27,8 +29,15 @@ export async function loadFlowFromEntrypoint(entrypoint: string, baseDir: string
   let mod: Record<string, unknown>;
   try {
     if (TYPESCRIPT.test(path)) {
-      const { tsImport } = await import("tsx/esm/api");
-      mod = (await tsImport(pathToFileURL(path).href, import.meta.url)) as Record<string, unknown>;
+      const built = await buildTypeScriptEntrypoint(path);
+      if (built) {
+        // The build has an inline source map: stack traces then name the .ts file and line.
+        process.setSourceMapsEnabled(true);
+        mod = (await import(pathToFileURL(built).href)) as Record<string, unknown>;
+      } else {
+        const { tsImport } = await import("tsx/esm/api");
+        mod = (await tsImport(pathToFileURL(path).href, import.meta.url)) as Record<string, unknown>;
+      }
     } else {
       mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
     }

@@ -187,6 +187,11 @@ export const SETTING_DEFINITIONS = {
     default: 100,
     description: "The scheduler creates at most this many runs of each schedule ahead.",
   },
+  "sdk.esbuild_binary": {
+    type: "string",
+    env: ["ECSFLOW_ESBUILD_BINARY", "ESBUILD_BINARY_PATH"],
+    description: "esbuild executable that builds TypeScript entrypoints to plain JavaScript (default: the one installed with ecsflow). A path that does not exist makes the executor load TypeScript through tsx's loader instead (slower start).",
+  },
   "flow_run.id": {
     type: "string",
     env: ["PREFECT__FLOW_RUN_ID"],

@@ -1,4 +1,6 @@
 import { spawn } from "node:child_process";
+import { createServer as createHttpServer, request as httpRequest } from "node:http";
+import type { AddressInfo } from "node:net";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -148,6 +150,55 @@ describe("ecsflow deploy and init", () => {
     expect(r.stderr).toContain("ecsflow.yaml: deployment 'bad-pool': work_pool.name: no work pool named 'no-such-pool'");
     expect(r.stderr).toContain("ecsflow.yaml: deployment 'bad-export': entrypoint: Entrypoint examples/hello.ts:goodbye: no export named 'goodbye'; its flows: hello");
     expect((await server.request("GET", "/deployments/name/hello/ok-one")).status).toBe(404);
+  });
+
+  it("surfaces the server's 422 naming the file, deployment and field (exit 3), and undoes what it had created", async () => {
+    // The pool's template changes while deploy runs (another user tightens it between deploy's own
+    // check and its write): the real server then refuses the second deployment with a 422. A
+    // pass-through proxy in front of the real server makes that change at exactly that moment.
+    expect((await server.request("POST", "/work_pools/", { name: "shifting", type: "process" })).status).toBe(201);
+    const template = (await server.request("GET", "/work_pools/shifting")).body.base_job_template;
+    const tightened = structuredClone(template);
+    tightened.variables.properties.name.maxLength = 3;
+    const upstream = new URL(server.apiUrl);
+    let deploymentPosts = 0;
+    const proxy = createHttpServer((req, res) => {
+      void (async () => {
+        if (req.method === "POST" && req.url === "/api/deployments/" && ++deploymentPosts === 2) {
+          expect((await server.request("PATCH", "/work_pools/shifting", { base_job_template: tightened })).status).toBe(204);
+        }
+        const forward = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        });
+        req.pipe(forward);
+      })();
+    });
+    await new Promise<void>((res) => proxy.listen(0, "127.0.0.1", res));
+    try {
+      const dir = project(`deployments:
+  - name: first-ok
+    entrypoint: examples/hello.ts:hello
+    path: ${ROOT}
+    work_pool: { name: shifting, job_variables: { name: "abc" } }
+  - name: second-refused
+    entrypoint: examples/hello.ts:hello
+    path: ${ROOT}
+    work_pool: { name: shifting, job_variables: { name: "too-long" } }
+`);
+      const r = await cli(["deploy", "--all"], dir, { PREFECT_API_URL: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/api` });
+      expect(deploymentPosts).toBe(2);
+      expect(r.stderr).toContain("ecsflow.yaml: deployment 'second-refused': the server refused it:");
+      expect(r.stderr).toMatch(/work_pool\.job_variables\.name: .*3 characters.*shifting/);
+      expect(r.stderr).toContain("Nothing was deployed.");
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(r.code).toBe(3);
+      // The first deployment, written before the refusal, was removed again; the second never was.
+      expect((await server.request("GET", "/deployments/name/hello/first-ok")).status).toBe(404);
+      expect((await server.request("GET", "/deployments/name/hello/second-refused")).status).toBe(404);
+    } finally {
+      await new Promise((res) => proxy.close(res));
+    }
   });
 
   it("explains a missing file, unknown names, an ambiguous call and a missing API URL", async () => {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -122,7 +123,22 @@ describe("ecsflow flow-run execute", () => {
     const done = await readRun(run.id);
     expect(done.state_type).toBe("FAILED");
     expect(done.state.message).toMatch(/RangeError: out of range/);
-    expect((await logs(run.id)).some((m) => m.includes("RangeError: out of range") && m.includes("bad.ts"))).toBe(true);
+    // The stack names the TypeScript source and line (the build's source map), not the bundle.
+    expect((await logs(run.id)).some((m) => m.includes("RangeError: out of range") && m.includes(`${join(dir, "bad.ts")}:2:`))).toBe(true);
+  });
+
+  it("runs a TypeScript entrypoint with local imports from a build cached beside it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ecsflow-tsproj-"));
+    mkdirSync(join(dir, "lib"));
+    writeFileSync(join(dir, "lib", "double.ts"), `export const double = (n: number): number => n * 2;\n`);
+    writeFileSync(join(dir, "main.ts"), `import { flow } from ${JSON.stringify(join(ROOT, "dist/sdk/index.js"))};\nimport { double } from "./lib/double.js";\nexport const twice = flow({ name: "ts-twice" }, async ({ n }: { n: number }) => double(n));\n`);
+    for (const n of [4, 5]) {
+      const run = await deploymentRun("ts-twice", "main.ts:twice", { n }, dir);
+      expect((await execute(run.id).done).code).toBe(0);
+      expect((await readRun(run.id)).state.data).toBe(n * 2);
+    }
+    // One build for both runs: the second imported it as plain JavaScript.
+    expect(readdirSync(join(dir, ".ecsflow", "build")).filter((f) => f.endsWith(".mjs"))).toHaveLength(1);
   });
 
   it("ends CANCELLED when the run goes CANCELLING (the flow's signal aborts)", async () => {
@@ -153,6 +169,19 @@ describe("ecsflow flow-run execute", () => {
     b.child.kill("SIGTERM");
     expect((await b.done).code).toBe(5);
     expect((await readRun(cancel.id)).state_type).toBe("CANCELLED");
+  });
+
+  it("exits 4 when the API cannot be reached, as every CLI command does, without a stack trace", async () => {
+    const port = await new Promise<number>((res) => {
+      const probe = createServer().listen(0, "127.0.0.1", () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => res(port));
+      });
+    });
+    const { code, stderr } = await execute("01a225ec-c05f-7000-9181-48d30714b59a", { PREFECT_API_URL: `http://127.0.0.1:${port}/api` }).done;
+    expect(stderr).toMatch(/Cannot reach the API at http:\/\/127\.0\.0\.1:\d+\/api/);
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(code).toBe(4);
   });
 
   it("explains a missing flow run id or API URL with a usage error (exit 2)", async () => {

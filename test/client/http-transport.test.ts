@@ -102,6 +102,35 @@ describe("HttpTransport", () => {
   });
 });
 
+describe("HttpTransport over node:http", () => {
+  it("gives up on an API that never answers (ETIMEDOUT), and stops at once when the caller aborts", async () => {
+    const url = await serve(() => undefined); // reads the request, never answers
+    const err = await new HttpTransport({ apiUrl: url, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 }, timeoutMs: 100 }).request("GET", "/health").catch((e) => e);
+    expect(err).toBeInstanceOf(ApiUnreachableError);
+    expect(err.message).toMatch(/Cannot reach the API .*ETIMEDOUT.* after 2 attempt/);
+
+    const controller = new AbortController();
+    const pending = new HttpTransport({ apiUrl: url, timeoutMs: 60_000 }).request("GET", "/health", undefined, { signal: controller.signal }).catch((e) => e);
+    controller.abort(new Error("stop now"));
+    expect((await pending).message).toBe("stop now");
+  });
+
+  it("sends JSON bodies with their length, reads non-JSON answers as text and multi-byte text whole", async () => {
+    const seen: { type?: string; length?: string; body: string }[] = [];
+    const url = await serve((req, body, res) => {
+      seen.push({ type: req.headers["content-type"], length: req.headers["content-length"], body });
+      if (req.url === "/api/text") {
+        res.writeHead(200, { "content-type": "text/plain" });
+        res.end("plain ✓");
+      } else json(res, 201, { echoed: JSON.parse(body) });
+    });
+    const t = new HttpTransport({ apiUrl: url });
+    expect(await t.request("POST", "/echo", { name: "größe ✓" })).toEqual({ status: 201, body: { echoed: { name: "größe ✓" } } });
+    expect(seen[0]).toEqual({ type: "application/json", length: String(Buffer.byteLength(JSON.stringify({ name: "größe ✓" }))), body: JSON.stringify({ name: "größe ✓" }) });
+    expect(await t.request("GET", "/text")).toEqual({ status: 200, body: "plain ✓" });
+  });
+});
+
 describe("retryDelayMs", () => {
   it("grows exponentially under the cap with full jitter, and honours Retry-After", () => {
     const policy = { maxAttempts: 10, baseDelayMs: 100, maxDelayMs: 1000 };

@@ -102,8 +102,11 @@ export async function deploy(names: string[], options: DeployOptions): Promise<v
       after = await client.createDeployment({ ...body, flow_id: flow.id });
     } catch (err) {
       if (err instanceof ApiValidationError) {
+        // The server can still refuse what passed the checks above (the pool's template changed
+        // meanwhile, or a rule only the server knows): undo this run's writes, then say why.
+        const undone = await undoCreated(client, changes);
         const fields = err.fieldMessages.map((m) => m.replace(/^body\./, "").replace(/^job_variables/, "work_pool.job_variables"));
-        throw new CliError(`${options.file}: deployment '${spec.name}': the server refused it:\n  ${(fields.length ? fields : [err.message]).join("\n  ")}`, ExitCode.Rejected);
+        throw new CliError(`${options.file}: deployment '${spec.name}': the server refused it:\n  ${(fields.length ? fields : [err.message]).join("\n  ")}\n${undone}`, ExitCode.Rejected);
       }
       throw err;
     }
@@ -119,6 +122,17 @@ export async function deploy(names: string[], options: DeployOptions): Promise<v
     process.stdout.write(`${c.action === "created" ? "Created" : c.action === "updated" ? "Updated" : "Unchanged"} deployment '${c.deployment}'${detail}\n`);
   }
   process.stdout.write(`\nRun one with: ecsflow deployment run '${changes[0]?.deployment ?? "flow/deployment"}'\n`);
+}
+
+/** Deletes the deployments this run created before a refusal; says what could not be undone. */
+async function undoCreated(client: EcsflowClient, changes: Change[]): Promise<string> {
+  const notes: string[] = [];
+  for (const c of changes.filter((x) => x.action === "created")) {
+    await client.deleteDeployment(c.id).catch((err: unknown) => notes.push(`could not remove '${c.deployment}', created before the refusal (${err instanceof Error ? err.message : String(err)})`));
+  }
+  const updated = changes.filter((c) => c.action === "updated").map((c) => `'${c.deployment}'`);
+  if (updated.length) notes.push(`already updated before the refusal (deploy again once it is fixed): ${updated.join(", ")}`);
+  return notes.length ? `Partly deployed: ${notes.join("; ")}.` : "Nothing was deployed.";
 }
 
 function selectDeployments(file: string, specs: DeploymentSpec[], names: string[], all: boolean): DeploymentSpec[] {
