@@ -85,6 +85,12 @@ export const SETTING_DEFINITIONS = {
     env: ["ECSFLOW_AWS_ENDPOINT_URL"],
     description: "Endpoint the ECS worker sends every AWS call to, e.g. ecs-local's http://127.0.0.1:4566. Unset, AWS's (or the SDK's AWS_ENDPOINT_URL).",
   },
+  "worker.orphaned_claim_seconds": {
+    type: "number",
+    env: ["ECSFLOW_WORKER_ORPHANED_CLAIM_SECONDS"],
+    description:
+      "A restarted worker whose infrastructure cannot relaunch idempotently (process) reschedules a claimed run that has shown no infrastructure for this long: its claimant stopped before starting it.",
+  },
   "worker.ecs.default_image": {
     type: "string",
     env: ["ECSFLOW_ECS_DEFAULT_IMAGE"],

@@ -23,6 +23,11 @@ export interface WorkerOptions {
   cancellationPollSeconds?: number;
   /** SIGTERM-to-SIGKILL (or StopTask) grace on cancel. @default 30 */
   killGraceSeconds?: number;
+  /**
+   * After a restart, a claimed (PENDING) run with no infrastructure recorded or found this long
+   * after its claim is rescheduled, when the infrastructure cannot relaunch idempotently. @default 60
+   */
+  orphanedClaimSeconds?: number;
   /** @default true */
   createPoolIfNotFound?: boolean;
   /** Poll once, wait for those runs, then stop. @default false */
@@ -70,6 +75,7 @@ export function compileWorkerOptions(options: WorkerOptions, hostname: string, r
     heartbeatIntervalSeconds: positive("heartbeatIntervalSeconds", options.heartbeatIntervalSeconds, 30),
     cancellationPollSeconds: positive("cancellationPollSeconds", options.cancellationPollSeconds, 5),
     killGraceSeconds: positive("killGraceSeconds", options.killGraceSeconds, 30, true),
+    orphanedClaimSeconds: positive("orphanedClaimSeconds", options.orphanedClaimSeconds, 60, true),
     createPoolIfNotFound: options.createPoolIfNotFound ?? true,
     runOnce: options.runOnce ?? false,
     apiUrlForRuns: options.apiUrlForRuns ?? options.client.apiUrl,

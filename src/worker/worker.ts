@@ -524,6 +524,8 @@ export class Worker {
       tracked.infrastructurePid = candidate.infrastructurePid ?? undefined;
       // A recorded id is durable already: shutdown need not wait for this run.
       if (candidate.infrastructurePid && !candidate.found) tracked.markSubmitted();
+      // Nothing to launch here (see rescheduleOrphanedClaim): shutdown need not wait for it.
+      if (!candidate.infrastructurePid && !infrastructure.idempotentRun) tracked.markSubmitted();
       this.runs.set(id, tracked);
       const p = this.adoptRun(candidate, renderSlots).finally(() => {
         tracked.markSubmitted();
@@ -619,6 +621,10 @@ export class Worker {
           runLog(`${err.message} Submitting the claimed run again.`);
           result = await infrastructure.run(job);
         }
+      } else if (flowRun.state_type === "PENDING" && !infrastructure.idempotentRun) {
+        // Relaunching could start it twice (a sibling worker may be launching it right now).
+        await this.rescheduleOrphanedClaim(flowRun, runLog, log);
+        return;
       } else if (flowRun.state_type === "PENDING") {
         // Claimed, but no infrastructure was recorded or listed: the predecessor died before or
         // during the launch. run() is idempotent per attempt (ECS: RunTask's clientToken), so this
@@ -633,6 +639,31 @@ export class Worker {
       await this.adoptionFailed(candidate, err, runLog, log);
     } finally {
       await runLogs.close();
+    }
+  }
+
+  /**
+   * A claimed run with no infrastructure recorded or found, on infrastructure that cannot relaunch
+   * idempotently: once the claim is `orphanedClaimSeconds` old (a live claimant records its
+   * infrastructure within moments), it goes back to SCHEDULED — only if it is still that same
+   * PENDING state (a precondition on our server) — and the next poll launches it once.
+   */
+  private async rescheduleOrphanedClaim(flowRun: FlowRun, runLog: (m: string, level?: number) => void, log: Logger): Promise<void> {
+    if (!this.capabilities?.set_state_preconditions.includes("expected_state_type")) {
+      log.warn("claimed run with no infrastructure; left to the server's orphan recovery (the server has no set_state preconditions)");
+      return;
+    }
+    const claimedAt = Date.parse(flowRun.state?.timestamp ?? "") || Date.now();
+    const wait = claimedAt + this.options.orphanedClaimSeconds * 1000 - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait).unref());
+    if (this.state !== "RUNNING" && this.state !== "STARTING") return;
+    const current = await this.options.client.readFlowRun(flowRun.id);
+    if (current.state_type !== "PENDING" || current.state_id !== flowRun.state_id || current.infrastructure_pid) return;
+    const message = `Claimed by a worker that stopped before starting it (nothing was started for ${this.options.orphanedClaimSeconds} s); rescheduled by worker ${this.options.name}.`;
+    const result = await this.options.client.setFlowRunState(flowRun.id, { type: "SCHEDULED", name: "Scheduled", message }, { expectedStateType: "PENDING" });
+    if (result.status === "ACCEPT") {
+      runLog(message, 30);
+      this.wake();
     }
   }
 

@@ -50,6 +50,12 @@ export interface StartedInfrastructure {
  */
 export interface Infrastructure {
   readonly type: string;
+  /**
+   * run() may be called again for a run whose earlier launch may or may not have happened, and
+   * starts nothing twice (ECS: RunTask's clientToken). False for `process`: a restarted worker
+   * then never relaunches a claimed run blindly, it reschedules it once the claim is clearly orphaned.
+   */
+  readonly idempotentRun?: boolean;
   /** The default base job template for pools of this type. */
   readonly defaultBaseJobTemplate: Record<string, unknown>;
   setup(): Promise<void>;

@@ -109,6 +109,7 @@ export function registerWorkerStart(parent: Command): void {
           prefetchSeconds: flags.prefetchSeconds === undefined ? undefined : Number(flags.prefetchSeconds),
           pollIntervalSeconds: flags.pollInterval === undefined ? undefined : parsePositiveNumber(flags.pollInterval, "--poll-interval"),
           runOnce: flags.runOnce,
+          orphanedClaimSeconds: settings["worker.orphaned_claim_seconds"],
           createPoolIfNotFound: flags.createPoolIfNotFound,
           apiKeyForRuns: settings["api.key"],
           hostEnv: process.env,

@@ -85,6 +85,7 @@ function leafPaths(value: unknown, prefix = ""): string[] {
 
 export class EcsInfrastructure implements Infrastructure {
   readonly type = "ecs";
+  readonly idempotentRun = true;
   readonly defaultBaseJobTemplate = defaultBaseJobTemplateFor("ecs") as unknown as Record<string, unknown>;
   readonly options: CompiledEcsInfrastructureOptions;
   readonly budget: RateBudget;

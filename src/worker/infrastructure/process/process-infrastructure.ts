@@ -1,5 +1,7 @@
 import { defaultBaseJobTemplateFor } from "../../../schemas/index.js";
-import type { Infrastructure, InfrastructureJob, InfrastructureResult } from "../infrastructure.js";
+import { InfrastructureNotFoundError } from "../../errors.js";
+import type { Infrastructure, InfrastructureJob, InfrastructureResult, StartedInfrastructure } from "../infrastructure.js";
+import { findRunProcesses, flowRunIdOf } from "./find-run-processes.js";
 import { parseCommand } from "./parse-command.js";
 import { ProcessRunner } from "./process-runner.js";
 
@@ -48,6 +50,51 @@ export class ProcessInfrastructure implements Infrastructure {
     job.onRunning?.();
     const exit = await exited;
     return { exitCode: exit.exitCode, signal: exit.signal };
+  }
+
+  /**
+   * After a worker restart: the run's process, started by the predecessor, is watched until it is
+   * gone. Its exit code died with the predecessor (only a parent learns it), so the result says so:
+   * a run that reported its own final state keeps it, any other ends CRASHED with that explanation.
+   */
+  async adopt(job: InfrastructureJob, infrastructurePid: string | null): Promise<InfrastructureResult> {
+    const runId = job.flowRun.id;
+    let pid = infrastructurePid;
+    if (!pid) {
+      const found = (await findRunProcesses()).find((p) => p.flowRunId === runId);
+      if (!found) throw new InfrastructureNotFoundError(`No process of flow run ${runId} runs on ${this.runner.host}.`, `${this.runner.host}:?`);
+      pid = `${this.runner.host}:${found.pid}`;
+      await job.onStarted(pid);
+    }
+    const local = this.runner.localPid(pid);
+    // Unreadable (not Linux) counts as that run; a readable environment of another run is pid reuse.
+    const isThatRun = async (p: number) => {
+      const id = await flowRunIdOf(p);
+      return id === null || id === runId;
+    };
+    if (!(await isThatRun(local)) || !(await this.alive(local))) {
+      throw new InfrastructureNotFoundError(`Process ${pid} of flow run ${runId} is no longer running.`, pid);
+    }
+    job.onRunning?.();
+    await this.runner.watchForeign(pid, isThatRun);
+    return {
+      exitCode: null,
+      reason: `Process ${pid} ended while no worker was watching it (the worker that started it had stopped), so its exit code is unknown.`,
+    };
+  }
+
+  /** This host's processes of flow runs (any pool's: the worker keeps its own pool's runs). */
+  async listStarted(): Promise<StartedInfrastructure[]> {
+    return (await findRunProcesses()).map((p) => ({ flowRunId: p.flowRunId, infrastructurePid: `${this.runner.host}:${p.pid}`, running: true }));
+  }
+
+  private async alive(pid: number): Promise<boolean> {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   kill(infrastructurePid: string, _configuration: Record<string, unknown>, gracePeriodSeconds: number): Promise<void> {

@@ -91,6 +91,25 @@ export class ProcessRunner {
     }
   }
 
+  /**
+   * Resolves once a process this runner did not start (a predecessor worker's child) is gone. Its
+   * exit code cannot be known: only a parent learns it. `stillThatRun` guards against pid reuse.
+   */
+  async watchForeign(infrastructurePid: string, stillThatRun: (pid: number) => Promise<boolean>, pollMs = 1000): Promise<void> {
+    const pid = this.localPid(infrastructurePid);
+    while (groupAlive(pid) && (await stillThatRun(pid))) await delay(pollMs);
+  }
+
+  /** The pid of an id of this host; throws for another host's (not ours) or a malformed id. */
+  localPid(infrastructurePid: string): number {
+    const m = /^(.*):(\d+)$/.exec(infrastructurePid);
+    if (!m) throw new InfrastructureNotFoundError(`Not a process id: ${infrastructurePid}`, infrastructurePid);
+    if (m[1] !== this.host) {
+      throw new InfrastructureNotAvailableError(`Process ${infrastructurePid} runs on host ${m[1]}, not on this worker's host ${this.host}.`, infrastructurePid);
+    }
+    return Number(m[2]);
+  }
+
   /** Processes still running (for shutdown reporting). */
   get running(): number {
     return this.children.size;
