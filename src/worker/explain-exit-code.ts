@@ -25,6 +25,10 @@ export function explainExitCode(code: number | null | undefined, signal?: string
       return "Exit code 1: the command failed (a general error; see the run's logs above this line).";
     case 2:
       return "Exit code 2: the command was used wrongly (bad arguments or a shell syntax error).";
+    case 4:
+      return "Exit code 4: `ecsflow flow-run execute` could not reach the API. Check that PREFECT_API_URL in the run's environment points at the server as seen from the run (not 127.0.0.1 inside a container), and the network path to it.";
+    case 5:
+      return "Exit code 5: `ecsflow flow-run execute` ran the flow, which did not end COMPLETED; see its final state and logs.";
     case 126:
       return "Exit code 126: the command was found but could not be executed (permission denied or not an executable).";
     case 127:

@@ -95,6 +95,8 @@ describe("explainExitCode", () => {
     [0, /succeeded/],
     [1, /general error/],
     [127, /command not found/],
+    [4, /could not reach the API/],
+    [5, /did not end COMPLETED/],
     [137, /out of memory/],
     [143, /SIGTERM/],
     [129, /signal 1 \(SIGHUP\)/],
