@@ -32,6 +32,7 @@ export class PostgresRunEventBridge {
   private client: pg.Client | undefined;
   private pending: RunEvent[] = [];
   private flushScheduled = false;
+  private flushing: Promise<void> = Promise.resolve();
   private stopped = false;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private failures = 0;
@@ -107,7 +108,8 @@ export class PostgresRunEventBridge {
     this.flushScheduled = true;
     setImmediate(() => {
       this.flushScheduled = false;
-      void this.flush();
+      // One query at a time on the connection: each flush waits for the one before it.
+      this.flushing = this.flushing.then(() => this.flush());
     });
   }
 
