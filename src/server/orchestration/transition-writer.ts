@@ -46,22 +46,13 @@ async function writeOneWithSlot(trx: Transaction<any>, write: TransitionWrite, d
   }
 }
 
-type Params = Record<string, unknown>;
 const queries = new QueryTemplateCache<string>();
 
-/** Parameter names: `set.<column>` for the run's new values, `history.<column>` for the history row. */
-function writeParams(write: TransitionWrite): Params {
-  const params: Params = { runId: write.runId, expectedStateId: write.expectedStateId };
-  for (const [column, value] of Object.entries(write.columns)) params[`set.${column}`] = value;
-  for (const [column, value] of Object.entries(write.historyRow)) params[`history.${column}`] = value;
-  return params;
-}
-
 /** The compare-and-set update of the run: only if it still has the state the decision was made on. */
-function casUpdate(db: Kysely<any>, param: (name: string) => unknown, write: TransitionWrite) {
-  const set = Object.fromEntries(Object.keys(write.columns).map((column) => [column, param(`set.${column}`)]));
-  const update = db.updateTable(write.kind).set(set).where("id", "=", param("runId"));
-  return write.expectedStateId === null ? update.where("state_id", "is", null) : update.where("state_id", "=", param("expectedStateId"));
+function casUpdate(db: Kysely<any>, write: TransitionWrite, param: (name: string) => unknown, columnParam: (column: string) => string) {
+  const set = Object.fromEntries(Object.keys(write.columns).map((column) => [column, param(columnParam(column))]));
+  const update = db.updateTable(write.kind).set(set).where("id", "=", param("$runId"));
+  return write.expectedStateId === null ? update.where("state_id", "is", null) : update.where("state_id", "=", param("$expectedStateId"));
 }
 
 /** What makes two writes' SQL differ: the table, the columns written, and whether the run had no state yet. */
@@ -75,14 +66,14 @@ async function writeOne(trx: Transaction<any>, write: TransitionWrite, database:
   // The update comes first: on SQLite that makes the transaction a writer from its first
   // statement, so another server process waits for the lock instead of failing on a stale snapshot.
   const shape = shapeOf(write);
-  const params = writeParams(write);
-  const update = queries.get(database, `update ${shape}`, (db, param) => casUpdate(db, param, write));
-  const result = await trx.executeQuery(update.bind(params));
+  // Parameters are named after the columns, so the rows bind as they are ($-names are not columns).
+  const update = queries.get(database, `update ${shape}`, (db, param) => casUpdate(db, write, param, (column) => column));
+  const result = await trx.executeQuery(update.bind({ ...write.columns, $runId: write.runId, $expectedStateId: write.expectedStateId }));
   if (Number(result.numAffectedRows) !== 1) return false;
   const insert = queries.get(database, `history ${shape}`, (db, param) =>
-    db.insertInto(HISTORY_TABLE[write.kind]).values(Object.fromEntries(Object.keys(write.historyRow).map((column) => [column, param(`history.${column}`)]))),
+    db.insertInto(HISTORY_TABLE[write.kind]).values(Object.fromEntries(Object.keys(write.historyRow).map((column) => [column, param(column)]))),
   );
-  await trx.executeQuery(insert.bind(params));
+  await trx.executeQuery(insert.bind(write.historyRow));
   return true;
 }
 
@@ -97,14 +88,18 @@ function writeAlone(database: Database, write: TransitionWrite): Promise<boolean
  */
 async function writeOnePostgres(database: Database, write: TransitionWrite): Promise<boolean> {
   const columns = Object.keys(write.historyRow);
+  // The run's and the history row's columns share names (`updated`), so they are told apart here.
   const query = queries.get(database, `cte ${shapeOf(write)}`, (db, param) =>
     db
-      .with("moved", (qb) => casUpdate(qb as unknown as Kysely<any>, param, write).returning("id"))
+      .with("moved", (qb) => casUpdate(qb as unknown as Kysely<any>, write, param, (column) => `set.${column}`).returning("id"))
       .insertInto(HISTORY_TABLE[write.kind])
       .columns(columns)
       .expression((eb) => eb.selectFrom("moved").select(columns.map((column) => eb.val(param(`history.${column}`)).as(column)))),
   );
-  const result = await database.db.executeQuery(query.bind(writeParams(write)));
+  const params: Record<string, unknown> = { $runId: write.runId, $expectedStateId: write.expectedStateId };
+  for (const [column, value] of Object.entries(write.columns)) params[`set.${column}`] = value;
+  for (const [column, value] of Object.entries(write.historyRow)) params[`history.${column}`] = value;
+  const result = await database.db.executeQuery(query.bind(params));
   return Number(result.numAffectedRows ?? 0) === 1;
 }
 
