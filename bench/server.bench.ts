@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { goal, isQuick, percentile, report, type BenchRow } from "./support/report.js";
 import { api, pool, scratchDatabase, spawnServer } from "./support/spawn-server.js";
+import { loadAverage1m, processCpuSeconds } from "./support/process-cpu.js";
 
 const quick = isQuick();
 const RUNS = quick ? 2_000 : 10_000;
@@ -51,6 +52,7 @@ async function benchEngine(engine: "sqlite" | "postgresql"): Promise<BenchRow[]>
 
     const propose = (id: string, type: string) => api(apiUrl, "POST", `/flow_runs/${id}/set_state`, { state: { type, state_details: { transition_id: randomUUID() } } });
     let accepted = 0;
+    const cpuBefore = processCpuSeconds(server.pid);
     const t1 = performance.now();
     await pool(TRANSITION_RUNS, CLIENTS, async (i) => {
       for (const type of ["PENDING", "RUNNING", "COMPLETED"]) {
@@ -60,7 +62,10 @@ async function benchEngine(engine: "sqlite" | "postgresql"): Promise<BenchRow[]>
       }
     });
     const tps = accepted / ((performance.now() - t1) / 1000);
+    const cpuMicros = ((processCpuSeconds(server.pid) - cpuBefore) / accepted) * 1e6;
     rows.push({ metric: `state transitions/s (${CLIENTS} clients)`, variant: engine, value: tps, unit: "transitions/s", ...(engine === "sqlite" ? goal(tps, ">=", 1500) : {}) });
+    rows.push({ metric: "server CPU per transition", variant: engine, value: cpuMicros, unit: "µs" });
+    rows.push({ metric: "load average (1 min) after transitions", variant: engine, value: loadAverage1m(), unit: "" });
 
     const rss = server.rssMb();
     rows.push({ metric: "server RSS idle (after start)", variant: engine, value: idle, unit: "MB" });

@@ -6,7 +6,7 @@ import { newId } from "../ids.js";
 import { initialStateColumns, stateHistoryRow } from "../orchestration/set-run-state.js";
 import { toTimestamp } from "../timestamps.js";
 import { parseJson, toJson } from "./json-columns.js";
-import { generateRunName } from "./run-names.js";
+import { newFlowRunRow } from "./new-flow-run-row.js";
 import { upcomingTimes } from "./schedule-times.js";
 
 export interface SchedulingWindow {
@@ -158,42 +158,19 @@ type DeploymentWithPool = {
 function scheduledRunRow(deployment: DeploymentWithPool, parameters: Record<string, unknown>, key: string, now: string): FlowRunTable {
   const tags = [...new Set([...parseJson<string[]>(deployment.tags, []), "auto-scheduled"])];
   const labels = { ...parseJson<Record<string, unknown>>(deployment.labels, {}), "prefect.flow.id": deployment.flow_id, "prefect.deployment.id": deployment.id };
-  return {
-    id: newId(),
-    created: now,
-    updated: now,
-    name: generateRunName(),
-    state_id: null,
-    state_type: null,
-    state_name: null,
-    state_timestamp: null,
-    state: null,
-    empirical_policy: "{}",
+  return newFlowRunRow(newId(), now, {
     tags: toJson(tags),
     labels: toJson(labels),
-    run_count: 0,
-    expected_start_time: null,
-    next_scheduled_start_time: null,
-    start_time: null,
-    end_time: null,
-    total_run_time: 0,
-    estimated_run_time: 0,
     flow_id: deployment.flow_id,
     deployment_id: deployment.id,
     deployment_version: deployment.version,
-    flow_version: null,
     work_queue_id: deployment.work_queue_id,
     work_queue_name: deployment.work_queue_name,
     work_pool_id: deployment.pool_id,
     work_pool_name: deployment.pool_name,
     parameters: toJson(parameters),
     idempotency_key: key,
-    context: "{}",
-    parent_task_run_id: null,
     auto_scheduled: 1,
-    infrastructure_document_id: null,
-    infrastructure_pid: null,
     job_variables: deployment.job_variables,
-    created_by: null,
-  };
+  });
 }

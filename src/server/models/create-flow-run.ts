@@ -12,51 +12,9 @@ import { parseJson, toJson } from "./json-columns.js";
 import { enforceParameterSchema } from "./parameter-schema.js";
 import { assertJobVariablesFitPool } from "./job-variables-for-pool.js";
 import { resolveWorkQueue, type QueueRoute } from "./resolve-work-queue.js";
-import { generateRunName } from "./run-names.js";
+import { newFlowRunRow } from "./new-flow-run-row.js";
 
 type Labels = Record<string, string | number | boolean>;
-
-/** A flow run row with every column at its default; callers set what the request gives. */
-function newFlowRunRow(id: string, now: string, fields: Partial<FlowRunTable> & Pick<FlowRunTable, "flow_id">): FlowRunTable {
-  return {
-    id,
-    created: now,
-    updated: now,
-    name: generateRunName(),
-    state_id: null,
-    state_type: null,
-    state_name: null,
-    state_timestamp: null,
-    state: null,
-    empirical_policy: "{}",
-    tags: "[]",
-    labels: "{}",
-    run_count: 0,
-    expected_start_time: null,
-    next_scheduled_start_time: null,
-    start_time: null,
-    end_time: null,
-    total_run_time: 0,
-    estimated_run_time: 0,
-    deployment_id: null,
-    deployment_version: null,
-    flow_version: null,
-    work_queue_id: null,
-    work_queue_name: null,
-    work_pool_id: null,
-    work_pool_name: null,
-    parameters: "{}",
-    idempotency_key: null,
-    context: "{}",
-    parent_task_run_id: null,
-    auto_scheduled: 0,
-    infrastructure_document_id: null,
-    infrastructure_pid: null,
-    job_variables: "{}",
-    created_by: null,
-    ...fields,
-  };
-}
 
 /**
  * Inserts a run with its first state in one transaction. With an idempotency key, a second

@@ -1,6 +1,6 @@
-import type { Kysely } from "kysely";
 import type { OrchestrationResult, State, StateCreate } from "../../schemas/index.js";
 import type { Database } from "../database/index.js";
+import { QueryTemplateCache } from "../database/query-template.js";
 import { ObjectNotFoundError, ServiceUnavailableError } from "../errors.js";
 import { parseJson, toJson } from "../models/json-columns.js";
 import { corePolicy } from "./core-policy.js";
@@ -50,26 +50,31 @@ export function stateHistoryRow(runId: string, state: State) {
   };
 }
 
+const readRunQueries = new QueryTemplateCache<"id", Record<string, unknown>>();
+
 /**
  * Reads the run and, for a flow run, its deployment's concurrency settings in the same statement.
  */
-async function readRun(db: Kysely<any>, kind: RunKind, runId: string): Promise<{ run: RunRow; deployment: RunDeploymentLimits | null } | undefined> {
-  if (kind === "task_run") {
-    const run = (await db.selectFrom("task_run").selectAll().where("id", "=", runId).executeTakeFirst()) as RunRow | undefined;
-    return run && { run, deployment: null };
-  }
-  const row = await db
-    .selectFrom("flow_run")
-    .leftJoin("deployment", "deployment.id", "flow_run.deployment_id")
-    .selectAll("flow_run")
-    .select(["deployment.concurrency_limit as deployment_concurrency_limit", "deployment.concurrency_options as deployment_concurrency_options"])
-    .where("flow_run.id", "=", runId)
-    .executeTakeFirst();
+async function readRun(database: Database, kind: RunKind, runId: string): Promise<{ run: RunRow; deployment: RunDeploymentLimits | null } | undefined> {
+  const query = readRunQueries.get(database, kind, (db, param) =>
+    kind === "task_run"
+      ? db.selectFrom("task_run").selectAll().where("id", "=", param("id"))
+      : db
+          .selectFrom("flow_run")
+          .leftJoin("deployment", "deployment.id", "flow_run.deployment_id")
+          .selectAll("flow_run")
+          .select(["deployment.concurrency_limit as deployment_concurrency_limit", "deployment.concurrency_options as deployment_concurrency_options"])
+          .where("flow_run.id", "=", param("id")),
+  );
+  const row = (await database.db.executeQuery(query.bind({ id: runId }))).rows[0];
   if (!row) return undefined;
-  const { deployment_concurrency_limit: limit, deployment_concurrency_options: options, ...run } = row;
-  if (limit === null || limit === undefined) return { run: run as RunRow, deployment: null };
-  const strategy = parseJson<{ collision_strategy?: string } | null>(options, null)?.collision_strategy;
-  return { run: run as RunRow, deployment: { concurrencyLimit: Number(limit), collisionStrategy: strategy === "CANCEL_NEW" ? "CANCEL_NEW" : "ENQUEUE" } };
+  // The row is the run as it is (copying it without the two deployment columns cost more than
+  // they do riding along; nothing writes the run object back).
+  const run = row as unknown as RunRow;
+  const limit = row.deployment_concurrency_limit;
+  if (kind === "task_run" || limit === null || limit === undefined) return { run, deployment: null };
+  const strategy = parseJson<{ collision_strategy?: string } | null>(row.deployment_concurrency_options as string | null, null)?.collision_strategy;
+  return { run, deployment: { concurrencyLimit: Number(limit), collisionStrategy: strategy === "CANCEL_NEW" ? "CANCEL_NEW" : "ENQUEUE" } };
 }
 
 /**
@@ -82,11 +87,10 @@ async function readRun(db: Kysely<any>, kind: RunKind, runId: string): Promise<{
  */
 export async function setRunState(database: Database, options: SetRunStateOptions): Promise<OrchestrationResult> {
   const { kind, runId } = options;
-  const anyDb = database.db as unknown as Kysely<any>;
   const policy = options.force ? [] : (options.policy ?? corePolicy(kind));
   const settings = orchestrationSettingsFor(database);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const read = await readRun(anyDb, kind, runId);
+    const read = await readRun(database, kind, runId);
     if (!read) throw new ObjectNotFoundError(`${LABEL[kind]} with id ${runId} not found`);
     const { run, deployment } = read;
     const current = parseJson<State | null>(run.state, null);

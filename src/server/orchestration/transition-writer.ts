@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from "kysely";
 import { countSlotsInUse } from "./deployment-concurrency-rule.js";
 import type { Database, DB } from "../database/index.js";
+import { QueryTemplateCache } from "../database/query-template.js";
 import type { RunKind } from "./transition-context.js";
 
 /** One decided transition: the compare-and-set update of the run and the history row to add if it wins. */
@@ -29,11 +30,11 @@ class SlotTaken extends Error {}
  * update makes the transaction the only writer, so the count cannot change under it; on
  * PostgreSQL the caller locked the deployment row first, so racing claims count one by one.
  */
-async function writeOneWithSlot(trx: Transaction<any>, write: TransitionWrite): Promise<boolean> {
+async function writeOneWithSlot(trx: Transaction<any>, write: TransitionWrite, database: Database): Promise<boolean> {
   const slot = write.slotLimit!;
   await sql`savepoint take_slot`.execute(trx);
   try {
-    if (!(await writeOne(trx, { ...write, slotLimit: undefined }))) throw new SlotTaken();
+    if (!(await writeOne(trx, { ...write, slotLimit: undefined }, database))) throw new SlotTaken();
     if ((await countSlotsInUse(trx as unknown as Kysely<DB>, slot.deploymentId)) > slot.limit) throw new SlotTaken();
     await sql`release savepoint take_slot`.execute(trx);
     return true;
@@ -45,20 +46,39 @@ async function writeOneWithSlot(trx: Transaction<any>, write: TransitionWrite): 
   }
 }
 
+const queries = new QueryTemplateCache<string>();
+
+/** The compare-and-set update of the run: only if it still has the state the decision was made on. */
+function casUpdate(db: Kysely<any>, write: TransitionWrite, param: (name: string) => unknown, columnParam: (column: string) => string) {
+  const set = Object.fromEntries(Object.keys(write.columns).map((column) => [column, param(columnParam(column))]));
+  const update = db.updateTable(write.kind).set(set).where("id", "=", param("$runId"));
+  return write.expectedStateId === null ? update.where("state_id", "is", null) : update.where("state_id", "=", param("$expectedStateId"));
+}
+
+/** What makes two writes' SQL differ: the table, the columns written, and whether the run had no state yet. */
+function shapeOf(write: TransitionWrite): string {
+  return `${write.kind} ${Object.keys(write.columns).join(",")} ${Object.keys(write.historyRow).join(",")} ${write.expectedStateId === null ? "null" : "id"}`;
+}
+
 /** @returns whether the run still had the expected state, i.e. the transition was written. */
-async function writeOne(trx: Transaction<any>, write: TransitionWrite): Promise<boolean> {
-  if (write.slotLimit) return writeOneWithSlot(trx, write);
+async function writeOne(trx: Transaction<any>, write: TransitionWrite, database: Database): Promise<boolean> {
+  if (write.slotLimit) return writeOneWithSlot(trx, write, database);
   // The update comes first: on SQLite that makes the transaction a writer from its first
   // statement, so another server process waits for the lock instead of failing on a stale snapshot.
-  const update = trx.updateTable(write.kind).set(write.columns).where("id", "=", write.runId);
-  const result = await (write.expectedStateId === null ? update.where("state_id", "is", null) : update.where("state_id", "=", write.expectedStateId)).executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) return false;
-  await trx.insertInto(HISTORY_TABLE[write.kind]).values(write.historyRow).execute();
+  const shape = shapeOf(write);
+  // Parameters are named after the columns, so the rows bind as they are ($-names are not columns).
+  const update = queries.get(database, `update ${shape}`, (db, param) => casUpdate(db, write, param, (column) => column));
+  const result = await trx.executeQuery(update.bind({ ...write.columns, $runId: write.runId, $expectedStateId: write.expectedStateId }));
+  if (Number(result.numAffectedRows) !== 1) return false;
+  const insert = queries.get(database, `history ${shape}`, (db, param) =>
+    db.insertInto(HISTORY_TABLE[write.kind]).values(Object.fromEntries(Object.keys(write.historyRow).map((column) => [column, param(column)]))),
+  );
+  await trx.executeQuery(insert.bind(write.historyRow));
   return true;
 }
 
-function writeAlone(db: Kysely<DB>, write: TransitionWrite): Promise<boolean> {
-  return (db as unknown as Kysely<any>).transaction().execute((trx) => writeOne(trx, write));
+function writeAlone(database: Database, write: TransitionWrite): Promise<boolean> {
+  return (database.db as unknown as Kysely<any>).transaction().execute((trx) => writeOne(trx, write, database));
 }
 
 /**
@@ -66,25 +86,28 @@ function writeAlone(db: Kysely<DB>, write: TransitionWrite): Promise<boolean> {
  * CTE), so one round trip instead of four (begin, update, insert, commit). The insert selects
  * from the update's result, so the history row is written exactly when the update matched.
  */
-async function writeOnePostgres(db: Kysely<DB>, write: TransitionWrite): Promise<boolean> {
+async function writeOnePostgres(database: Database, write: TransitionWrite): Promise<boolean> {
   const columns = Object.keys(write.historyRow);
-  const result = await (db as unknown as Kysely<any>)
-    .with("moved", (qb) => {
-      const update = qb.updateTable(write.kind).set(write.columns).where("id", "=", write.runId);
-      return (write.expectedStateId === null ? update.where("state_id", "is", null) : update.where("state_id", "=", write.expectedStateId)).returning("id");
-    })
-    .insertInto(HISTORY_TABLE[write.kind])
-    .columns(columns)
-    .expression((eb) => eb.selectFrom("moved").select(columns.map((column) => eb.val(write.historyRow[column]).as(column))))
-    .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+  // The run's and the history row's columns share names (`updated`), so they are told apart here.
+  const query = queries.get(database, `cte ${shapeOf(write)}`, (db, param) =>
+    db
+      .with("moved", (qb) => casUpdate(qb as unknown as Kysely<any>, write, param, (column) => `set.${column}`).returning("id"))
+      .insertInto(HISTORY_TABLE[write.kind])
+      .columns(columns)
+      .expression((eb) => eb.selectFrom("moved").select(columns.map((column) => eb.val(param(`history.${column}`)).as(column)))),
+  );
+  const params: Record<string, unknown> = { $runId: write.runId, $expectedStateId: write.expectedStateId };
+  for (const [column, value] of Object.entries(write.columns)) params[`set.${column}`] = value;
+  for (const [column, value] of Object.entries(write.historyRow)) params[`history.${column}`] = value;
+  const result = await database.db.executeQuery(query.bind(params));
+  return Number(result.numAffectedRows ?? 0) === 1;
 }
 
 /** PostgreSQL, slot-taking write: lock the deployment so racing claims of its runs count in turn. */
-function writeWithSlotPostgres(db: Kysely<DB>, write: TransitionWrite): Promise<boolean> {
-  return (db as unknown as Kysely<any>).transaction().execute(async (trx) => {
+function writeWithSlotPostgres(database: Database, write: TransitionWrite): Promise<boolean> {
+  return (database.db as unknown as Kysely<any>).transaction().execute(async (trx) => {
     await trx.selectFrom("deployment").select("id").where("id", "=", write.slotLimit!.deploymentId).forUpdate().execute();
-    return writeOne(trx, write);
+    return writeOne(trx, write, database);
   });
 }
 
@@ -103,7 +126,7 @@ interface Queued {
 class SqliteTransitionBatcher {
   private queue: Queued[] = [];
 
-  constructor(private readonly db: Kysely<DB>) {}
+  constructor(private readonly database: Database) {}
 
   write(write: TransitionWrite): Promise<boolean> {
     return new Promise((resolve, reject) => {
@@ -115,16 +138,16 @@ class SqliteTransitionBatcher {
     const batch = this.queue;
     this.queue = [];
     try {
-      const written = await (this.db as unknown as Kysely<any>).transaction().execute(async (trx) => {
+      const written = await (this.database.db as unknown as Kysely<any>).transaction().execute(async (trx) => {
         const results: boolean[] = [];
-        for (const item of batch) results.push(await writeOne(trx, item.write));
+        for (const item of batch) results.push(await writeOne(trx, item.write, this.database));
         return results;
       });
       batch.forEach((item, i) => item.resolve(written[i]));
     } catch (error) {
       if (batch.length === 1) return batch[0].reject(error);
       // One failing write must not fail the others: write each on its own.
-      for (const item of batch) writeAlone(this.db, item.write).then(item.resolve, item.reject);
+      for (const item of batch) writeAlone(this.database, item.write).then(item.resolve, item.reject);
     }
   }
 }
@@ -136,11 +159,11 @@ const batchers = new WeakMap<Kysely<DB>, SqliteTransitionBatcher>();
  * each is one statement (concurrent commits already share WAL flushes there).
  */
 export function writeTransition(database: Database, write: TransitionWrite): Promise<boolean> {
-  if (database.engine !== "sqlite" && write.slotLimit) return writeWithSlotPostgres(database.db, write);
-  if (database.engine !== "sqlite") return writeOnePostgres(database.db, write);
+  if (database.engine !== "sqlite" && write.slotLimit) return writeWithSlotPostgres(database, write);
+  if (database.engine !== "sqlite") return writeOnePostgres(database, write);
   let batcher = batchers.get(database.db);
   if (!batcher) {
-    batcher = new SqliteTransitionBatcher(database.db);
+    batcher = new SqliteTransitionBatcher(database);
     batchers.set(database.db, batcher);
   }
   return batcher.write(write);

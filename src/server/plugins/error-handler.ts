@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
+import { isTransientStorageError } from "../database/transient-errors.js";
 import { ConflictError, ForbiddenError, InvalidRequestError, ObjectNotFoundError, ServiceUnavailableError, ValidationFailedError } from "../errors.js";
 
 interface ValidationItem {
@@ -74,6 +75,11 @@ export const errorHandlerPlugin = fp(async function errorHandler(app: FastifyIns
     if (error instanceof ServiceUnavailableError) {
       request.log.warn({ err: error }, "storage unavailable");
       return reply.code(503).header("Retry-After", "1").send({ exception_message: "Service Unavailable", detail: error.message });
+    }
+    if (isTransientStorageError(error)) {
+      // Lock contention or a lost serialization race: nothing was written, the same request can be sent again.
+      request.log.warn({ err: error }, "storage busy");
+      return reply.code(503).header("Retry-After", "1").send({ exception_message: "Service Unavailable", detail: "The database is busy; try again shortly." });
     }
     switch (error.code) {
       case "FST_ERR_CTP_INVALID_JSON_BODY":
