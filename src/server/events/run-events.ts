@@ -19,6 +19,11 @@ export class RunEventBus {
     return () => this.listeners.delete(listener);
   }
 
+  /** Whether anyone would receive an event (a local subscriber, or a bridge to other replicas). */
+  get active(): boolean {
+    return this.listeners.size > 0 || this.forward !== undefined;
+  }
+
   get subscriberCount(): number {
     return this.listeners.size;
   }

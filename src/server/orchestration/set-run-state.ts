@@ -118,7 +118,9 @@ export async function setRunState(database: Database, options: SetRunStateOption
       slotLimit: context.slotLimit ?? undefined,
     });
     if (written) {
-      runEventsFor(database).publish(runEventFrom(kind, { ...run, ...columns } as never, next.timestamp));
+      // Built only when someone listens: set_state is the server's hottest path.
+      const events = runEventsFor(database);
+      if (events.active) events.publish(runEventFrom(kind, { ...run, ...columns } as never, next.timestamp));
       return { state: next, status: context.status, details: context.details };
     }
   }
