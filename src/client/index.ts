@@ -3,4 +3,3 @@ export { HttpTransport, type HttpTransportOptions, type RequestOptions, type Htt
 export { DEFAULT_RETRY_POLICY, RETRYABLE_STATUSES, retryDelayMs, type RetryPolicy } from "./retry-policy.js";
 export * from "./errors.js";
 export { LogBatcher, type LogBatcherOptions } from "./log-batcher.js";
-export { openRunEventStream, type RunEventStream, type RunEventStreamOptions } from "./run-event-stream.js";

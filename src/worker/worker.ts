@@ -1,7 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { Logger } from "pino";
-import { LogBatcher, ObjectNotFoundError, openRunEventStream, type RunEventStream } from "../client/index.js";
+import { LogBatcher, ObjectNotFoundError } from "../client/index.js";
+// Not through the client's index: the SDK (which a flow's build may bundle) imports that, and the
+// stream brings an npm dependency the SDK does not need.
+import { openRunEventStream, type RunEventStream } from "../client/run-event-stream.js";
 import { TERMINAL_STATE_TYPES, type EcsflowCapabilities, type FlowRun, type StateCreate, type StateType } from "../schemas/index.js";
 import { DispatchWakeups } from "./dispatch-wakeups.js";
 import { InfrastructureNotAvailableError, InfrastructureNotFoundError, JobTemplateRenderError, SubmissionError } from "./errors.js";

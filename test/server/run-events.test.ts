@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HttpTransport, openRunEventStream, type RunEventStream } from "../../src/client/index.js";
+import { HttpTransport } from "../../src/client/index.js";
+import { openRunEventStream, type RunEventStream } from "../../src/client/run-event-stream.js";
 import type { RunEvent } from "../../src/schemas/index.js";
 import { buildApp, type EcsflowApp } from "../../src/server/app.js";
 import { openDatabase, type Database } from "../../src/server/database/index.js";

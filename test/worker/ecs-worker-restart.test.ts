@@ -46,7 +46,8 @@ describe("a restarted ECS worker", () => {
     // The predecessor goes away: it stops watching, the task runs on.
     first.shutdown();
     await loop;
-    expect((await bed.readRun(id)).state_type).toBe("PENDING");
+    // Claimed, or already shown RUNNING if the worker saw the task running before it left.
+    expect(["PENDING", "RUNNING"]).toContain((await bed.readRun(id)).state_type);
 
     const second = bed.worker("adopt-recorded");
     const loop2 = second.run();
