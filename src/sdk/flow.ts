@@ -4,6 +4,7 @@ import { describeError, runAttempts, type RetryOptions } from "./run-attempts.js
 import { createRunLogger, type RunLogger } from "./run-logger.js";
 import { currentFlowScope, currentScope, runScopeStorage, type FlowRunScope } from "./run-context.js";
 import { validateParameters, type JsonSchema } from "./validate-parameters.js";
+import { toParameterJsonSchema, type ParameterSchema, type ParametersOf, type StandardJsonSchemaLike } from "./parameter-schema.js";
 import { nextDynamicKey } from "./task-keys.js";
 import type { StateType } from "../schemas/index.js";
 
@@ -15,6 +16,9 @@ export interface FlowOptions extends RetryOptions {
   /** JSON Schema of the parameters object: checked before each run, registered by `ecsflow deploy`. */
   parameters?: JsonSchema;
 }
+
+/** What flow() takes: `parameters` may also be a zod (≥ 4.2) schema, kept as its JSON Schema. */
+export type FlowOptionsInput = Omit<FlowOptions, "parameters"> & { parameters?: ParameterSchema };
 
 export interface FlowCallContext {
   /** Aborted on timeout or cancellation. */
@@ -56,10 +60,20 @@ export interface Flow<P = Record<string, unknown>, R = unknown> {
   readonly [FLOW_MARK]: FlowDefinition<P, R>;
 }
 
-/** Wraps an async function as a flow: each call is a flow run (tracked through the API when one is set). */
-export function flow<P extends object = Record<string, unknown>, R = unknown>(options: FlowOptions, fn: FlowFunction<P, R>): Flow<P, R> {
+/**
+ * Wraps an async function as a flow: each call is a flow run (tracked through the API when one is
+ * set). With a zod schema as `parameters`, the function's parameters are typed from it.
+ */
+export function flow<S extends StandardJsonSchemaLike, R = unknown>(
+  options: Omit<FlowOptions, "parameters"> & { parameters: S },
+  fn: FlowFunction<ParametersOf<S>, R>,
+): Flow<ParametersOf<S>, R>;
+export function flow<P extends object = Record<string, unknown>, R = unknown>(options: FlowOptionsInput, fn: FlowFunction<P, R>): Flow<P, R>;
+export function flow<P extends object = Record<string, unknown>, R = unknown>(options: FlowOptionsInput, fn: FlowFunction<P, R>): Flow<P, R> {
   if (!options?.name) throw new TypeError("flow() needs options.name");
-  const frozen = Object.freeze({ ...options });
+  const parameters = toParameterJsonSchema(options.name, options.parameters);
+  const { parameters: _input, ...rest } = options;
+  const frozen: Readonly<FlowOptions> = Object.freeze(parameters === undefined ? rest : { ...rest, parameters });
   const definition: FlowDefinition<P, R> = { options: frozen, run: (parameters, runOptions) => runFlow(frozen, fn, parameters, runOptions) };
   const call = async (parameters?: P): Promise<R> => {
     const result = await definition.run((parameters ?? {}) as P);
