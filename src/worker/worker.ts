@@ -307,6 +307,20 @@ export class Worker {
     return submitted;
   }
 
+  /** A run's log shipping: the worker's own lines about it and its infrastructure's output. */
+  private runLogsFor(flowRunId: string, log: Logger) {
+    const runLogs = new LogBatcher({
+      send: (logs) => this.options.client.createLogs(logs),
+      onError: (err, info) => log.warn({ err, ...info }, "could not ship run logs"),
+    });
+    const entry = (name: string, level: number, message: string) => ({ name, level, message, timestamp: new Date().toISOString(), flow_run_id: flowRunId });
+    return {
+      runLogs,
+      runLog: (message: string, level = 20) => runLogs.add(entry("ecsflow.worker", level, message)),
+      onOutput: (line: string, stream: "stdout" | "stderr" | "infrastructure") => runLogs.add(entry(`ecsflow.${stream}`, stream === "stderr" ? 40 : 20, line)),
+    };
+  }
+
   /** Claims a run by proposing PENDING; true when this worker won it. */
   private async claim(flowRun: FlowRun): Promise<boolean> {
     const result = await this.options.client.setFlowRunState(flowRun.id, { type: "PENDING", name: "Pending" });
@@ -330,12 +344,7 @@ export class Worker {
     }
     if (!won) return;
     const tracked = this.runs.get(flowRun.id)!;
-    const runLogs = new LogBatcher({
-      send: (logs) => this.options.client.createLogs(logs),
-      onError: (err, info) => log.warn({ err, ...info }, "could not ship run logs"),
-    });
-    const runLog = (message: string, level = 20) =>
-      runLogs.add({ name: "ecsflow.worker", level, message, timestamp: new Date().toISOString(), flow_run_id: flowRun.id });
+    const { runLogs, runLog, onOutput } = this.runLogsFor(flowRun.id, log);
     try {
       const configuration = this.renderJob(flowRun, await inputs);
       tracked.configuration = configuration;
@@ -344,7 +353,7 @@ export class Worker {
         flowRun,
         configuration,
         logger: log,
-        onOutput: (line, stream) => runLogs.add({ name: `ecsflow.${stream}`, level: stream === "stderr" ? 40 : 20, message: line, timestamp: new Date().toISOString(), flow_run_id: flowRun.id }),
+        onOutput,
         onStarted: async (infrastructurePid) => {
           tracked.infrastructurePid = infrastructurePid;
           log.info({ infrastructurePid }, "infrastructure started");
@@ -580,12 +589,7 @@ export class Worker {
     const infrastructure = this.options.infrastructure;
     const log = this.logger.child({ flowRunId: flowRun.id });
     const tracked = this.runs.get(flowRun.id)!;
-    const runLogs = new LogBatcher({
-      send: (logs) => this.options.client.createLogs(logs),
-      onError: (err, info) => log.warn({ err, ...info }, "could not ship run logs"),
-    });
-    const runLog = (message: string, level = 20) =>
-      runLogs.add({ name: "ecsflow.worker", level, message, timestamp: new Date().toISOString(), flow_run_id: flowRun.id });
+    const { runLogs, runLog, onOutput } = this.runLogsFor(flowRun.id, log);
     const recordPid = async (infrastructurePid: string) => {
       tracked.infrastructurePid = infrastructurePid;
       try {
@@ -607,7 +611,7 @@ export class Worker {
         flowRun,
         configuration,
         logger: log,
-        onOutput: (line, stream) => runLogs.add({ name: `ecsflow.${stream}`, level: stream === "stderr" ? 40 : 20, message: line, timestamp: new Date().toISOString(), flow_run_id: flowRun.id }),
+        onOutput,
         onStarted: recordPid,
         onRunning: () => void this.reportRunning(flowRun.id, log),
       };

@@ -4,16 +4,10 @@ import { EcsflowClient } from "../../src/client/index.js";
 import { ProcessInfrastructure, Worker } from "../../src/worker/index.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 import { ecsflow, emptyHome, parseJson, spawnEcsflow, STACK_FRAME } from "./run-ecsflow.js";
+import { waitFor as waitUntil } from "../support/wait-for.js";
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 45_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const waitFor = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 45_000) => waitUntil(what, fn, timeoutMs);
+
 
 // `ecsflow deployment …` as a user runs it, against a real server.
 describe("ecsflow deployment", () => {

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/test-server.js";
+import { waitFor as waitUntil } from "../support/wait-for.js";
 
 // `ecsflow flow-run execute` as the worker runs it: a child process with PREFECT_API_URL and
 // PREFECT__FLOW_RUN_ID, against a real server, running the examples/ flows from their deployment.
@@ -51,15 +52,7 @@ describe("ecsflow flow-run execute", () => {
   const taskRuns = async (id: string) => (await server.request("POST", "/task_runs/filter", { task_runs: { flow_run_id: { any_: [id] } } })).body as any[];
   const logs = async (id: string) => ((await server.request("POST", "/logs/filter", { logs: { flow_run_id: { any_: [id] } } })).body as any[]).map((l) => l.message as string);
 
-  async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await fn();
-      if (v) return v;
-      if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  const waitFor = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000) => waitUntil(what, fn, timeoutMs, 100);
 
   it("runs a TypeScript example to COMPLETED with the deployment's parameters, logs and exit 0", async () => {
     const run = await deploymentRun("hello", "examples/hello.ts:hello", { name: "Ada", times: 2 });

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EcsflowClient } from "../../src/client/index.js";
 import { ProcessInfrastructure, Worker } from "../../src/worker/index.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
+import { waitFor } from "../support/wait-for.js";
+
 
 // Push dispatch: against our server the worker listens to the pool's run events, so a run
 // created, rescheduled or cancelled is acted on without waiting for the next poll. The poll
@@ -15,15 +17,6 @@ const logger = pino({ level: "silent" });
 const hostEnv = { PATH: process.env.PATH };
 const LONG_POLL_SECONDS = 600;
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe("worker dispatch through run events", () => {
   let server: TestServer;

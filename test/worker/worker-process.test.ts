@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EcsflowClient } from "../../src/client/index.js";
 import { ProcessInfrastructure, Worker } from "../../src/worker/index.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
+import { waitFor } from "../support/wait-for.js";
+
 
 // The worker against a real server with real child processes. The worker is storage-agnostic
 // (it only speaks HTTP), so SQLite is enough here; the server's storage suites cover both engines.
@@ -13,15 +15,6 @@ import { startTestServer, type TestServer } from "../support/test-server.js";
 const logger = pino({ level: "silent" });
 const hostEnv = { PATH: process.env.PATH };
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe("worker with process infrastructure", () => {
   let server: TestServer;
