@@ -2,6 +2,8 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 import { chromiumAvailable, expectAccessible, launchBrowser, newContext, originOf, screenshot, SKIP_NOTE } from "./support/browser.js";
+import { resultFromStoppedTask } from "../../src/worker/infrastructure/ecs/explain-stopped-task.js";
+import { formatInfrastructureId } from "../../src/worker/infrastructure/ecs/infrastructure-id.js";
 import { api, seedDeployment, setState } from "./support/seed.js";
 
 describe.skipIf(!chromiumAvailable)(`UI runs in a real browser${SKIP_NOTE}`, () => {
@@ -89,6 +91,37 @@ describe.skipIf(!chromiumAvailable)(`UI runs in a real browser${SKIP_NOTE}`, () 
     await api(server, "POST", `/flow_runs/${run.id}/set_state`, { state: { type: "SCHEDULED", name: "AwaitingRetry" }, force: true });
     await page.locator("main .page-subtitle [data-state=SCHEDULED]").waitFor();
     await page.getByRole("list", { name: "State history" }).getByText("AwaitingRetry").waitFor();
+  });
+
+  it("explains a crashed ECS task: cluster, task ARN, console link, stop code, reasons and exit code from the worker's message", async () => {
+    const run = await api(server, "POST", `/deployments/${deploymentId}/create_flow_run`, { parameters: { count: 1 } });
+    const taskArn = "arn:aws:ecs:eu-west-1:123456789012:task/prod-cluster/0123456789abcdef0123456789abcdef";
+    await setState(server, run.id, "PENDING");
+    await api(server, "PATCH", `/flow_runs/${run.id}`, { infrastructure_pid: formatInfrastructureId({ cluster: "prod-cluster", taskArn }) });
+    await setState(server, run.id, "RUNNING");
+    // The message exactly as the ECS worker writes it (worker.ts: reason — explanation).
+    const result = resultFromStoppedTask(
+      { taskArn, stopCode: "EssentialContainerExited", stoppedReason: "Essential container in task exited", containers: [{ name: "prefect", exitCode: 137, reason: "OutOfMemoryError: Container killed due to memory usage" }] },
+      { containerName: "prefect" },
+    );
+    await setState(server, run.id, "CRASHED", [result.reason, result.explanation].join(" — "));
+    await page.goto(`${origin}/runs/${run.id}`);
+    await page.locator("main .page-subtitle [data-state=CRASHED]").waitFor();
+    const facts = page.getByRole("region", { name: "Infrastructure" });
+    await facts.getByText("prod-cluster", { exact: true }).waitFor();
+    await facts.getByText(taskArn, { exact: true }).waitFor();
+    expect(await page.getByRole("link", { name: "Open task 01234567 in the ECS console" }).getAttribute("href")).toBe(
+      "https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/prod-cluster/tasks/0123456789abcdef0123456789abcdef/configuration?region=eu-west-1",
+    );
+    await page.getByRole("heading", { name: /Why it stopped/ }).waitFor();
+    const details = page.getByRole("region", { name: /Why it stopped/ });
+    await details.getByRole("definition").filter({ hasText: "EssentialContainerExited" }).getByText(/The main container exited/).waitFor();
+    await details.getByText("Essential container in task exited", { exact: true }).waitFor();
+    await details.getByText("OutOfMemoryError: Container killed due to memory usage", { exact: true }).waitFor();
+    expect(await details.getByRole("definition").filter({ hasText: /^137$/ }).count()).toBe(1);
+    await details.getByText(/^The container exceeded its memory limit .*Exit code 137 \(SIGKILL\)/).waitFor();
+    await expectAccessible(page, "run detail (crashed ECS task)");
+    await screenshot(page, "run-detail-ecs-crashed");
   });
 
   it("cancels a long run: CANCELLING is requested and shown, and the run list filters by state in the URL", async () => {
