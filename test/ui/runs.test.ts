@@ -180,4 +180,60 @@ describe.skipIf(!chromiumAvailable)(`UI runs in a real browser${SKIP_NOTE}`, () 
     await expectAccessible(page, "deployments");
     await screenshot(page, "deployments");
   });
+  it("adds, pauses, activates and deletes deployment schedules (cron in a time zone, interval), with the server's 422 at the field", async () => {
+    const { deploymentId: nightly } = await seedDeployment(server, "ui-process-pool", "sched-flow", "nightly");
+    await page.goto(`${origin}/deployments/${nightly}`);
+    await page.getByRole("heading", { name: "nightly", level: 1 }).waitFor();
+    await page.getByText(/No schedules: runs start only when asked/).waitFor();
+    await page.getByRole("button", { name: "Add schedule" }).click();
+    const form = page.getByRole("form", { name: "Add schedule" });
+    const cron = form.getByLabel("Cron expression");
+    const zone = form.getByLabel("Time zone");
+
+    // Not checked here beyond presence: the server judges cron syntax and zones, and says which field.
+    await cron.fill("not a cron");
+    await form.getByRole("button", { name: "Add schedule" }).click();
+    await form.locator(".field-error").filter({ hasText: 'Invalid cron string: "not a cron"' }).waitFor();
+    expect(await cron.getAttribute("aria-invalid")).toBe("true");
+    await cron.fill("30 6 * * 1-5");
+    await zone.fill("Mars/Olympus_Mons");
+    await form.getByRole("button", { name: "Add schedule" }).click();
+    await form.locator(".field-error").filter({ hasText: "Invalid timezone" }).waitFor();
+    expect(await zone.getAttribute("aria-invalid")).toBe("true");
+    expect(await cron.getAttribute("aria-invalid")).toBeNull();
+    await expectAccessible(page, "schedule form with errors");
+    await screenshot(page, "deployment-schedule-error");
+    await zone.fill("Europe/Paris");
+    await form.getByRole("button", { name: "Add schedule" }).click();
+    const list = page.getByRole("list", { name: "Schedules" });
+    await list.getByText("cron 30 6 * * 1-5 (Europe/Paris)").waitFor();
+
+    await page.getByRole("button", { name: "Add schedule" }).click();
+    await form.getByLabel("Interval").check();
+    await form.getByLabel("Every").fill("0");
+    await form.getByRole("button", { name: "Add schedule" }).click();
+    await form.getByText("Interval must be a positive number").waitFor();
+    await form.getByLabel("Every").fill("90");
+    await form.getByLabel("Unit").selectOption({ label: "minutes" });
+    await form.getByRole("button", { name: "Add schedule" }).click();
+    await list.getByText("every 1h 30m").waitFor();
+    let stored = await api<{ id: string; active: boolean; schedule: Record<string, unknown> }[]>(server, "GET", `/deployments/${nightly}/schedules`);
+    expect(stored.map((s) => s.schedule).sort((a, b) => String(a.cron ?? "").localeCompare(String(b.cron ?? "")))).toMatchObject([{ interval: 5400 }, { cron: "30 6 * * 1-5", timezone: "Europe/Paris" }]);
+
+    await page.getByRole("button", { name: "Pause schedule cron 30 6 * * 1-5 (Europe/Paris)" }).click();
+    await page.getByRole("button", { name: "Activate schedule cron 30 6 * * 1-5 (Europe/Paris)" }).waitFor();
+    stored = await api(server, "GET", `/deployments/${nightly}/schedules`);
+    expect(stored.find((s) => s.schedule.cron)?.active).toBe(false);
+    await page.getByRole("button", { name: "Activate schedule cron 30 6 * * 1-5 (Europe/Paris)" }).click();
+    await page.getByRole("button", { name: "Pause schedule cron 30 6 * * 1-5 (Europe/Paris)" }).waitFor();
+    stored = await api(server, "GET", `/deployments/${nightly}/schedules`);
+    expect(stored.find((s) => s.schedule.cron)?.active).toBe(true);
+
+    await page.getByRole("button", { name: "Delete schedule every 1h 30m" }).click();
+    await list.getByText("every 1h 30m").waitFor({ state: "detached" });
+    stored = await api(server, "GET", `/deployments/${nightly}/schedules`);
+    expect(stored).toHaveLength(1);
+    await expectAccessible(page, "deployment schedules");
+    await screenshot(page, "deployment-schedules");
+  });
 });
