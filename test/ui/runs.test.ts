@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page, Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 import { chromiumAvailable, expectAccessible, launchBrowser, newContext, originOf, screenshot, SKIP_NOTE } from "./support/browser.js";
@@ -164,8 +164,21 @@ describe.skipIf(!chromiumAvailable)(`UI runs in a real browser${SKIP_NOTE}`, () 
   });
 
   it("shows the dashboard, flows and deployments pages with the seeded data, accessibly", async () => {
+    const posted: { path: string; body: string }[] = [];
+    const record = (r: Request) => {
+      if (r.method() === "POST") posted.push({ path: new URL(r.url()).pathname, body: r.postData() ?? "" });
+    };
+    page.on("request", record);
+    const now = Date.now();
     await page.goto(`${origin}/`);
     await page.getByRole("img", { name: /Flow runs by state over time/ }).waitFor();
+    // The chart's numbers are the server's aggregate over every run of the day, not a client-side sample.
+    const cells = await page.getByRole("table", { name: "Flow runs by state per interval" }).locator("tbody td").allTextContents();
+    const inDay = await api<number>(server, "POST", "/flow_runs/count", { flow_runs: { expected_start_time: { after_: new Date(now - 86_400_000).toISOString() } } });
+    expect(cells.reduce((sum, c) => sum + Number(c), 0)).toBe(inDay);
+    page.off("request", record);
+    expect(posted.filter((p) => p.path === "/api/flow_runs/history").length).toBeGreaterThan(0);
+    expect(posted.filter((p) => p.path === "/api/flow_runs/filter" && p.body.includes('"limit":200'))).toEqual([]);
     await page.getByRole("link", { name: "ui-process-pool" }).first().waitFor();
     await expectAccessible(page, "dashboard");
     await screenshot(page, "dashboard");
