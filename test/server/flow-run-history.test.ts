@@ -3,6 +3,7 @@ import type { HistoryResponse } from "../../src/schemas/index.js";
 import { readFlowRunHistory } from "../../src/server/models/flow-run-history.js";
 import { toTimestamp } from "../../src/server/timestamps.js";
 import { createFlow, createFlowRun, setState } from "../support/api-fixtures.js";
+import { componentErrors, openApiAvailable } from "../support/openapi-contract.js";
 import { ENGINES } from "../support/test-database.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 
@@ -78,6 +79,8 @@ describe.each(ENGINES)("POST /flow_runs/history on $engine", ({ engine, availabl
     expect(ok.status).toBe(200);
     expect(ok.body).toHaveLength(3);
     for (const h of ok.body) for (const s of h.states) expect(Object.keys(s).sort()).toEqual(["count_runs", "state_name", "state_type", "sum_estimated_lateness", "sum_estimated_run_time"]);
+    // Checked against the component Prefect's OpenAPI file names, where the file is present.
+    if (openApiAvailable) expect(ok.body.flatMap((h) => componentErrors("HistoryResponse", h))).toEqual([]);
 
     const tooSmall = await server.request("POST", "/flow_runs/history", { ...WINDOW, history_interval_seconds: 0.5 });
     expect(tooSmall.status).toBe(422);
