@@ -11,6 +11,7 @@ export * from "./api/flows.js";
 export * from "./api/filters.js";
 export * from "./api/sorts.js";
 export * from "./api/filter-bodies.js";
+export * from "./api/flow-run-history.js";
 export * from "./api/flow-run-actions.js";
 export * from "./api/deployments.js";
 export * from "./api/task-runs.js";

@@ -1,7 +1,9 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page, Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 import { chromiumAvailable, expectAccessible, launchBrowser, newContext, originOf, screenshot, SKIP_NOTE } from "./support/browser.js";
+import { resultFromStoppedTask } from "../../src/worker/infrastructure/ecs/explain-stopped-task.js";
+import { formatInfrastructureId } from "../../src/worker/infrastructure/ecs/infrastructure-id.js";
 import { api, seedDeployment, setState } from "./support/seed.js";
 
 describe.skipIf(!chromiumAvailable)(`UI runs in a real browser${SKIP_NOTE}`, () => {
@@ -91,6 +93,37 @@ describe.skipIf(!chromiumAvailable)(`UI runs in a real browser${SKIP_NOTE}`, () 
     await page.getByRole("list", { name: "State history" }).getByText("AwaitingRetry").waitFor();
   });
 
+  it("explains a crashed ECS task: cluster, task ARN, console link, stop code, reasons and exit code from the worker's message", async () => {
+    const run = await api(server, "POST", `/deployments/${deploymentId}/create_flow_run`, { parameters: { count: 1 } });
+    const taskArn = "arn:aws:ecs:eu-west-1:123456789012:task/prod-cluster/0123456789abcdef0123456789abcdef";
+    await setState(server, run.id, "PENDING");
+    await api(server, "PATCH", `/flow_runs/${run.id}`, { infrastructure_pid: formatInfrastructureId({ cluster: "prod-cluster", taskArn }) });
+    await setState(server, run.id, "RUNNING");
+    // The message exactly as the ECS worker writes it (worker.ts: reason — explanation).
+    const result = resultFromStoppedTask(
+      { taskArn, stopCode: "EssentialContainerExited", stoppedReason: "Essential container in task exited", containers: [{ name: "prefect", exitCode: 137, reason: "OutOfMemoryError: Container killed due to memory usage" }] },
+      { containerName: "prefect" },
+    );
+    await setState(server, run.id, "CRASHED", [result.reason, result.explanation].join(" — "));
+    await page.goto(`${origin}/runs/${run.id}`);
+    await page.locator("main .page-subtitle [data-state=CRASHED]").waitFor();
+    const facts = page.getByRole("region", { name: "Infrastructure" });
+    await facts.getByText("prod-cluster", { exact: true }).waitFor();
+    await facts.getByText(taskArn, { exact: true }).waitFor();
+    expect(await page.getByRole("link", { name: "Open task 01234567 in the ECS console" }).getAttribute("href")).toBe(
+      "https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/prod-cluster/tasks/0123456789abcdef0123456789abcdef/configuration?region=eu-west-1",
+    );
+    await page.getByRole("heading", { name: /Why it stopped/ }).waitFor();
+    const details = page.getByRole("region", { name: /Why it stopped/ });
+    await details.getByRole("definition").filter({ hasText: "EssentialContainerExited" }).getByText(/The main container exited/).waitFor();
+    await details.getByText("Essential container in task exited", { exact: true }).waitFor();
+    await details.getByText("OutOfMemoryError: Container killed due to memory usage", { exact: true }).waitFor();
+    expect(await details.getByRole("definition").filter({ hasText: /^137$/ }).count()).toBe(1);
+    await details.getByText(/^The container exceeded its memory limit .*Exit code 137 \(SIGKILL\)/).waitFor();
+    await expectAccessible(page, "run detail (crashed ECS task)");
+    await screenshot(page, "run-detail-ecs-crashed");
+  });
+
   it("cancels a long run: CANCELLING is requested and shown, and the run list filters by state in the URL", async () => {
     const run = await api(server, "POST", `/deployments/${deploymentId}/create_flow_run`, { parameters: { count: 1 } });
     await setState(server, run.id, "PENDING");
@@ -131,8 +164,21 @@ describe.skipIf(!chromiumAvailable)(`UI runs in a real browser${SKIP_NOTE}`, () 
   });
 
   it("shows the dashboard, flows and deployments pages with the seeded data, accessibly", async () => {
+    const posted: { path: string; body: string }[] = [];
+    const record = (r: Request) => {
+      if (r.method() === "POST") posted.push({ path: new URL(r.url()).pathname, body: r.postData() ?? "" });
+    };
+    page.on("request", record);
+    const now = Date.now();
     await page.goto(`${origin}/`);
     await page.getByRole("img", { name: /Flow runs by state over time/ }).waitFor();
+    // The chart's numbers are the server's aggregate over every run of the day, not a client-side sample.
+    const cells = await page.getByRole("table", { name: "Flow runs by state per interval" }).locator("tbody td").allTextContents();
+    const inDay = await api<number>(server, "POST", "/flow_runs/count", { flow_runs: { expected_start_time: { after_: new Date(now - 86_400_000).toISOString() } } });
+    expect(cells.reduce((sum, c) => sum + Number(c), 0)).toBe(inDay);
+    page.off("request", record);
+    expect(posted.filter((p) => p.path === "/api/flow_runs/history").length).toBeGreaterThan(0);
+    expect(posted.filter((p) => p.path === "/api/flow_runs/filter" && p.body.includes('"limit":200'))).toEqual([]);
     await page.getByRole("link", { name: "ui-process-pool" }).first().waitFor();
     await expectAccessible(page, "dashboard");
     await screenshot(page, "dashboard");
@@ -146,5 +192,61 @@ describe.skipIf(!chromiumAvailable)(`UI runs in a real browser${SKIP_NOTE}`, () 
     await page.getByRole("link", { name: "Run hello" }).waitFor();
     await expectAccessible(page, "deployments");
     await screenshot(page, "deployments");
+  });
+  it("adds, pauses, activates and deletes deployment schedules (cron in a time zone, interval), with the server's 422 at the field", async () => {
+    const { deploymentId: nightly } = await seedDeployment(server, "ui-process-pool", "sched-flow", "nightly");
+    await page.goto(`${origin}/deployments/${nightly}`);
+    await page.getByRole("heading", { name: "nightly", level: 1 }).waitFor();
+    await page.getByText(/No schedules: runs start only when asked/).waitFor();
+    await page.getByRole("button", { name: "Add schedule" }).click();
+    const form = page.getByRole("form", { name: "Add schedule" });
+    const cron = form.getByLabel("Cron expression");
+    const zone = form.getByLabel("Time zone");
+
+    // Not checked here beyond presence: the server judges cron syntax and zones, and says which field.
+    await cron.fill("not a cron");
+    await form.getByRole("button", { name: "Add schedule" }).click();
+    await form.locator(".field-error").filter({ hasText: 'Invalid cron string: "not a cron"' }).waitFor();
+    expect(await cron.getAttribute("aria-invalid")).toBe("true");
+    await cron.fill("30 6 * * 1-5");
+    await zone.fill("Mars/Olympus_Mons");
+    await form.getByRole("button", { name: "Add schedule" }).click();
+    await form.locator(".field-error").filter({ hasText: "Invalid timezone" }).waitFor();
+    expect(await zone.getAttribute("aria-invalid")).toBe("true");
+    expect(await cron.getAttribute("aria-invalid")).toBeNull();
+    await expectAccessible(page, "schedule form with errors");
+    await screenshot(page, "deployment-schedule-error");
+    await zone.fill("Europe/Paris");
+    await form.getByRole("button", { name: "Add schedule" }).click();
+    const list = page.getByRole("list", { name: "Schedules" });
+    await list.getByText("cron 30 6 * * 1-5 (Europe/Paris)").waitFor();
+
+    await page.getByRole("button", { name: "Add schedule" }).click();
+    await form.getByLabel("Interval").check();
+    await form.getByLabel("Every").fill("0");
+    await form.getByRole("button", { name: "Add schedule" }).click();
+    await form.getByText("Interval must be a positive number").waitFor();
+    await form.getByLabel("Every").fill("90");
+    await form.getByLabel("Unit").selectOption({ label: "minutes" });
+    await form.getByRole("button", { name: "Add schedule" }).click();
+    await list.getByText("every 1h 30m").waitFor();
+    let stored = await api<{ id: string; active: boolean; schedule: Record<string, unknown> }[]>(server, "GET", `/deployments/${nightly}/schedules`);
+    expect(stored.map((s) => s.schedule).sort((a, b) => String(a.cron ?? "").localeCompare(String(b.cron ?? "")))).toMatchObject([{ interval: 5400 }, { cron: "30 6 * * 1-5", timezone: "Europe/Paris" }]);
+
+    await page.getByRole("button", { name: "Pause schedule cron 30 6 * * 1-5 (Europe/Paris)" }).click();
+    await page.getByRole("button", { name: "Activate schedule cron 30 6 * * 1-5 (Europe/Paris)" }).waitFor();
+    stored = await api(server, "GET", `/deployments/${nightly}/schedules`);
+    expect(stored.find((s) => s.schedule.cron)?.active).toBe(false);
+    await page.getByRole("button", { name: "Activate schedule cron 30 6 * * 1-5 (Europe/Paris)" }).click();
+    await page.getByRole("button", { name: "Pause schedule cron 30 6 * * 1-5 (Europe/Paris)" }).waitFor();
+    stored = await api(server, "GET", `/deployments/${nightly}/schedules`);
+    expect(stored.find((s) => s.schedule.cron)?.active).toBe(true);
+
+    await page.getByRole("button", { name: "Delete schedule every 1h 30m" }).click();
+    await list.getByText("every 1h 30m").waitFor({ state: "detached" });
+    stored = await api(server, "GET", `/deployments/${nightly}/schedules`);
+    expect(stored).toHaveLength(1);
+    await expectAccessible(page, "deployment schedules");
+    await screenshot(page, "deployment-schedules");
   });
 });

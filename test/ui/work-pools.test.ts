@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/test-server.js";
+import { api } from "./support/seed.js";
 import { chromiumAvailable, expectAccessible, launchBrowser, newContext, originOf, screenshot, SKIP_NOTE } from "./support/browser.js";
 
 describe.skipIf(!chromiumAvailable)(`UI work pools in a real browser${SKIP_NOTE}`, () => {
@@ -82,6 +83,71 @@ describe.skipIf(!chromiumAvailable)(`UI work pools in a real browser${SKIP_NOTE}
     await page.getByText("Template saved.").waitFor();
     const stored = await server.request("GET", "/work_pools/ui-ecs-pool");
     expect(stored.body.base_job_template.variables.properties.cpu.default).toBe(1024);
+  });
+
+  it("adds a queue (errors at the field), pauses and resumes the pool and a queue, and edits both concurrency limits", async () => {
+    await page.goto(`${origin}/work-pools/ui-ecs-pool`);
+    await page.getByRole("heading", { name: "ui-ecs-pool", level: 1 }).waitFor();
+    await page.getByRole("button", { name: "Add queue" }).click();
+    const form = page.getByRole("form", { name: "Add queue" });
+    await form.getByLabel("Name").fill("default");
+    await form.getByLabel("Priority").fill("0");
+    await form.getByLabel("Concurrency limit").fill("two");
+    await form.getByRole("button", { name: "Add queue" }).click();
+    await form.getByText("Priority must be 1 or more").waitFor();
+    await form.getByText("Concurrency limit must be a whole number").waitFor();
+    expect(await form.getByLabel("Priority").getAttribute("aria-invalid")).toBe("true");
+    // Checked here, refused by the server: the pool already has a queue named "default" (409).
+    await form.getByLabel("Priority").fill("1");
+    await form.getByLabel("Concurrency limit").fill("2");
+    await form.getByRole("button", { name: "Add queue" }).click();
+    await form.getByText("Name is already used by another queue of this pool").waitFor();
+    expect(await form.getByLabel("Name").getAttribute("aria-invalid")).toBe("true");
+    await form.getByRole("alert").filter({ hasText: /The queue was not created: A work queue with this name already exists/ }).waitFor();
+    await expectAccessible(page, "add queue with errors");
+    await screenshot(page, "work-pool-add-queue-error");
+
+    await form.getByLabel("Name").fill("fast");
+    await form.getByRole("button", { name: "Add queue" }).click();
+    await page.getByText("Queue fast added.").waitFor();
+    const queues = page.getByRole("table", { name: "Queues" });
+    await queues.getByRole("cell", { name: "fast", exact: true }).waitFor();
+    const fast = (await api(server, "GET", "/work_pools/ui-ecs-pool/queues/fast")) as { priority: number; concurrency_limit: number | null; is_paused: boolean };
+    expect(fast).toMatchObject({ priority: 1, concurrency_limit: 2, is_paused: false });
+
+    await page.getByRole("button", { name: "Pause queue fast" }).click();
+    await page.getByRole("button", { name: "Resume queue fast" }).waitFor();
+    expect((await api(server, "GET", "/work_pools/ui-ecs-pool/queues/fast")).is_paused).toBe(true);
+    await page.getByRole("button", { name: "Resume queue fast" }).click();
+    await page.getByRole("button", { name: "Pause queue fast" }).waitFor();
+    expect((await api(server, "GET", "/work_pools/ui-ecs-pool/queues/fast")).is_paused).toBe(false);
+
+    await page.getByRole("button", { name: "Edit concurrency limit of queue fast" }).click();
+    const queueLimit = page.getByLabel("concurrency limit of queue fast", { exact: true });
+    await queueLimit.fill("-1");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByText("concurrency limit of queue fast must be 0 or more, or empty for no limit").waitFor();
+    expect(await queueLimit.getAttribute("aria-invalid")).toBe("true");
+    await queueLimit.fill("");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("button", { name: "Edit concurrency limit of queue fast" }).waitFor();
+    expect((await api(server, "GET", "/work_pools/ui-ecs-pool/queues/fast")).concurrency_limit).toBeNull();
+
+    await page.getByRole("button", { name: "Pause pool ui-ecs-pool" }).click();
+    await page.getByText("Paused: workers get no runs from this pool").waitFor();
+    expect((await api(server, "GET", "/work_pools/ui-ecs-pool")).is_paused).toBe(true);
+    await page.getByRole("button", { name: "Resume pool ui-ecs-pool" }).click();
+    await page.getByRole("button", { name: "Pause pool ui-ecs-pool" }).waitFor();
+    expect((await api(server, "GET", "/work_pools/ui-ecs-pool")).is_paused).toBe(false);
+
+    await page.getByRole("button", { name: "Edit concurrency limit of the pool" }).click();
+    await page.getByLabel("concurrency limit of the pool", { exact: true }).fill("7");
+    await page.getByRole("button", { name: "Save" }).click();
+    const settings = page.getByRole("region", { name: "Pool settings" });
+    await settings.getByText(/^7/).waitFor();
+    expect((await api(server, "GET", "/work_pools/ui-ecs-pool")).concurrency_limit).toBe(7);
+    await expectAccessible(page, "work pool settings and queues");
+    await screenshot(page, "work-pool-queues");
   });
 
   it("shows an online worker after its heartbeat, live, and the pool in the list", async () => {

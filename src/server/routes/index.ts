@@ -5,6 +5,7 @@ import { workQueueRoutes } from "./work-queues.js";
 import { workerRoutes } from "./workers.js";
 import { deploymentRoutes } from "./deployments.js";
 import { deploymentScheduleRoutes } from "./deployment-schedules.js";
+import { flowRunHistoryRoutes } from "./flow-run-history.js";
 import { flowRunRoutes } from "./flow-runs.js";
 import { flowRoutes } from "./flows.js";
 import { logRoutes } from "./logs.js";
@@ -21,6 +22,7 @@ export const apiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(flowRoutes);
   await app.register(deploymentRoutes);
   await app.register(flowRunRoutes);
+  await app.register(flowRunHistoryRoutes);
   await app.register(taskRunRoutes);
   await app.register(logRoutes);
   await app.register(runStateRoutes);

@@ -25,3 +25,16 @@ export const createWorkPool = (input: WorkPoolCreateInput) => apiRequest<WorkPoo
 
 export const updateWorkPool = (name: string, patch: { base_job_template?: BaseJobTemplate; is_paused?: boolean; concurrency_limit?: number | null; description?: string | null }) =>
   apiRequest<void>("PATCH", pool(name), patch);
+
+export interface WorkQueueCreateInput {
+  name: string;
+  description?: string | null;
+  priority?: number | null;
+  concurrency_limit?: number | null;
+  is_paused?: boolean;
+}
+
+export const createWorkQueue = (poolName: string, input: WorkQueueCreateInput) => apiRequest<WorkQueue>("POST", `${pool(poolName)}/queues`, input);
+
+export const updateWorkQueue = (poolName: string, queueName: string, patch: { is_paused?: boolean; concurrency_limit?: number | null; priority?: number; description?: string | null }) =>
+  apiRequest<void>("PATCH", `${pool(poolName)}/queues/${encodeURIComponent(queueName)}`, patch);

@@ -60,10 +60,7 @@ export function DashboardPage() {
         <ErrorMessage error={runs.error} title="Runs could not be loaded" />
         {!runs.data && !runs.error && <Loading what="Loading runs" />}
         {runs.data && (
-          <>
-            <StateHistoryChart buckets={runs.data.history.buckets} />
-            {runs.data.history.sampledFrom && <p className="muted">Counted from the newest {runs.data.history.sampledFrom.toLocaleString()} runs.</p>}
-          </>
+          <StateHistoryChart buckets={runs.data.history.buckets} />
         )}
       </Section>
       <div className="grid">

@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { describeError } from "../api/api-error";
-import { readDeployment, setDeploymentPaused } from "../api/deployments";
+import { readDeployment, readDeploymentSchedules, setDeploymentPaused } from "../api/deployments";
 import { readFlowRuns } from "../api/flow-runs";
 import { resolveNames } from "../api/names-cache";
 import { EmptyState } from "../components/empty-state";
@@ -10,7 +10,8 @@ import { Loading } from "../components/loading";
 import { PageHeader } from "../components/page-header";
 import { Section } from "../components/section";
 import { TimeAgo } from "../components/time-ago";
-import { describeSchedule } from "../format/schedule";
+import { ScheduleForm } from "../deployments/schedule-form";
+import { ScheduleList } from "../deployments/schedule-list";
 import { useApi } from "../hooks/use-api";
 import { Link } from "../router/link";
 import { RunsTable } from "../runs/runs-table";
@@ -19,19 +20,21 @@ export function DeploymentDetailPage({ id }: { id: string }) {
   const detail = useApi(
     async (signal) => {
       const byDeployment = { deployments: { id: { any_: [id] } } };
-      const [deployment, upcoming, recent] = await Promise.all([
+      const [deployment, schedules, upcoming, recent] = await Promise.all([
         readDeployment(id, signal),
+        readDeploymentSchedules(id, signal),
         readFlowRuns({ ...byDeployment, flow_runs: { state: { type: { any_: ["SCHEDULED"] } } } }, { sort: "EXPECTED_START_TIME_ASC", limit: 5 }, signal),
         readFlowRuns(byDeployment, { sort: "EXPECTED_START_TIME_DESC", limit: 10 }, signal),
       ]);
       const names = await resolveNames([deployment.flow_id], [id], signal);
-      return { deployment, upcoming, recent, names };
+      return { deployment, schedules, upcoming, recent, names };
     },
     id,
     { pollMs: 5000 },
   );
   const [actionError, setActionError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [addingSchedule, setAddingSchedule] = useState(false);
 
   if (!detail.data) {
     return (
@@ -42,7 +45,7 @@ export function DeploymentDetailPage({ id }: { id: string }) {
       </>
     );
   }
-  const { deployment: d, upcoming, recent, names } = detail.data;
+  const { deployment: d, schedules, upcoming, recent, names } = detail.data;
   const togglePause = async () => {
     setBusy(true);
     setActionError(null);
@@ -92,17 +95,27 @@ export function DeploymentDetailPage({ id }: { id: string }) {
             <dd>{d.description || "–"}</dd>
           </dl>
         </Section>
-        <Section title="Schedules">
-          {d.schedules.length === 0 ? (
-            <p className="muted">No schedules: runs start only when asked.</p>
-          ) : (
-            <ul>
-              {d.schedules.map((s) => (
-                <li key={s.id}>
-                  {describeSchedule(s.schedule)} {s.active ? "" : <span className="muted">(inactive)</span>}
-                </li>
-              ))}
-            </ul>
+        <Section
+          title="Schedules"
+          actions={
+            !addingSchedule && (
+              <button type="button" onClick={() => setAddingSchedule(true)}>
+                Add schedule
+              </button>
+            )
+          }
+        >
+          {d.paused && <p className="notice">The deployment is paused: no schedule creates runs until it is resumed.</p>}
+          <ScheduleList deploymentId={d.id} schedules={schedules} onChanged={detail.reload} />
+          {addingSchedule && (
+            <ScheduleForm
+              deploymentId={d.id}
+              onCancel={() => setAddingSchedule(false)}
+              onCreated={() => {
+                setAddingSchedule(false);
+                detail.reload();
+              }}
+            />
           )}
           <h3>Next runs</h3>
           {upcoming.length === 0 ? (

@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { countFlowRuns } from "../api/flow-runs";
-import { readWorkers, readWorkPool, readWorkQueues } from "../api/work-pools";
+import { readWorkers, readWorkPool, readWorkQueues, updateWorkPool, updateWorkQueue } from "../api/work-pools";
 import { EmptyState } from "../components/empty-state";
 import { ErrorMessage } from "../components/error-message";
 import { JsonView } from "../components/json-view";
@@ -11,6 +11,9 @@ import { TimeAgo } from "../components/time-ago";
 import { useApi } from "../hooks/use-api";
 import { Link } from "../router/link";
 import { BaseJobTemplateEditor } from "../work-pools/base-job-template-editor";
+import { ConcurrencyLimitEditor } from "../work-pools/concurrency-limit-editor";
+import { PauseButton } from "../work-pools/pause-button";
+import { QueueCreateForm } from "../work-pools/queue-create-form";
 import { PoolStatus } from "../work-pools/pool-status";
 
 /** Runs waiting in a queue: scheduled or pending, not yet running. */
@@ -36,6 +39,8 @@ export function WorkPoolDetailPage({ name }: { name: string }) {
   );
   const [editing, setEditing] = useState(false);
   const [saved, setSaved] = useState(false);
+  const [addingQueue, setAddingQueue] = useState(false);
+  const [queueAdded, setQueueAdded] = useState<string | null>(null);
 
   if (!detail.data) {
     return (
@@ -47,10 +52,37 @@ export function WorkPoolDetailPage({ name }: { name: string }) {
     );
   }
   const { pool, queues, workers, backlog, backlogError } = detail.data;
+  // Every change goes through the API (which validates it), then the page reloads what it shows.
+  const patchPool = async (patch: Parameters<typeof updateWorkPool>[1]) => {
+    await updateWorkPool(pool.name, patch);
+    detail.reload();
+  };
+  const patchQueue = async (queue: string, patch: Parameters<typeof updateWorkQueue>[2]) => {
+    await updateWorkQueue(pool.name, queue, patch);
+    detail.reload();
+  };
   return (
     <>
       <PageHeader title={pool.name} subtitle={<>Type {pool.type} · <PoolStatus pool={pool} /></>} actions={<Link to={`/runs?pool=${encodeURIComponent(pool.name)}`}>Runs in this pool</Link>} />
       <ErrorMessage error={detail.error} title="Refreshing failed; showing what was last loaded" />
+      <Section title="Pool settings">
+        <dl className="facts">
+          <dt>Paused</dt>
+          <dd>
+            {pool.is_paused ? "Paused: workers get no runs from this pool" : "No"} <PauseButton what={`pool ${pool.name}`} paused={pool.is_paused} onChange={(is_paused) => patchPool({ is_paused })} />
+          </dd>
+          <dt>Concurrency limit</dt>
+          <dd>
+            <ConcurrencyLimitEditor label="concurrency limit of the pool" value={pool.concurrency_limit} onSave={(concurrency_limit) => patchPool({ concurrency_limit })} />
+          </dd>
+          {pool.description && (
+            <>
+              <dt>Description</dt>
+              <dd>{pool.description}</dd>
+            </>
+          )}
+        </dl>
+      </Section>
       <Section title="Workers">
         {workers.length === 0 ? (
           <EmptyState title="No workers have polled this pool.">
@@ -82,7 +114,32 @@ export function WorkPoolDetailPage({ name }: { name: string }) {
           </div>
         )}
       </Section>
-      <Section title="Queues">
+      <Section
+        title="Queues"
+        actions={
+          !addingQueue && (
+            <button type="button" onClick={() => { setQueueAdded(null); setAddingQueue(true); }}>
+              Add queue
+            </button>
+          )
+        }
+      >
+        {queueAdded && (
+          <p role="status" className="notice">
+            Queue {queueAdded} added.
+          </p>
+        )}
+        {addingQueue && (
+          <QueueCreateForm
+            poolName={pool.name}
+            onCancel={() => setAddingQueue(false)}
+            onCreated={(queue) => {
+              setAddingQueue(false);
+              setQueueAdded(queue);
+              detail.reload();
+            }}
+          />
+        )}
         <ErrorMessage error={backlogError} title="The backlog could not be counted" />
         <div className="table-wrap" tabIndex={0}>
           <table>
@@ -101,6 +158,7 @@ export function WorkPoolDetailPage({ name }: { name: string }) {
                   Backlog
                 </th>
                 <th scope="col">Last polled</th>
+                <th scope="col">Actions</th>
               </tr>
             </thead>
             <tbody>
@@ -108,11 +166,16 @@ export function WorkPoolDetailPage({ name }: { name: string }) {
                 <tr key={q.id}>
                   <td>{q.name}</td>
                   <td className="num">{q.priority}</td>
-                  <td className="num">{q.concurrency_limit ?? "None"}</td>
+                  <td className="num">
+                    <ConcurrencyLimitEditor label={`concurrency limit of queue ${q.name}`} value={q.concurrency_limit} onSave={(concurrency_limit) => patchQueue(q.name, { concurrency_limit })} />
+                  </td>
                   <td>{q.is_paused ? "Paused" : "No"}</td>
                   <td className="num">{backlog ? <Link to={`/runs?pool=${encodeURIComponent(pool.name)}&state=SCHEDULED&state=PENDING`}>{backlog[i]}</Link> : "–"}</td>
                   <td>
                     <TimeAgo iso={q.last_polled} fallback="Never" />
+                  </td>
+                  <td>
+                    <PauseButton what={`queue ${q.name}`} paused={q.is_paused} onChange={(is_paused) => patchQueue(q.name, { is_paused })} />
                   </td>
                 </tr>
               ))}

@@ -24,31 +24,110 @@ export function explainExitCode(code: number): string {
 }
 
 export interface EcsTaskRef {
-  region: string;
-  account: string;
+  /** The cluster's name (the last part of its ARN when the worker recorded an ARN). */
   cluster: string;
-  taskId: string;
   taskArn: string;
-  consoleUrl: string;
+  taskId: string;
+  /** From the task's or the cluster's ARN; null when the worker recorded bare names/ids. */
+  region: string | null;
+  account: string | null;
+  /** Null without a region: a console link to the wrong region would mislead. */
+  consoleUrl: string | null;
 }
 
+const ARN = /^arn:aws[\w-]*:ecs:([\w-]+):(\d+):(?:task|cluster)\//;
+const lastPart = (s: string) => s.slice(s.lastIndexOf("/") + 1);
+
 /**
- * Reads an ECS task ARN (arn:aws:ecs:REGION:ACCOUNT:task/CLUSTER/ID) out of the run's
- * infrastructure pid, which the ECS worker sets to "<cluster arn>:<task arn>" as Prefect's does.
+ * Reads the ECS task out of a run's infrastructure pid, which the ECS worker sets to
+ * "<cluster>::<task ARN>" (as Prefect's; "::" because ARNs hold single colons). The cluster may be
+ * a name or an ARN, the task an ARN with or without the cluster in it, or a bare id. Older pids
+ * without "::" are accepted when they hold a full task ARN. Anything else (a process id) is not ECS.
  */
 export function parseEcsTask(pid: string | null): EcsTaskRef | null {
   if (!pid) return null;
-  const m = /arn:aws[\w-]*:ecs:([\w-]+):(\d+):task\/([\w-]+)\/([\w-]+)/.exec(pid);
-  if (!m) return null;
-  const [taskArn, region, account, cluster, taskId] = m;
+  let clusterPart: string;
+  let taskArn: string;
+  const at = pid.indexOf("::");
+  if (at > 0) {
+    clusterPart = pid.slice(0, at);
+    taskArn = pid.slice(at + 2);
+    if (!/^(arn:aws[\w-]*:ecs:[\w-]+:\d+:task\/([\w-]+\/)?)?[\w-]+$/.test(taskArn)) return null;
+  } else {
+    const m = /arn:aws[\w-]*:ecs:[\w-]+:\d+:task\/([\w-]+)\/[\w-]+/.exec(pid);
+    if (!m) return null;
+    taskArn = m[0];
+    clusterPart = m[1];
+  }
+  const fromArn = ARN.exec(taskArn) ?? ARN.exec(clusterPart);
+  const region = fromArn?.[1] ?? null;
+  const account = fromArn?.[2] ?? null;
+  const cluster = lastPart(clusterPart);
+  const taskId = lastPart(taskArn);
   return {
+    cluster,
+    taskArn,
+    taskId,
     region,
     account,
-    cluster,
-    taskId,
-    taskArn,
-    consoleUrl: `https://${region}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent(cluster)}/tasks/${encodeURIComponent(taskId)}/configuration?region=${region}`,
+    consoleUrl: region
+      ? `https://${region}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent(cluster)}/tasks/${encodeURIComponent(taskId)}/configuration?region=${region}`
+      : null,
   };
+}
+
+/** What the ECS worker wrote into a CRASHED state's message when the task stopped (explain-stopped-task.ts). */
+export interface EcsStopReport {
+  taskArn: string | null;
+  stopCode: string | null;
+  stoppedReason: string | null;
+  container: { name: string; reason: string } | null;
+  exitCode: number | null;
+  /** The worker's plain-language explanation, after the " — ". */
+  explanation: string | null;
+}
+
+const STOPPED = /^ECS task (\S+) stopped \(/;
+const STOP_CODE = /^([A-Z][A-Za-z]+): ?(.*)$/s;
+const CONTAINER = /^container ([^:]+): (.*)$/s;
+const EXIT_CODE = /\bexit(?:ed with)?(?: code|Code)?[:= ]+(-?\d+)/i;
+
+/**
+ * Reads the worker's "ECS task <arn> stopped (<stopCode>: <reason>; container <name>: <reason>) —
+ * <explanation>" message back into its parts; a message the worker wrote without a stop reason is
+ * only the explanation. Null for messages that say nothing about a stopped task.
+ */
+export function parseEcsStopMessage(message: string | null): EcsStopReport | null {
+  if (!message) return null;
+  const head = STOPPED.exec(message);
+  let explanation: string | null;
+  let inside = "";
+  if (head) {
+    const rest = message.slice(head[0].length);
+    // The explanation follows ") — "; reasons from AWS hold parentheses but not that sequence.
+    const end = rest.indexOf(") — ");
+    inside = end >= 0 ? rest.slice(0, end) : rest.replace(/\)$/, "");
+    explanation = end >= 0 ? rest.slice(end + 4) : null;
+  } else {
+    explanation = message;
+  }
+  const exit = explanation ? EXIT_CODE.exec(explanation) : null;
+  const stopCode = Object.keys(STOP_CODES).find((c) => message.includes(c)) ?? null;
+  if (!head && !exit && !stopCode) return null;
+  const report: EcsStopReport = { taskArn: head?.[1] ?? null, stopCode: null, stoppedReason: null, container: null, exitCode: exit ? Number(exit[1]) : null, explanation };
+  if (head) {
+    const split = inside.indexOf("; container ");
+    const taskPart = split >= 0 ? inside.slice(0, split) : CONTAINER.test(inside) ? "" : inside;
+    const containerPart = split >= 0 ? inside.slice(split + 2) : CONTAINER.test(inside) ? inside : "";
+    const code = STOP_CODE.exec(taskPart);
+    if (code && !/\s/.test(code[1])) {
+      report.stopCode = code[1];
+      report.stoppedReason = code[2] || null;
+    } else report.stoppedReason = taskPart || null;
+    const c = CONTAINER.exec(containerPart);
+    if (c) report.container = { name: c[1], reason: c[2] };
+  } else report.stopCode = stopCode;
+  return report;
 }
 
 /** `stopCode`s and exit codes mentioned in a state message, each with its explanation. */

@@ -1,11 +1,23 @@
 import type { FlowRun, State } from "../api/types";
 import { Link } from "../router/link";
-import { explainMessage, parseEcsTask } from "./ecs-explanations";
+import { TimeAgo } from "../components/time-ago";
+import { STOP_CODES, explainExitCode, explainMessage, parseEcsStopMessage, parseEcsTask, type EcsStopReport } from "./ecs-explanations";
 
-/** Where the run ran: pool, queue, the infrastructure id and, for ECS, the task with a console link. */
+/** The newest state whose message reports how the infrastructure stopped (the worker's CRASHED message). */
+function latestStopReport(states: State[]): { state: State; report: EcsStopReport } | null {
+  for (let i = states.length - 1; i >= 0; i--) {
+    const report = parseEcsStopMessage(states[i].message);
+    if (report) return { state: states[i], report };
+  }
+  return null;
+}
+
+/** Where the run ran: pool, queue, the infrastructure id and, for ECS, the task with a console link and why it stopped. */
 export function InfrastructureFacts({ run, states }: { run: FlowRun; states: State[] }) {
   const ecs = parseEcsTask(run.infrastructure_pid);
-  const explanations = states.flatMap((s) => explainMessage(s.message));
+  const stop = latestStopReport(states);
+  // Without a report the worker wrote, fall back to glossing codes found in any state's message.
+  const explanations = stop ? [] : states.flatMap((s) => explainMessage(s.message));
   return (
     <>
       <dl className="facts">
@@ -19,19 +31,33 @@ export function InfrastructureFacts({ run, states }: { run: FlowRun; states: Sta
           <>
             <dt>ECS cluster</dt>
             <dd>{ecs.cluster}</dd>
-            <dt>ECS task</dt>
+            <dt>ECS task ARN</dt>
             <dd className="mono">{ecs.taskArn}</dd>
+            {ecs.region && (
+              <>
+                <dt>Region</dt>
+                <dd>
+                  {ecs.region}
+                  {ecs.account && <> · account {ecs.account}</>}
+                </dd>
+              </>
+            )}
             <dt>AWS console</dt>
             <dd>
-              <a href={ecs.consoleUrl} target="_blank" rel="noreferrer noopener">
-                Open task {ecs.taskId.slice(0, 8)} in the ECS console
-              </a>
+              {ecs.consoleUrl ? (
+                <a href={ecs.consoleUrl} target="_blank" rel="noreferrer noopener">
+                  Open task {ecs.taskId.slice(0, 8)} in the ECS console
+                </a>
+              ) : (
+                <span className="muted">No link: the task id carries no region.</span>
+              )}
             </dd>
           </>
         )}
         <dt>Run count</dt>
         <dd>{run.run_count}</dd>
       </dl>
+      {stop && <StopReport {...stop} />}
       {explanations.length > 0 && (
         <>
           <h3>What the infrastructure reported</h3>
@@ -46,5 +72,50 @@ export function InfrastructureFacts({ run, states }: { run: FlowRun; states: Sta
         </>
       )}
     </>
+  );
+}
+
+/** Each part of the worker's stop report on its own line, the codes with what they mean. */
+function StopReport({ state, report }: { state: State; report: EcsStopReport }) {
+  return (
+    <section aria-labelledby="stop-report-title">
+      <h3 id="stop-report-title">
+        Why it stopped <span className="muted">({state.name ?? state.type}, <TimeAgo iso={state.timestamp} fallback="unknown time" />)</span>
+      </h3>
+      {report.explanation && <p className="notice">{report.explanation}</p>}
+      <dl className="facts" aria-label="Stop details">
+        {report.stopCode && (
+          <>
+            <dt>Stop code</dt>
+            <dd>
+              <span className="mono">{report.stopCode}</span>
+              {STOP_CODES[report.stopCode] && <> — {STOP_CODES[report.stopCode]}</>}
+            </dd>
+          </>
+        )}
+        {report.stoppedReason && (
+          <>
+            <dt>Stopped reason</dt>
+            <dd>{report.stoppedReason}</dd>
+          </>
+        )}
+        {report.container && (
+          <>
+            <dt>Container {report.container.name}</dt>
+            <dd>{report.container.reason}</dd>
+          </>
+        )}
+        {report.exitCode !== null && (
+          <>
+            <dt>Exit code</dt>
+            <dd>
+              <span className="mono">{report.exitCode}</span>
+              {/* The worker's explanation above usually says it already; do not say it twice. */}
+              {!report.explanation?.includes(`Exit code ${report.exitCode}`) && <> — {explainExitCode(report.exitCode)}</>}
+            </dd>
+          </>
+        )}
+      </dl>
+    </section>
   );
 }
