@@ -1,7 +1,7 @@
 import { DescribeClustersCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, ListTaskDefinitionsCommand } from "@aws-sdk/client-ecs";
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { GetRoleCommand, GetRolePolicyCommand, IAMClient, ListAttachedRolePoliciesCommand } from "@aws-sdk/client-iam";
-import { DescribeSecretCommand, GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EcsflowClient } from "../../src/client/index.js";
 import { provision, ProvisionError, resourceNames, teardown, type ProvisionInput } from "../../src/provision/index.js";
@@ -170,6 +170,29 @@ describe("ecsflow ecs provision / teardown against ecs-local", () => {
     }
     const again = await teardown({ pool: POOL, connection: input().connection, api, pollMs: 50 });
     expect(again.every((e) => e.action === "absent")).toBe(true);
+  });
+
+  it("uses what the user brings (a cluster, a secret) and teardown keeps it", async () => {
+    const sm = new SecretsManagerClient(f.config);
+    const ecs = new ECSClient(f.config);
+    try {
+      const own = await sm.send(new CreateSecretCommand({ Name: "team/api-key", SecretString: "pnu_team" }));
+      const made = await provision(input({ pool: "brought", cluster: "default", createApiKeySecret: undefined, apiKeySecretArn: own.ARN }));
+      expect(made.entries.find((e) => e.resource === "ECS cluster")).toMatchObject({ name: "default", action: "exists", detail: "not created by ecsflow; kept on teardown" });
+      expect(made.entries.find((e) => e.resource === "Secrets Manager secret")).toMatchObject({ name: own.ARN, action: "exists" });
+      const td = (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: resourceNames("brought").family }))).taskDefinition!;
+      expect(td.containerDefinitions![0].secrets).toEqual([{ name: "ECSFLOW_API_KEY", valueFrom: own.ARN }]);
+
+      const removed = await teardown({ pool: "brought", connection: input().connection, api, pollMs: 50 });
+      expect(removed.find((e) => e.resource === "ECS cluster")).toMatchObject({ name: "default", action: "keep" });
+      expect(removed.find((e) => e.resource === "Secrets Manager secret")).toMatchObject({ action: "absent" });
+      expect(removed.find((e) => e.resource === "ECS service (worker)")).toMatchObject({ action: "delete" });
+      expect((await ecs.send(new DescribeClustersCommand({ clusters: ["default"] }))).clusters![0].status).toBe("ACTIVE");
+      expect((await sm.send(new DescribeSecretCommand({ SecretId: own.ARN }))).Name).toBe("team/api-key");
+    } finally {
+      sm.destroy();
+      ecs.destroy();
+    }
   });
 
   it("a bad subnet is named, and nothing is created", async () => {
