@@ -47,18 +47,24 @@ export function registerProvision(parent: Command): void {
     const api = clientFromSettings(flags);
     const apiKey = settings["api.key"];
     if (flags.createApiKeySecret && !apiKey) throw new CliError("--create-api-key-secret needs the API key: set ECSFLOW_API_KEY (or PREFECT_API_KEY).", ExitCode.Usage);
+    const workerApiUrl = flags.workerApiUrl ?? settings["api.url"]!;
+    const connection = awsConnection(flags);
+    // The worker runs in AWS: a loopback API URL only works against a local endpoint (ecs-local).
+    if (!connection.endpoint && /^https?:\/\/(localhost|127\.|\[::1\])/i.test(workerApiUrl)) {
+      out.warn(`Warning: the worker will use the API at ${workerApiUrl}, which it cannot reach from AWS; pass --worker-api-url with an address it can reach.`);
+    }
     const { provision } = await import("../../../provision/index.js");
     const base = {
       pool: flags.pool,
       cluster: flags.cluster,
       image: flags.image,
-      apiUrl: flags.workerApiUrl ?? settings["api.url"]!,
+      apiUrl: workerApiUrl,
       createApiKeySecret: flags.createApiKeySecret ? { apiKey } : undefined,
       apiKeySecretArn: flags.apiKeySecretArn,
       subnets: splitList(flags.subnets, "--subnets"),
       securityGroups: splitList(flags.securityGroups, "--security-groups"),
       healthPort: parsePort(flags.healthcheckPort, "--healthcheck-port"),
-      connection: awsConnection(flags),
+      connection,
       api,
     };
     await asCliErrors(async () => {
