@@ -4,3 +4,4 @@ export { provision, DEFAULT_WORKER_IMAGE, type ProvisionInput, type ProvisionRes
 export { ProvisionError } from "./provision-error.js";
 export { resourceNames, MANAGED_TAG, POOL_TAG, type ResourceNames } from "./resource-names.js";
 export { teardown, type TeardownEntry, type TeardownInput } from "./teardown.js";
+export { cloudFormationTemplate, type CloudFormationInput } from "./cloudformation-template.js";

@@ -11,13 +11,14 @@ export const EXECUTION_INLINE_POLICY = "ecsflow-execution";
 export const WORKER_INLINE_POLICY = "ecsflow-worker";
 
 /** What the managed execution policy lacks: creating the runs' log groups, reading the API key. */
-export function executionPolicy(secretArn: string | undefined): object {
+/** ARNs are strings here, CloudFormation intrinsics (`{Ref: …}`) in the template. */
+export function executionPolicy(secretArn: unknown): object {
   const statements: object[] = [{ Sid: "RunLogGroups", Effect: "Allow", Action: ["logs:CreateLogGroup"], Resource: "*" }];
   if (secretArn) statements.push({ Sid: "ReadApiKey", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: secretArn });
   return { Version: "2012-10-17", Statement: statements };
 }
 
-export function workerPolicy(executionRoleArn: string, workerRoleArn: string): object {
+export function workerPolicy(executionRoleArn: unknown, workerRoleArn: unknown): object {
   return {
     Version: "2012-10-17",
     Statement: [

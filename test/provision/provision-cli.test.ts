@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ecsflow, emptyHome, parseJson } from "../cli/run-ecsflow.js";
 import { startFixture, type Fixture } from "../ecs-local/ecs-local-fixture.js";
@@ -58,6 +61,18 @@ describe("ecsflow ecs provision / teardown (CLI)", () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/pass --yes/);
     expect(mutating()).toEqual([]);
+  });
+
+  it("--cloudformation writes a template without calling AWS, and never the key", async () => {
+    f.handle.admin.resetCounters();
+    const file = join(mkdtempSync(join(tmpdir(), "ecsflow-cfn-")), "stack.json");
+    const r = await ecsflow(["ecs", "provision", "--pool", "cli-cfn", "--create-api-key-secret", "--cloudformation", file], env);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const text = readFileSync(file, "utf8");
+    expect(JSON.parse(text).Resources.WorkerService.Type).toBe("AWS::ECS::Service");
+    expect(text).not.toContain("pnu_cli_key");
+    expect(f.handle.admin.counters().calls).toEqual({});
   });
 
   it("--yes provisions, a rerun changes nothing, teardown removes it all", async () => {

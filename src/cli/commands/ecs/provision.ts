@@ -17,6 +17,7 @@ interface ProvisionFlags extends AwsFlags {
   subnets?: string;
   securityGroups?: string;
   healthcheckPort: string;
+  cloudformation?: string;
 }
 
 const COLUMNS = [
@@ -39,11 +40,13 @@ export function registerProvision(parent: Command): void {
       .option("--api-key-secret-arn <arn>", "an existing Secrets Manager secret holding the API key")
       .option("--subnets <a,b>", "the worker's and runs' subnets (default: every subnet of the default VPC)")
       .option("--security-groups <a,b>", "their security groups (default: the VPC's default)")
-      .option("--healthcheck-port <port>", "port of the worker's /health inside its task", "8080"),
+      .option("--healthcheck-port <port>", "port of the worker's /health inside its task", "8080")
+      .option("--cloudformation <file>", "instead, write these resources as a CloudFormation template to FILE (- for stdout); no AWS call is made"),
   ).action(async (flags: ProvisionFlags) => {
     const out = createOutput(Boolean(flags.json));
     if (flags.createApiKeySecret && flags.apiKeySecretArn) throw new CliError("Pass either --create-api-key-secret or --api-key-secret-arn, not both.", ExitCode.Usage);
     const settings = loadSettings({ flags: { "api.url": flags.apiUrl } });
+    if (flags.cloudformation !== undefined) return writeCloudFormation(flags, settings["api.url"]);
     const api = clientFromSettings(flags);
     const apiKey = settings["api.key"];
     if (flags.createApiKeySecret && !apiKey) throw new CliError("--create-api-key-secret needs the API key: set ECSFLOW_API_KEY (or PREFECT_API_KEY).", ExitCode.Usage);
@@ -82,4 +85,29 @@ export function registerProvision(parent: Command): void {
       });
     });
   });
+}
+
+async function writeCloudFormation(flags: ProvisionFlags, apiUrl: string | undefined): Promise<void> {
+  const workerApiUrl = flags.workerApiUrl ?? apiUrl;
+  if (!workerApiUrl) throw new CliError("The template needs the API URL the worker uses: pass --worker-api-url (or --api-url / PREFECT_API_URL).", ExitCode.Usage);
+  const { cloudFormationTemplate } = await import("../../../provision/index.js");
+  const template = cloudFormationTemplate({
+    pool: flags.pool,
+    cluster: flags.cluster,
+    image: flags.image ?? "ecsflow/ecsflow:latest",
+    apiUrl: workerApiUrl,
+    // The key itself never goes into the file: the stack takes it as a NoEcho parameter.
+    apiKeySecret: flags.createApiKeySecret ? "create" : flags.apiKeySecretArn ? { arn: flags.apiKeySecretArn } : undefined,
+    subnets: splitList(flags.subnets, "--subnets"),
+    securityGroups: splitList(flags.securityGroups, "--security-groups"),
+    healthPort: parsePort(flags.healthcheckPort, "--healthcheck-port"),
+  });
+  const text = JSON.stringify(template, null, 2) + "\n";
+  if (flags.cloudformation === "-") {
+    process.stdout.write(text);
+    return;
+  }
+  const { writeFileSync } = await import("node:fs");
+  writeFileSync(flags.cloudformation!, text);
+  if (!flags.json) process.stdout.write(`Wrote the CloudFormation template to ${flags.cloudformation}.\n`);
 }
