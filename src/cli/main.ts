@@ -5,6 +5,7 @@ import { registerConfig } from "./commands/config/index.js";
 import { registerServer } from "./commands/server/index.js";
 import { registerWorker } from "./commands/worker/index.js";
 import { registerEcsLocal } from "./commands/ecs-local/index.js";
+import { registerEcs } from "./commands/ecs/index.js";
 import { registerWorkPool } from "./commands/work-pool/index.js";
 import { registerWorkQueue } from "./commands/work-queue/index.js";
 import { registerDeployment } from "./commands/deployment/index.js";
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerServer(program);
   registerWorker(program);
   registerEcsLocal(program);
+  registerEcs(program);
   registerWorkPool(program);
   registerWorkQueue(program);
   registerDeployment(program);

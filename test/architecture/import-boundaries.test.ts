@@ -12,7 +12,9 @@ const ALLOWED: Record<string, string[]> = {
   // A flow script run on its own is an entry point, so the SDK may read settings.
   sdk: ["client", "schemas", "settings"],
   "ecs-local": [],
-  cli: ["schemas", "settings", "server", "client", "worker", "sdk", "ecs-local", "ui"],
+  // `ecsflow ecs provision`: AWS SDK calls plus the work pool through the API client.
+  provision: ["client", "schemas"],
+  cli: ["schemas", "settings", "server", "client", "worker", "sdk", "ecs-local", "ui", "provision"],
   ui: [],
 };
 

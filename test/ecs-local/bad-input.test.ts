@@ -42,6 +42,10 @@ const QUERY_PARAMS: Record<string, string[]> = {
   AttachRolePolicy: ["RoleName", "PolicyArn"],
   PutRolePolicy: ["RoleName", "PolicyName", "PolicyDocument"],
   ListAttachedRolePolicies: ["RoleName", "PathPrefix", "Marker", "MaxItems"],
+  GetRolePolicy: ["RoleName", "PolicyName"],
+  DeleteRolePolicy: ["RoleName", "PolicyName"],
+  DetachRolePolicy: ["RoleName", "PolicyArn"],
+  DeleteRole: ["RoleName"],
 };
 
 const scalar = fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom("default", "FARGATE", "awsvpc", "true", "ACTIVE", "{}", "arn:aws:ecs:us-east-1:000000000000:cluster/default"), fc.integer({ min: -5, max: 200 }), fc.boolean(), fc.constant(null));

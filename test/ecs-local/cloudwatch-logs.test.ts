@@ -2,6 +2,7 @@ import {
   CloudWatchLogsClient,
   CreateLogGroupCommand,
   CreateLogStreamCommand,
+  DeleteLogGroupCommand,
   DescribeLogGroupsCommand,
   DescribeLogStreamsCommand,
   FilterLogEventsCommand,
@@ -54,6 +55,15 @@ describe("CloudWatch Logs", () => {
     expect(page2.logGroups!.map((g) => g.logGroupName)).toEqual(["/app/two"]);
     expect(page2.nextToken).toBeUndefined();
     expect(await err(logs.send(new DescribeLogGroupsCommand({ limit: 51 })))).toBe("InvalidParameterException");
+  });
+
+  it("deletes a log group with its streams; a missing one is ResourceNotFoundException", async () => {
+    await logs.send(new CreateLogGroupCommand({ logGroupName: "/gone" }));
+    await logs.send(new CreateLogStreamCommand({ logGroupName: "/gone", logStreamName: "s" }));
+    await logs.send(new DeleteLogGroupCommand({ logGroupName: "/gone" }));
+    expect((await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: "/gone" }))).logGroups).toEqual([]);
+    expect(await err(logs.send(new DescribeLogStreamsCommand({ logGroupName: "/gone" })))).toBe("ResourceNotFoundException");
+    expect(await err(logs.send(new DeleteLogGroupCommand({ logGroupName: "/gone" })))).toBe("ResourceNotFoundException");
   });
 
   it("creates and describes log streams, ordered by name or by last event", async () => {

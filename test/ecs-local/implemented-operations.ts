@@ -24,10 +24,10 @@ export const IMPLEMENTED: Record<string, string[]> = {
     "UntagResource",
     "ListTagsForResource",
   ],
-  logs: ["CreateLogGroup", "DescribeLogGroups", "CreateLogStream", "DescribeLogStreams", "PutLogEvents", "GetLogEvents", "FilterLogEvents"],
-  secretsmanager: ["CreateSecret", "GetSecretValue", "DescribeSecret", "PutSecretValue"],
+  logs: ["CreateLogGroup", "DeleteLogGroup", "DescribeLogGroups", "CreateLogStream", "DescribeLogStreams", "PutLogEvents", "GetLogEvents", "FilterLogEvents"],
+  secretsmanager: ["CreateSecret", "GetSecretValue", "DescribeSecret", "PutSecretValue", "DeleteSecret"],
   ec2: ["DescribeVpcs", "DescribeSubnets", "DescribeSecurityGroups"],
   sts: ["GetCallerIdentity"],
-  iam: ["CreateRole", "GetRole", "AttachRolePolicy", "PutRolePolicy", "ListAttachedRolePolicies"],
+  iam: ["CreateRole", "GetRole", "AttachRolePolicy", "PutRolePolicy", "ListAttachedRolePolicies", "GetRolePolicy", "DeleteRolePolicy", "DetachRolePolicy", "DeleteRole"],
 };
 

@@ -103,6 +103,12 @@ async function exerciseEverything(): Promise<void> {
     await iam.send(new iamSdk.AttachRolePolicyCommand({ RoleName: "shapes", PolicyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }));
     await iam.send(new iamSdk.PutRolePolicyCommand({ RoleName: "shapes", PolicyName: "p", PolicyDocument: trust }));
     await iam.send(new iamSdk.ListAttachedRolePoliciesCommand({ RoleName: "shapes" }));
+    await iam.send(new iamSdk.GetRolePolicyCommand({ RoleName: "shapes", PolicyName: "p" }));
+    await iam.send(new iamSdk.DeleteRolePolicyCommand({ RoleName: "shapes", PolicyName: "p" }));
+    await iam.send(new iamSdk.DetachRolePolicyCommand({ RoleName: "shapes", PolicyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }));
+    await iam.send(new iamSdk.DeleteRoleCommand({ RoleName: "shapes" }));
+    await logs.send(new logsSdk.DeleteLogGroupCommand({ logGroupName: "/more" }));
+    await sm.send(new smSdk.DeleteSecretCommand({ SecretId: "shape", ForceDeleteWithoutRecovery: true }));
   } finally {
     for (const c of [ecs, logs, sm, ec2, sts, iam]) c.destroy();
   }

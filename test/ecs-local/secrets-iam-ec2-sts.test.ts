@@ -1,6 +1,6 @@
 import { DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
-import { AttachRolePolicyCommand, CreateRoleCommand, GetRoleCommand, IAMClient, ListAttachedRolePoliciesCommand, PutRolePolicyCommand } from "@aws-sdk/client-iam";
-import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { AttachRolePolicyCommand, CreateRoleCommand, DeleteRoleCommand, DeleteRolePolicyCommand, DetachRolePolicyCommand, GetRoleCommand, GetRolePolicyCommand, IAMClient, ListAttachedRolePoliciesCommand, PutRolePolicyCommand } from "@aws-sdk/client-iam";
+import { CreateSecretCommand, DeleteSecretCommand, DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectAnswersMatchModels, referenceAvailable, startFixture, type Fixture } from "./ecs-local-fixture.js";
@@ -66,6 +66,16 @@ describe("Secrets Manager", () => {
     expect(await err(sm.send(new PutSecretValueCommand({ SecretId: "blob", SecretBinary: new Uint8Array([9]), ClientRequestToken: token })))).toBe("ResourceExistsException 400");
   });
 
+  it("deletes a secret at once (no recovery window here), so its name can be used again", async () => {
+    const made = await sm.send(new CreateSecretCommand({ Name: "short-lived", SecretString: "x" }));
+    const deleted = await sm.send(new DeleteSecretCommand({ SecretId: made.ARN, ForceDeleteWithoutRecovery: true }));
+    expect(deleted).toMatchObject({ ARN: made.ARN, Name: "short-lived" });
+    expect(await err(sm.send(new DescribeSecretCommand({ SecretId: "short-lived" })))).toBe("ResourceNotFoundException 400");
+    expect(await err(sm.send(new DeleteSecretCommand({ SecretId: "short-lived" })))).toBe("ResourceNotFoundException 400");
+    expect(await err(sm.send(new DeleteSecretCommand({ SecretId: "x", ForceDeleteWithoutRecovery: true, RecoveryWindowInDays: 7 })))).toBe("InvalidParameterException 400");
+    await sm.send(new CreateSecretCommand({ Name: "short-lived", SecretString: "y" }));
+  });
+
   it("answers missing secrets, duplicates and bad input with Secrets Manager's errors", async () => {
     expect(await err(sm.send(new GetSecretValueCommand({ SecretId: "nope" })))).toBe("ResourceNotFoundException 400");
     expect(await err(sm.send(new CreateSecretCommand({ Name: "prefect/api-key", SecretString: "x" })))).toBe("ResourceExistsException 400");
@@ -92,6 +102,21 @@ describe("IAM", () => {
     const attached = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: "ecsTaskExecutionRole" }));
     expect(attached.AttachedPolicies).toEqual([{ PolicyName: "AmazonECSTaskExecutionRolePolicy", PolicyArn: "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy" }]);
     expect(attached.IsTruncated).toBe(false);
+  });
+
+  it("reads and deletes inline policies, detaches managed ones, and deletes only an emptied role", async () => {
+    const doc = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }] });
+    await iam.send(new CreateRoleCommand({ RoleName: "doomed", AssumeRolePolicyDocument: trust }));
+    await iam.send(new AttachRolePolicyCommand({ RoleName: "doomed", PolicyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }));
+    await iam.send(new PutRolePolicyCommand({ RoleName: "doomed", PolicyName: "inline", PolicyDocument: doc }));
+    expect(decodeURIComponent((await iam.send(new GetRolePolicyCommand({ RoleName: "doomed", PolicyName: "inline" }))).PolicyDocument!)).toBe(doc);
+    expect(await err(iam.send(new DeleteRoleCommand({ RoleName: "doomed" })))).toBe("DeleteConflictException 409");
+    await iam.send(new DeleteRolePolicyCommand({ RoleName: "doomed", PolicyName: "inline" }));
+    expect(await err(iam.send(new GetRolePolicyCommand({ RoleName: "doomed", PolicyName: "inline" })))).toBe("NoSuchEntityException 404");
+    await iam.send(new DetachRolePolicyCommand({ RoleName: "doomed", PolicyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }));
+    expect(await err(iam.send(new DetachRolePolicyCommand({ RoleName: "doomed", PolicyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" })))).toBe("NoSuchEntityException 404");
+    await iam.send(new DeleteRoleCommand({ RoleName: "doomed" }));
+    expect(await err(iam.send(new GetRoleCommand({ RoleName: "doomed" })))).toBe("NoSuchEntityException 404");
   });
 
   it("answers IAM's errors with IAM's status codes", async () => {

@@ -127,6 +127,53 @@ export function createIamService(state: EcsLocalState): ServiceDefinition {
         return {};
       },
 
+      GetRolePolicy(input: Record<string, any>) {
+        const name = required(input, "roleName", "RoleName");
+        const policyName = required(input, "policyName", "PolicyName");
+        checkName(name, "roleName", 64);
+        checkName(policyName, "policyName", 128);
+        const doc = role(name).inlinePolicies[policyName];
+        if (doc === undefined) throw new AwsError("NoSuchEntity", `The role policy with name ${policyName} cannot be found.`, 404);
+        return { RoleName: name, PolicyName: policyName, PolicyDocument: encodeURIComponent(doc) };
+      },
+
+      DeleteRolePolicy(input: Record<string, any>) {
+        const name = required(input, "roleName", "RoleName");
+        const policyName = required(input, "policyName", "PolicyName");
+        checkName(name, "roleName", 64);
+        checkName(policyName, "policyName", 128);
+        const r = role(name);
+        if (r.inlinePolicies[policyName] === undefined) throw new AwsError("NoSuchEntity", `The role policy with name ${policyName} cannot be found.`, 404);
+        delete r.inlinePolicies[policyName];
+        state.markChanged();
+        return {};
+      },
+
+      DetachRolePolicy(input: Record<string, any>) {
+        const name = required(input, "roleName", "RoleName");
+        const arn = required(input, "policyArn", "PolicyArn");
+        checkName(name, "roleName", 64);
+        const r = role(name);
+        const i = r.attachedPolicies.findIndex((p) => p.PolicyArn === arn);
+        if (i < 0) throw new AwsError("NoSuchEntity", `Policy ${arn} was not found.`, 404);
+        r.attachedPolicies.splice(i, 1);
+        state.markChanged();
+        return {};
+      },
+
+      DeleteRole(input: Record<string, any>) {
+        const name = required(input, "roleName", "RoleName");
+        checkName(name, "roleName", 64);
+        const r = role(name);
+        // As in IAM: a role must be emptied of its policies first.
+        if (r.attachedPolicies.length > 0 || Object.keys(r.inlinePolicies).length > 0) {
+          throw new AwsError("DeleteConflict", "Cannot delete entity, must detach all policies first.", 409);
+        }
+        delete roles()[name];
+        state.markChanged();
+        return {};
+      },
+
       ListAttachedRolePolicies(input: Record<string, any>) {
         const name = required(input, "roleName", "RoleName");
         checkName(name, "roleName", 64);

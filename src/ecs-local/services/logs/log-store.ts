@@ -23,6 +23,11 @@ export class LogStore {
     return group;
   }
 
+  deleteGroup(name: string): void {
+    delete this.state.data.logGroups[name];
+    this.state.markChanged();
+  }
+
   createStream(group: LogGroupRecord, name: string, now: number): LogStreamRecord {
     const stream: LogStreamRecord = { name, createdAt: now, events: [], storedBytes: 0, sequence: 1 };
     group.streams[name] = stream;

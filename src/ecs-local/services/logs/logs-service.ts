@@ -43,6 +43,13 @@ export function createLogsService(store: LogStore): ServiceDefinition {
         return {};
       },
 
+      DeleteLogGroup(input: { logGroupName: string }) {
+        checkGroupName(input.logGroupName);
+        groupOrThrow(input.logGroupName);
+        store.deleteGroup(input.logGroupName);
+        return {};
+      },
+
       DescribeLogGroups(input: { logGroupNamePrefix?: string; logGroupNamePattern?: string; limit?: number; nextToken?: string }) {
         checkRange(input.limit, 1, 50, "limit", INVALID);
         if (input.logGroupNamePrefix !== undefined && input.logGroupNamePattern !== undefined) {

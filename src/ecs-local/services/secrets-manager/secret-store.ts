@@ -29,6 +29,11 @@ export class SecretStore {
     return secret;
   }
 
+  delete(secret: SecretRecord): void {
+    delete this.state.data.secrets[secret.arn];
+    this.state.markChanged();
+  }
+
   /**
    * Adds a version and moves the given stages (AWSCURRENT by default) to it; the version that held
    * AWSCURRENT becomes AWSPREVIOUS. A repeated token with the same value is a no-op, as in AWS.

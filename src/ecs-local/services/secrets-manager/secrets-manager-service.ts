@@ -77,6 +77,18 @@ export function createSecretsManagerService(store: SecretStore): ServiceDefiniti
         };
       },
 
+      DeleteSecret(input: { SecretId: string; ForceDeleteWithoutRecovery?: boolean; RecoveryWindowInDays?: number }, ctx: OperationContext) {
+        checkLength(input.SecretId, 1, 2048, "secretId", INVALID);
+        if (input.ForceDeleteWithoutRecovery && input.RecoveryWindowInDays !== undefined) {
+          throw new AwsError(INVALID, "You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.");
+        }
+        const s = find(input.SecretId);
+        // No recovery window here: the secret goes at once either way (there is no RestoreSecret).
+        store.delete(s);
+        const days = input.ForceDeleteWithoutRecovery ? 0 : (input.RecoveryWindowInDays ?? 30);
+        return { ARN: s.arn, Name: s.name, DeletionDate: (ctx.now + days * 86_400_000) / 1000 };
+      },
+
       PutSecretValue(input: SecretValueInput & { SecretId: string; VersionStages?: string[] }, ctx: OperationContext) {
         checkLength(input.SecretId, 1, 2048, "secretId", INVALID);
         checkValue(input);
