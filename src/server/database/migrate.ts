@@ -32,10 +32,24 @@ export async function migrateToLatest(database: Database): Promise<string[]> {
     provider: new StaticProvider(database.engine),
     ...(migrationTableSchema ? { migrationTableSchema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  let outcome = await migrator.migrateToLatest();
+  // Kysely's table check reads every schema's catalog; another schema of the same database being
+  // dropped at that moment (a tenant removed, a parallel test cleaning up) fails it with 3F000 for
+  // that other schema. Nothing was applied then, so trying again is safe.
+  for (let attempt = 1; attempt < 5 && isOtherSchemaVanished(outcome.error, migrationTableSchema); attempt++) {
+    await new Promise((r) => setTimeout(r, 50 * attempt));
+    outcome = await migrator.migrateToLatest();
+  }
+  const { error, results } = outcome;
   if (error) {
     const failed = results?.find((r) => r.status === "Error")?.migrationName;
     throw new DatabaseConfigError(`Database migration ${failed ?? ""} failed: ${(error as Error).message}`, { cause: error });
   }
   return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}
+
+function isOtherSchemaVanished(error: unknown, ownSchema: string | undefined): boolean {
+  const e = error as { code?: string; message?: string } | undefined;
+  if (e?.code !== "3F000") return false;
+  return ownSchema === undefined || !e.message?.includes(`"${ownSchema}"`);
 }
