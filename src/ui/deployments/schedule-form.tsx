@@ -1,6 +1,7 @@
 import { useId, useMemo, useState, type FormEvent } from "react";
 import { ApiError, describeError } from "../api/api-error";
 import { createDeploymentSchedule, type ScheduleInput } from "../api/deployments";
+import { FormActions } from "../components/form-actions";
 
 const UNITS = [
   { value: 60, label: "minutes" },
@@ -137,19 +138,7 @@ export function ScheduleForm({ deploymentId, onCreated, onCancel }: { deployment
       <label className="checkbox">
         <input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} /> Active (creates runs)
       </label>
-      {failure && (
-        <p className="error-message" role="alert">
-          {failure}
-        </p>
-      )}
-      <div className="page-actions">
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? "Adding…" : "Add schedule"}
-        </button>
-        <button type="button" onClick={onCancel} disabled={busy}>
-          Cancel
-        </button>
-      </div>
+      <FormActions failure={failure} busy={busy} submitLabel="Add schedule" busyLabel="Adding…" onCancel={onCancel} />
     </form>
   );
 }

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from "react";
 import { ApiError, describeError } from "../api/api-error";
 import { createWorkQueue } from "../api/work-pools";
 import { fieldErrorsFromApi, parseWholeNumber } from "../forms/field-errors";
+import { FormActions } from "../components/form-actions";
 
 const LABELS: Record<string, string> = { name: "Name", priority: "Priority", concurrency_limit: "Concurrency limit" };
 
@@ -72,19 +73,7 @@ export function QueueCreateForm({ poolName, onCreated, onCancel }: { poolName: s
       {input("priority", { inputMode: "numeric", help: "1 is served first; empty takes the next free priority." })}
       {input("concurrency_limit", { inputMode: "numeric", help: "Empty for no limit." })}
       {input("description")}
-      {failure && (
-        <p className="error-message" role="alert">
-          {failure}
-        </p>
-      )}
-      <div className="page-actions">
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? "Adding…" : "Add queue"}
-        </button>
-        <button type="button" onClick={onCancel} disabled={busy}>
-          Cancel
-        </button>
-      </div>
+      <FormActions failure={failure} busy={busy} submitLabel="Add queue" busyLabel="Adding…" onCancel={onCancel} />
     </form>
   );
 }
