@@ -1,4 +1,5 @@
 import type { EcsflowClient } from "../client/index.js";
+import { sleep } from "../client/sleep.js";
 import { TERMINAL_STATE_TYPES, type FlowRun, type Log, type State } from "../schemas/index.js";
 
 export interface WatchFlowRunOptions {
@@ -99,19 +100,4 @@ export async function watchFlowRun(client: EcsflowClient, runId: string, options
     pause = changed ? minPoll : Math.min(maxPoll, pause * 2);
     await sleep(Math.min(pause, Math.max(0, deadline - Date.now())), options.signal);
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(t);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
 }

@@ -1,4 +1,5 @@
 import { ApiUnreachableError, errorForStatus } from "./errors.js";
+import { sleep } from "./sleep.js";
 import { DEFAULT_RETRY_POLICY, RETRYABLE_STATUSES, retryDelayMs, type RetryPolicy } from "./retry-policy.js";
 import type { IncomingMessage } from "node:http";
 import { openHttpStream, sendHttpRequest, type SentResponse } from "./send-http-request.js";
@@ -30,20 +31,6 @@ export interface HttpResponse<T> {
   status: number;
   body: T;
 }
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(t);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
 
 function connectionErrorCode(err: unknown): string | undefined {
   const e = err as { code?: string; cause?: { code?: string; name?: string; message?: string }; name?: string };

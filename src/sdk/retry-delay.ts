@@ -8,16 +8,4 @@ export function retryDelaySeconds(delay: number | readonly number[] | undefined,
   return jitterFactor > 0 ? base + base * jitterFactor * random() : base;
 }
 
-export const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
+export { sleep } from "../client/sleep.js";
