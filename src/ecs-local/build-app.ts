@@ -12,7 +12,7 @@ const BODY_LIMIT = 10 * 1024 * 1024;
  * `/_ecs-local/`, with its body kept as text for the protocol layer to decode, so that even an
  * unreadable body gets an AWS-shaped answer rather than Fastify's.
  */
-export function buildApp(dispatcher: AwsRequestDispatcher, admin: EcsLocalAdmin, logger: Logger): FastifyInstance {
+export function buildApp(dispatcher: AwsRequestDispatcher, admin: EcsLocalAdmin, logger: Logger, registerTaskRoutes: (app: FastifyInstance) => void): FastifyInstance {
   const app: FastifyInstance = Fastify({ loggerInstance: logger as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: BODY_LIMIT });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(["application/x-amz-json-1.1", "application/x-amz-json-1.0", "application/x-www-form-urlencoded"], { parseAs: "string" }, (_req, body, done) => done(null, body));
@@ -37,6 +37,7 @@ export function buildApp(dispatcher: AwsRequestDispatcher, admin: EcsLocalAdmin,
   });
 
   registerAdminRoutes(app, admin);
+  registerTaskRoutes(app);
 
   const handle = async (req: { method: string; url: string; headers: Record<string, string | string[] | undefined>; body: unknown }, reply: FastifyReply) => {
     const res = await dispatcher.dispatch({ method: req.method, url: req.url, headers: req.headers, body: typeof req.body === "string" ? req.body : "" });

@@ -17,6 +17,8 @@ export {
   type SecurityGroupConfig,
   type ProvisioningProfile,
   type Exchange,
+  type RuntimeChoice,
 } from "./options.js";
+export type { ImagePullBehavior } from "./runtime/container-driver.js";
 export type { EcsLocalAdmin, AdminTaskView, RuntimeSettings } from "./admin/ecs-local-admin.js";
 export { AwsError, EcsLocalConfigError, EcsLocalStateError } from "./errors.js";

@@ -1,6 +1,8 @@
 import { isAbsolute } from "node:path";
 import pino, { type Logger } from "pino";
 import { EcsLocalConfigError } from "./errors.js";
+import type { ImagePullBehavior } from "./runtime/container-driver.js";
+import { parseEngineAddress } from "./runtime/detect-engine.js";
 
 /** The token buckets ecs-local keeps, named for the AWS limit they mirror. */
 export type LimitName = "runTaskStopTask" | "fargateLaunches" | "describeTasks" | "registerTaskDefinition" | "getLogEvents";
@@ -74,6 +76,9 @@ export interface VpcConfig {
 
 export type ProvisioningProfile = "instant" | "default" | "fargate";
 
+/** What runs task containers: host processes, a Docker Engine API (Docker or Podman), or the first engine found else processes. */
+export type RuntimeChoice = "auto" | "docker" | "process";
+
 /** One HTTP exchange as answered, for tests and tools that check responses against AWS's models. */
 export interface Exchange {
   service: string;
@@ -134,6 +139,17 @@ export interface EcsLocalOptions {
   shutdownGraceMs?: number;
   /** Called with every AWS API response (not admin ones). */
   observer?: (exchange: Exchange) => void;
+  /**
+   * What runs task containers. `process`: host processes (image mappings stand in for images).
+   * `docker`: a Docker Engine API (Docker, or Podman's Docker-compatible service) at `engineHost`,
+   * else the first of Docker's and Podman's usual sockets that answers. `auto`: that engine when one
+   * answers, else processes. @default "process"
+   */
+  runtime?: RuntimeChoice;
+  /** The engine's address in DOCKER_HOST's forms (`unix:///run/podman/podman.sock`, `tcp://host:2375`). */
+  engineHost?: string;
+  /** ECS_IMAGE_PULL_BEHAVIOR: default, always, once or prefer-cached. @default "prefer-cached" */
+  imagePullBehavior?: ImagePullBehavior;
 }
 
 export interface CompiledOptions {
@@ -158,6 +174,9 @@ export interface CompiledOptions {
   stoppedTaskRetentionMs: number;
   shutdownGraceMs: number;
   observer?: (exchange: Exchange) => void;
+  runtime: RuntimeChoice;
+  engineHost?: string;
+  imagePullBehavior: ImagePullBehavior;
 }
 
 const PROFILES: Record<ProvisioningProfile, { min: number; max: number }> = {
@@ -206,6 +225,15 @@ export function compileOptions(options: EcsLocalOptions): CompiledOptions {
   if (options.stateDir !== undefined && !isAbsolute(options.stateDir)) {
     throw new EcsLocalConfigError(`stateDir must be an absolute path, got ${options.stateDir}.`, "stateDir");
   }
+  const runtime = options.runtime ?? "process";
+  if (!["auto", "docker", "process"].includes(runtime)) throw new EcsLocalConfigError(`runtime must be auto, docker or process, got ${runtime}.`, "runtime");
+  if (options.engineHost !== undefined && !parseEngineAddress(options.engineHost)) {
+    throw new EcsLocalConfigError(`engineHost should look like unix:///path/to/docker.sock or tcp://host:2375, got ${options.engineHost}.`, "engineHost");
+  }
+  const imagePullBehavior = options.imagePullBehavior ?? "prefer-cached";
+  if (!["default", "always", "once", "prefer-cached"].includes(imagePullBehavior)) {
+    throw new EcsLocalConfigError(`imagePullBehavior must be default, always, once or prefer-cached, got ${imagePullBehavior}.`, "imagePullBehavior");
+  }
   const hostEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries(options.hostEnv ?? {})) if (v !== undefined) hostEnv[k] = v;
   return {
@@ -230,6 +258,9 @@ export function compileOptions(options: EcsLocalOptions): CompiledOptions {
     stoppedTaskRetentionMs: options.stoppedTaskRetentionMs ?? 3_600_000,
     shutdownGraceMs: options.shutdownGraceMs ?? 10_000,
     observer: options.observer,
+    runtime,
+    engineHost: options.engineHost,
+    imagePullBehavior,
   };
 }
 

@@ -6,6 +6,7 @@ import { seededRandom } from "./seeded-random.js";
 import { RateLimits } from "./limits/rate-limits.js";
 import { compileOptions, type EcsLocalOptions } from "./options.js";
 import { AwsRequestDispatcher } from "./protocol/dispatch-aws-request.js";
+import { createDriver } from "./runtime/create-driver.js";
 import { TaskRuntime } from "./runtime/task-runtime.js";
 import { ServiceScheduler } from "./scheduler/service-scheduler.js";
 import { createEc2Service } from "./services/ec2/ec2-service.js";
@@ -23,10 +24,14 @@ import { createSecretsManagerService } from "./services/secrets-manager/secrets-
 import { createStsService } from "./services/sts/sts-service.js";
 import { EcsLocalState, type StateData } from "./state/ecs-local-state.js";
 import { StateFileWriter, loadStateFile } from "./state/state-file.js";
+import { TaskEndpointRegistry } from "./task-endpoints/task-endpoint-registry.js";
+import { registerTaskEndpointRoutes } from "./task-endpoints/task-endpoint-routes.js";
 
 export interface EcsLocalHandle {
   /** e.g. http://127.0.0.1:4566 — the endpoint to give the AWS SDK or CLI. */
   url: string;
+  /** What runs task containers, as chosen at start; `engine` is the engine's address when it is one. */
+  runtime: { kind: "process" | "docker"; engine?: string };
   host: string;
   port: number;
   admin: EcsLocalAdmin;
@@ -44,6 +49,10 @@ export async function startEcsLocal(options: EcsLocalOptions = {}): Promise<EcsL
   const opts = compileOptions(options);
   const logger = opts.logger.child({ component: "ecs-local" });
   const restored = opts.stateDir ? loadStateFile(opts.stateDir) : undefined;
+  // Before anything listens: a bad runtime choice fails the start, and an engine start removes
+  // what an earlier run with this state folder left behind.
+  const driver = await createDriver(opts, logger);
+  const endpoints = new TaskEndpointRegistry();
   const state = new EcsLocalState(restored);
   if (restored) recoverTasks(restored, Date.now());
   const random = seededRandom(opts.seed);
@@ -64,6 +73,8 @@ export async function startEcsLocal(options: EcsLocalOptions = {}): Promise<EcsL
     faults,
     random,
     logger,
+    driver,
+    endpoints,
     endpointUrl: () => url,
     onTaskChanged: (task) => scheduler.onTaskChanged(task),
   });
@@ -94,23 +105,29 @@ export async function startEcsLocal(options: EcsLocalOptions = {}): Promise<EcsL
     onError: (code) => counters.error(code),
   });
   const admin = new EcsLocalAdmin({ options: opts, state, counters, limits, faults, runtime });
-  const app = buildApp(dispatcher, admin, logger);
+  const app = buildApp(dispatcher, admin, logger, (a) => registerTaskEndpointRoutes(a, endpoints, state));
 
   const writer = opts.stateDir ? new StateFileWriter(opts.stateDir, () => state.data, 1_000) : undefined;
   if (writer) state.onChange(() => writer.schedule());
 
-  await app.listen({ host: opts.host, port: opts.port });
+  try {
+    await app.listen({ host: opts.host, port: opts.port });
+  } catch (err) {
+    await driver.close();
+    throw err;
+  }
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : opts.port;
   url = `http://${opts.host.includes(":") ? `[${opts.host}]` : opts.host}:${port}`;
   scheduler.start();
   const purge = setInterval(() => purgeExpiredTasks(ctx, Date.now()), 60_000);
   purge.unref();
-  logger.info({ url, stateDir: opts.stateDir, limits: opts.limitsEnabled }, "ecs-local listening");
+  logger.info({ url, stateDir: opts.stateDir, limits: opts.limitsEnabled, runtime: driver.kind, engine: driver.engineAddress }, "ecs-local listening");
 
   let closing: Promise<void> | undefined;
   return {
     url,
+    runtime: { kind: driver.kind, engine: driver.engineAddress },
     host: opts.host,
     port,
     admin,
@@ -140,7 +157,7 @@ function recoverTasks(data: StateData, now: number): void {
     if (task.lastStatus === "STOPPED") continue;
     task.desiredStatus = "STOPPED";
     task.stopCode ??= "UserInitiated";
-    task.stoppedReason ??= "ecs-local was restarted; the task's host processes did not survive";
+    task.stoppedReason ??= "ecs-local was restarted; the task's containers did not survive";
     task.stoppingAt ??= now;
     task.executionStoppedAt ??= now;
     task.stoppedAt = now;

@@ -1,13 +1,12 @@
-import { existsSync } from "node:fs";
 import type { Logger } from "pino";
 import type { FaultInjector } from "../faults/fault-injector.js";
-import { newRuntimeId } from "../ids.js";
 import type { CompiledOptions } from "../options.js";
 import type { LogStore } from "../services/logs/log-store.js";
 import type { SecretStore } from "../services/secrets-manager/secret-store.js";
 import type { ContainerRecord, EcsLocalState, StopCode, TaskDefinitionRecord, TaskRecord, TaskStatus } from "../state/ecs-local-state.js";
-import { resolveContainerLaunch, type ContainerLaunch } from "./container-launch.js";
-import { HostProcess } from "./host-process.js";
+import type { TaskEndpointRegistry } from "../task-endpoints/task-endpoint-registry.js";
+import { CREDENTIALS_PATH, METADATA_PATH } from "../task-endpoints/task-endpoint-routes.js";
+import { ContainerStartError, ImagePullError, type ContainerDriver, type ContainerExit, type ContainerSpec, type StartedContainer } from "./container-driver.js";
 
 export interface TaskRuntimeDeps {
   options: CompiledOptions;
@@ -17,6 +16,10 @@ export interface TaskRuntimeDeps {
   faults: FaultInjector;
   random: () => number;
   logger: Logger;
+  /** Runs the containers: host processes or a container engine. */
+  driver: ContainerDriver;
+  /** Tokens behind each task's metadata and credentials endpoints. */
+  endpoints: TaskEndpointRegistry;
   /** The endpoint tasks should use for AWS calls (known once the server listens). */
   endpointUrl: () => string;
   /** Called after every change of a task's status or containers. */
@@ -26,7 +29,7 @@ export interface TaskRuntimeDeps {
 /** What the runtime holds for a task that has not reached STOPPED. */
 interface LiveTask {
   timers: Set<NodeJS.Timeout>;
-  processes: Map<string, HostProcess>;
+  containers: Map<string, StartedContainer>;
   /** Resolves when the task reaches STOPPED. */
   stopped: Promise<void>;
   markStopped: () => void;
@@ -45,13 +48,15 @@ class StartFailure extends Error {
 const DEFAULT_STOP_TIMEOUT_S = 30;
 
 /**
- * The task lifecycle on host processes:
+ * The task lifecycle, on whatever the driver runs containers with (host processes or an engine):
  * PROVISIONING → PENDING (pull, secrets, log setup) → ACTIVATING (spawn) → RUNNING → DEACTIVATING →
  * STOPPING (SIGTERM, then SIGKILL after stopTimeout) → DEPROVISIONING → STOPPED.
  * The task stops when an essential container exits, on StopTask, or when it cannot start.
  */
 export class TaskRuntime {
   private readonly live = new Map<string, LiveTask>();
+  /** Timers that remove stopped engine containers once their task's retention ends. */
+  private readonly removals = new Set<NodeJS.Timeout>();
   private closing = false;
 
   constructor(private readonly deps: TaskRuntimeDeps) {}
@@ -60,7 +65,7 @@ export class TaskRuntime {
   launch(task: TaskRecord, td: TaskDefinitionRecord): void {
     let markStopped!: () => void;
     const stopped = new Promise<void>((r) => (markStopped = r));
-    const live: LiveTask = { timers: new Set(), processes: new Map(), stopped, markStopped };
+    const live: LiveTask = { timers: new Set(), containers: new Map(), stopped, markStopped };
     this.live.set(task.arn, live);
     task.history.push({ status: "PROVISIONING", at: task.createdAt });
     const { min, max } = this.deps.options.provisioningDelayMs;
@@ -95,16 +100,25 @@ export class TaskRuntime {
   /** Live host process ids per container (admin view). */
   pids(taskArn: string): Record<string, number | undefined> {
     const live = this.live.get(taskArn);
-    return live ? Object.fromEntries([...live.processes].map(([name, p]) => [name, p.pid])) : {};
+    return live ? Object.fromEntries([...live.containers].map(([name, c]) => [name, c.pid])) : {};
+  }
+
+  /** What runs the containers, for DescribeTasks' `attributes`. */
+  attributes(): { name: string; value: string }[] {
+    return this.deps.driver.attributes;
   }
 
   liveCount(): number {
     return this.live.size;
   }
 
-  /** Last resort when the process is going away anyway: SIGKILL every task process, synchronously. */
+  /**
+   * Last resort when the process is going away anyway: SIGKILL every task process, synchronously.
+   * Engine containers get the kill request too, but it may not leave before the process does;
+   * the next start with the same state folder removes them.
+   */
   killAllNow(): void {
-    for (const live of this.live.values()) for (const p of live.processes.values()) p.signal("SIGKILL");
+    for (const live of this.live.values()) for (const c of live.containers.values()) c.signal("SIGKILL");
   }
 
   /** Stops every task: SIGTERM, SIGKILL after `graceMs`, and marks them STOPPED. */
@@ -117,7 +131,7 @@ export class TaskRuntime {
     const grace = new Promise<void>((r) => (timer = setTimeout(r, graceMs)));
     await Promise.race([all, grace]);
     clearTimeout(timer);
-    for (const live of this.live.values()) for (const p of live.processes.values()) p.signal("SIGKILL");
+    for (const live of this.live.values()) for (const c of live.containers.values()) c.signal("SIGKILL");
     // After SIGKILL, exits arrive promptly; bound the wait anyway so close() always returns.
     let killTimer: NodeJS.Timeout | undefined;
     await Promise.race([Promise.all([...this.live.values()].map((l) => l.stopped)), new Promise<void>((r) => (killTimer = setTimeout(r, 2_000)))]);
@@ -128,12 +142,15 @@ export class TaskRuntime {
       if (task && task.lastStatus !== "STOPPED") this.finalize(task);
     }
     this.live.clear();
+    for (const t of this.removals) clearTimeout(t);
+    this.removals.clear();
+    await this.deps.driver.close();
   }
 
   private pull(task: TaskRecord, td: TaskDefinitionRecord, pullDelay: number): void {
     task.pullStartedAt = Date.now();
     this.transition(task, "PENDING");
-    let launches: Map<string, ContainerLaunch>;
+    let specs: Map<string, ContainerSpec>;
     try {
       const fault = this.deps.faults.launchFault();
       if (fault === "cannot-pull-container") {
@@ -143,18 +160,30 @@ export class TaskRuntime {
         );
       }
       if (fault === "task-failed-to-start") throw new StartFailure("ResourceInitializationError: unable to create new container (injected by ecs-local)");
-      launches = this.prepare(task, td);
+      specs = this.prepare(task, td);
     } catch (err) {
       return this.failToStart(task, err);
     }
-    this.after(task, pullDelay, () => void this.activate(task, td, launches));
+    const pullStarted = Date.now();
+    const images = [...new Set([...specs.values()].map((s) => s.image))];
+    Promise.all(images.map((image) => this.deps.driver.ensureImage(image))).then(
+      () => {
+        // StopTask during the pull has already moved the task on.
+        if (task.lastStatus !== "PENDING" || task.desiredStatus !== "RUNNING") return;
+        this.after(task, pullDelay - (Date.now() - pullStarted), () => void this.activate(task, td, specs));
+      },
+      (err: unknown) => {
+        if (task.lastStatus !== "PENDING" || task.desiredStatus !== "RUNNING") return;
+        this.failToStart(task, err instanceof ImagePullError ? new StartFailure(err.reason) : err);
+      },
+    );
   }
 
-  /** What the ECS agent does before starting containers: resolve secrets, set up awslogs. */
-  private prepare(task: TaskRecord, td: TaskDefinitionRecord): Map<string, ContainerLaunch> {
+  /** What the ECS agent does before starting containers: resolve secrets, set up awslogs, issue role credentials. */
+  private prepare(task: TaskRecord, td: TaskDefinitionRecord): Map<string, ContainerSpec> {
     const now = Date.now();
-    const options = this.deps.options;
-    const launches = new Map<string, ContainerLaunch>();
+    const specs = new Map<string, ContainerSpec>();
+    const taskEnv = this.taskAgentEnv(task, td, now);
     const overrides: Record<string, any>[] = task.overrides.containerOverrides ?? [];
     for (const def of td.definition.containerDefinitions as Record<string, any>[]) {
       const override = overrides.find((o) => o.name === def.name) ?? {};
@@ -168,23 +197,28 @@ export class TaskRuntime {
           );
         }
       }
-      const launch = resolveContainerLaunch(
-        {
-          image: def.image,
-          entryPoint: def.entryPoint,
-          command: override.command ?? def.command,
-          workingDirectory: def.workingDirectory,
-          environments: [envList(def.environment), envList(override.environment), secretEnv],
-        },
-        { images: options.images, commandAliases: options.commandAliases, defaultWorkingDirectory: options.defaultWorkingDirectory, hostEnv: options.hostEnv, agentEnv: this.agentEnv(task) },
-      );
-      if (!launch) {
-        throw new StartFailure("CannotStartContainerError: Error response from daemon: No command specified", { [def.name]: "CannotStartContainerError: Error response from daemon: No command specified" });
-      }
       this.setUpAwslogs(def, task, now);
-      launches.set(def.name, launch);
+      const metadataUri = `${this.deps.endpointUrl()}${METADATA_PATH}/${this.deps.endpoints.metadataToken({ taskArn: task.arn, containerName: def.name })}`;
+      specs.set(def.name, {
+        taskArn: task.arn,
+        taskId: task.id,
+        clusterArn: task.clusterArn,
+        name: def.name,
+        image: def.image,
+        entryPoint: def.entryPoint,
+        command: override.command ?? def.command,
+        workingDirectory: def.workingDirectory,
+        user: def.user,
+        environments: [envList(def.environment), envList(override.environment), secretEnv],
+        agentEnv: { ...taskEnv, ECS_CONTAINER_METADATA_URI_V4: metadataUri, ECS_CONTAINER_METADATA_URI: metadataUri },
+        memoryMiB: positive(override.memory ?? def.memory) ?? positive(task.memory),
+        memoryReservationMiB: positive(override.memoryReservation ?? def.memoryReservation),
+        cpuShares: positive(override.cpu ?? def.cpu),
+        cpuLimitUnits: positive(task.cpu),
+        onLine: this.awslogsWriter(def, task),
+      });
     }
-    return launches;
+    return specs;
   }
 
   private setUpAwslogs(def: Record<string, any>, task: TaskRecord, now: number): void {
@@ -204,20 +238,33 @@ export class TaskRuntime {
     if (!group.streams[streamName]) this.deps.logs.createStream(group, streamName, now);
   }
 
-  private agentEnv(task: TaskRecord): Record<string, string> {
+  /**
+   * What the ECS agent puts in every container of the task. With a task role, the AWS SDK's default
+   * chain finds its credentials at the credentials endpoint, as on ECS; without one, placeholder
+   * keys stand in (ecs-local accepts any signature), where ECS would give none.
+   */
+  private taskAgentEnv(task: TaskRecord, td: TaskDefinitionRecord, now: number): Record<string, string> {
     const region = this.deps.options.region;
-    return {
+    const env: Record<string, string> = {
       AWS_REGION: region,
       AWS_DEFAULT_REGION: region,
       AWS_EXECUTION_ENV: task.launchType === "FARGATE" ? "AWS_ECS_FARGATE" : "AWS_ECS_EC2",
-      // Tasks reach this endpoint for AWS calls, with placeholder credentials (any are accepted).
+      // Tasks reach this endpoint for AWS calls.
       AWS_ENDPOINT_URL: this.deps.endpointUrl(),
-      AWS_ACCESS_KEY_ID: "ecs-local",
-      AWS_SECRET_ACCESS_KEY: "ecs-local",
     };
+    const roleArn = (task.overrides.taskRoleArn as string | undefined) ?? (td.definition.taskRoleArn as string | undefined);
+    if (roleArn) {
+      const { token, credentials } = this.deps.endpoints.issueCredentials(task.arn, roleArn, now);
+      env.AWS_CONTAINER_CREDENTIALS_FULL_URI = `${this.deps.endpointUrl()}${CREDENTIALS_PATH}/${token}`;
+      env.AWS_CONTAINER_AUTHORIZATION_TOKEN = credentials.authorization;
+    } else {
+      env.AWS_ACCESS_KEY_ID = "ecs-local";
+      env.AWS_SECRET_ACCESS_KEY = "ecs-local";
+    }
+    return env;
   }
 
-  private async activate(task: TaskRecord, td: TaskDefinitionRecord, launches: Map<string, ContainerLaunch>): Promise<void> {
+  private async activate(task: TaskRecord, td: TaskDefinitionRecord, specs: Map<string, ContainerSpec>): Promise<void> {
     const live = this.live.get(task.arn);
     if (!live) return;
     task.pullStoppedAt = Date.now();
@@ -226,25 +273,21 @@ export class TaskRuntime {
     try {
       for (const def of defs) {
         const container = task.containers.find((c) => c.name === def.name)!;
-        const launch = launches.get(def.name)!;
-        const awslogs = this.awslogsWriter(def, task);
-        let proc: HostProcess;
+        let started: StartedContainer;
         try {
-          // Node reports a missing cwd as a missing executable; check it first to say which it is.
-          if (!existsSync(launch.cwd)) throw Object.assign(new Error(`chdir ${launch.cwd}`), { code: "ENOENT", syscall: "chdir" });
-          proc = await HostProcess.start({ ...launch, onLine: awslogs });
+          started = await this.deps.driver.start(specs.get(def.name)!);
         } catch (err) {
-          const reason = startErrorReason(err as NodeJS.ErrnoException, launch);
-          throw new StartFailure(reason, { [def.name]: reason });
+          if (!(err instanceof ContainerStartError)) throw err;
+          throw new StartFailure(err.reason, { [def.name]: err.reason });
         }
-        live.processes.set(def.name, proc);
-        container.runtimeId = newRuntimeId();
-        container.pid = proc.pid;
+        live.containers.set(def.name, started);
+        container.runtimeId = started.runtimeId;
+        container.pid = started.pid;
         container.lastStatus = "RUNNING";
-        void proc.exited.then((exit) => this.onContainerExit(task, container, exit.exitCode));
+        void started.exited.then((exit) => this.onContainerExit(task, container, exit));
       }
     } catch (err) {
-      for (const p of live.processes.values()) p.signal("SIGKILL");
+      for (const c of live.containers.values()) c.signal("SIGKILL");
       return this.failToStart(task, err);
     }
     const now = Date.now();
@@ -272,11 +315,12 @@ export class TaskRuntime {
     };
   }
 
-  private onContainerExit(task: TaskRecord, container: ContainerRecord, exitCode: number): void {
+  private onContainerExit(task: TaskRecord, container: ContainerRecord, exit: ContainerExit): void {
     const live = this.live.get(task.arn);
-    live?.processes.delete(container.name);
+    live?.containers.delete(container.name);
     container.lastStatus = "STOPPED";
-    container.exitCode = exitCode;
+    container.exitCode = exit.exitCode;
+    if (exit.reason) container.reason = exit.reason;
     container.pid = undefined;
     if (!live) return;
     if (task.desiredStatus === "RUNNING" && container.essential) {
@@ -294,15 +338,15 @@ export class TaskRuntime {
       return;
     }
     this.touch(task);
-    if (task.desiredStatus === "STOPPED" && task.lastStatus === "STOPPING" && live.processes.size === 0) this.deprovision(task);
+    if (task.desiredStatus === "STOPPED" && task.lastStatus === "STOPPING" && live.containers.size === 0) this.deprovision(task);
   }
 
   /** STOPPING: SIGTERM to every container, SIGKILL after its stopTimeout. */
   private terminate(task: TaskRecord, live: LiveTask): void {
     this.transition(task, "STOPPING");
-    if (live.processes.size === 0) return this.deprovision(task);
+    if (live.containers.size === 0) return this.deprovision(task);
     const td = this.deps.state.data.taskDefinitions[task.taskDefinitionArn];
-    for (const [name, proc] of live.processes) {
+    for (const [name, proc] of live.containers) {
       proc.signal("SIGTERM");
       const def = (td?.definition.containerDefinitions as Record<string, any>[] | undefined)?.find((d) => d.name === name);
       const timeoutS = typeof def?.stopTimeout === "number" ? def.stopTimeout : DEFAULT_STOP_TIMEOUT_S;
@@ -322,10 +366,10 @@ export class TaskRuntime {
       c.reason = failure.containerReasons[c.name] ?? c.reason;
     }
     const live = this.live.get(task.arn);
-    if (live && live.processes.size > 0) {
+    if (live && live.containers.size > 0) {
       // Containers that did start are killed; deprovisioning follows their exit.
       this.transition(task, "STOPPING");
-      for (const p of live.processes.values()) p.signal("SIGKILL");
+      for (const c of live.containers.values()) c.signal("SIGKILL");
       return;
     }
     this.deprovision(task);
@@ -360,7 +404,22 @@ export class TaskRuntime {
       this.live.delete(task.arn);
       live.markStopped();
     }
+    this.deps.endpoints.forgetTask(task.arn);
+    this.scheduleRemoval(task);
     this.deps.logger.info({ taskArn: task.arn, stopCode: task.stopCode, stoppedReason: task.stoppedReason }, "task stopped");
+  }
+
+  /** Engine containers stay (inspectable, as on an ECS host) while the task is describable, then go. */
+  private scheduleRemoval(task: TaskRecord): void {
+    if (this.deps.driver.kind === "process") return;
+    const ids = task.containers.map((c) => c.runtimeId).filter((id): id is string => !!id);
+    if (ids.length === 0) return;
+    const timer = setTimeout(() => {
+      this.removals.delete(timer);
+      for (const id of ids) void this.deps.driver.remove(id);
+    }, this.deps.options.stoppedTaskRetentionMs);
+    timer.unref();
+    this.removals.add(timer);
   }
 
   private transition(task: TaskRecord, status: TaskStatus): void {
@@ -402,13 +461,8 @@ function envList(list: unknown): Record<string, string> {
   return out;
 }
 
-/** Words the way Docker reports a container that cannot start. */
-function startErrorReason(err: NodeJS.ErrnoException, launch: ContainerLaunch): string {
-  const prefix = "CannotStartContainerError: Error response from daemon: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process:";
-  if (err.code === "ENOENT" && err.syscall?.startsWith("spawn")) {
-    return `${prefix} exec: "${launch.argv[0]}": executable file not found in $PATH: unknown`;
-  }
-  if (err.code === "ENOENT") return `${prefix} chdir to cwd ("${launch.cwd}") set in config.json failed: no such file or directory: unknown`;
-  if (err.code === "EACCES") return `${prefix} exec: "${launch.argv[0]}": permission denied: unknown`;
-  return `${prefix} ${err.message}: unknown`;
+/** A size from a task definition ("512" or 512) as a positive number, else undefined. */
+function positive(value: unknown): number | undefined {
+  const n = typeof value === "string" ? Number(value) : value;
+  return typeof n === "number" && Number.isFinite(n) && n > 0 ? n : undefined;
 }

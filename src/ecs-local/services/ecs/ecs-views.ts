@@ -41,7 +41,7 @@ export function taskView(ctx: EcsContext, t: TaskRecord, includeTags: boolean): 
   const fargate = t.launchType === "FARGATE";
   return {
     attachments: t.attachments,
-    attributes: [{ name: "ecs.cpu-architecture", value: "x86_64" }],
+    attributes: [{ name: "ecs.cpu-architecture", value: "x86_64" }, ...ctx.runtime.attributes()],
     availabilityZone: t.availabilityZone,
     capacityProviderName: t.capacityProviderName,
     clusterArn: t.clusterArn,
