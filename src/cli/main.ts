@@ -6,6 +6,7 @@ import { registerServer } from "./commands/server/index.js";
 import { registerWorker } from "./commands/worker/index.js";
 import { registerEcsLocal } from "./commands/ecs-local/index.js";
 import { registerEcs } from "./commands/ecs/index.js";
+import { registerImage } from "./commands/image/index.js";
 import { registerWorkPool } from "./commands/work-pool/index.js";
 import { registerWorkQueue } from "./commands/work-queue/index.js";
 import { registerDeployment } from "./commands/deployment/index.js";
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerWorker(program);
   registerEcsLocal(program);
   registerEcs(program);
+  registerImage(program);
   registerWorkPool(program);
   registerWorkQueue(program);
   registerDeployment(program);

@@ -14,7 +14,9 @@ const ALLOWED: Record<string, string[]> = {
   "ecs-local": [],
   // `ecsflow ecs provision`: AWS SDK calls plus the work pool through the API client.
   provision: ["client", "schemas"],
-  cli: ["schemas", "settings", "server", "client", "worker", "sdk", "ecs-local", "ui", "provision"],
+  // The runtime image is built through the same engine client ecs-local uses.
+  image: ["ecs-local"],
+  cli: ["schemas", "settings", "server", "client", "worker", "sdk", "ecs-local", "ui", "provision", "image"],
   ui: [],
 };
 

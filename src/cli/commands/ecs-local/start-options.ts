@@ -25,6 +25,9 @@ export interface StartFlags {
   passEnv?: string[];
   seed?: string;
   shutdownGrace?: string;
+  runtime?: string;
+  engineHost?: string;
+  imagePullBehavior?: string;
   json?: boolean;
 }
 
@@ -44,6 +47,10 @@ export const ENV = {
   imagesFile: "ECSFLOW_ECS_LOCAL_IMAGES_FILE",
   networkFile: "ECSFLOW_ECS_LOCAL_NETWORK_FILE",
   passEnv: "ECSFLOW_ECS_LOCAL_PASS_ENV",
+  runtime: "ECSFLOW_ECS_LOCAL_RUNTIME",
+  // The names Docker's own tools and the ECS agent read.
+  engineHost: "DOCKER_HOST",
+  imagePullBehavior: "ECS_IMAGE_PULL_BEHAVIOR",
 } as const;
 
 /** Host variables every task process gets (a container would have its own PATH, HOME, …). */
@@ -112,7 +119,16 @@ export function resolveStartOptions(flags: StartFlags, env: Record<string, strin
   const hostEnv: Record<string, string> = {};
   for (const name of passEnv) if (env[name] !== undefined) hostEnv[name] = env[name] as string;
   const ecsflow = [process.execPath, binPath];
+  const runtime = pick(flags.runtime, ENV.runtime) ?? "auto";
+  if (!["auto", "docker", "process"].includes(runtime)) throw usage(`--runtime must be auto, docker or process, got "${runtime}".`);
+  const imagePullBehavior = pick(flags.imagePullBehavior, ENV.imagePullBehavior);
+  if (imagePullBehavior !== undefined && !["default", "always", "once", "prefer-cached"].includes(imagePullBehavior)) {
+    throw usage(`--image-pull-behavior must be default, always, once or prefer-cached, got "${imagePullBehavior}".`);
+  }
   return {
+    runtime: runtime as "auto" | "docker" | "process",
+    engineHost: pick(flags.engineHost, ENV.engineHost),
+    imagePullBehavior: imagePullBehavior as "default" | "always" | "once" | "prefer-cached" | undefined,
     host: pick(flags.host, ENV.host) ?? "127.0.0.1",
     port: port ?? 4566,
     stateDir: stateDir === undefined ? undefined : resolve(stateDir),

@@ -12,7 +12,10 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 export function registerStart(parent: Command): void {
   parent
     .command("start")
-    .description("Serve ECS, CloudWatch Logs, EC2, STS, Secrets Manager and IAM on one port; tasks run as host processes")
+    .description("Serve ECS, CloudWatch Logs, EC2, STS, Secrets Manager and IAM on one port; tasks run as containers (Docker or Podman) or host processes")
+    .option("--runtime <kind>", `what runs task containers: auto (an engine if one answers, else processes), docker (Docker Engine API: Docker or Podman) or process (env ${ENV.runtime}, default auto)`)
+    .option("--engine-host <address>", `container engine address, e.g. unix:///run/podman/podman.sock (env ${ENV.engineHost})`)
+    .option("--image-pull-behavior <kind>", `default, always, once or prefer-cached (env ${ENV.imagePullBehavior}, default prefer-cached)`)
     .option("--host <host>", `address to bind (env ${ENV.host})`, undefined)
     .option("--port <port>", `port; 0 picks a free one (env ${ENV.port}, default 4566)`)
     .option("--state-dir <dir>", `save state here and reload it on start (env ${ENV.stateDir})`)
@@ -52,8 +55,9 @@ export function registerStart(parent: Command): void {
         if (code === "EADDRNOTAVAIL" || code === "EACCES") throw new CliError(`Cannot listen on ${resolved.host}:${resolved.port} (${code}).`, ExitCode.Usage, { cause: err });
         throw err;
       }
-      out.result({ url: handle.url, host: handle.host, port: handle.port }, () => {
+      out.result({ url: handle.url, host: handle.host, port: handle.port, runtime: handle.runtime.kind, engine: handle.runtime.engine }, () => {
         out.info(`ecs-local listening on ${handle.url}`);
+        out.info(handle.runtime.kind === "docker" ? `  tasks run as containers in the engine at ${handle.runtime.engine}` : "  tasks run as host processes (no container engine in use)");
         out.info(`  export AWS_ENDPOINT_URL=${handle.url} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=${resolved.region ?? "us-east-1"}`);
         out.info("Stop with Ctrl-C: running tasks get SIGTERM, then SIGKILL.");
       });

@@ -1,0 +1,162 @@
+import type { Readable } from "node:stream";
+import Docker from "dockerode";
+import { candidateEngineAddresses, findEngine, type EngineAddress } from "../ecs-local/runtime/detect-engine.js";
+import { hostNodeBaseRootfs } from "./host-node-base.js";
+import { runtimeImageContext } from "./runtime-image-context.js";
+
+export const DEFAULT_IMAGE_TAG = "ecsflow:local";
+
+export interface BuildRuntimeImageOptions {
+  repoDir: string;
+  /** @default "ecsflow:local" */
+  tag?: string;
+  /**
+   * `auto`: node:<major>-bookworm-slim when present or pullable, else `host`. `host`: a base made
+   * from this machine's Node.js. Anything else: that image. @default "auto"
+   */
+  base?: string;
+  /** DOCKER_HOST-style address; else Docker's and Podman's usual sockets are tried. */
+  engineHost?: string;
+  /** The Node.js binary a `host` base copies. @default process.execPath */
+  nodePath?: string;
+  /** Progress lines (base choice, build steps). */
+  onProgress?: (line: string) => void;
+}
+
+export interface BuiltImage {
+  tag: string;
+  imageId: string;
+  base: string;
+  sizeBytes: number;
+  contextFiles: number;
+  contextBytes: number;
+  productionPackages: number;
+  engine: string;
+}
+
+/** An error worth showing as it is (no engine, a failed build step), without a stack trace. */
+export class ImageBuildError extends Error {
+  override readonly name = "ImageBuildError";
+}
+
+/** Connects to the first engine that answers, as ecs-local's `--runtime docker` does. */
+export async function connectEngine(engineHost: string | undefined): Promise<{ docker: Docker; address: EngineAddress }> {
+  const candidates = candidateEngineAddresses(engineHost, process.getuid?.());
+  const address = await findEngine(engineHost ? candidates.slice(0, 1) : candidates);
+  if (!address) {
+    throw new ImageBuildError(
+      `No container engine answers at ${candidates.map((c) => c.display).join(", ")}. Start Docker or Podman's service (podman system service --time=0 unix:///run/podman/podman.sock), or point --engine-host (DOCKER_HOST) at one.`,
+    );
+  }
+  const docker = address.socketPath ? new Docker({ socketPath: address.socketPath }) : new Docker({ host: address.host, port: address.port, protocol: address.protocol });
+  return { docker, address };
+}
+
+/**
+ * Builds the runtime image through the engine's API: picks the base (making one from the host's
+ * Node.js where no registry answers), sends the Containerfile with this build and its production
+ * dependencies as context, and follows the build's output.
+ */
+export async function buildRuntimeImage(options: BuildRuntimeImageOptions): Promise<BuiltImage> {
+  const progress = options.onProgress ?? (() => undefined);
+  const tag = options.tag ?? DEFAULT_IMAGE_TAG;
+  const { docker, address } = await connectEngine(options.engineHost);
+  progress(`engine: ${address.display}`);
+  const base = await resolveBase(docker, options.base ?? "auto", options.nodePath ?? process.execPath, progress);
+  const context = runtimeImageContext(options.repoDir);
+  progress(`building ${tag} from ${base}`);
+  const stream = (await docker.buildImage(context.tar.stream as unknown as NodeJS.ReadableStream, {
+    t: tag,
+    dockerfile: "Containerfile",
+    buildargs: { BASE_IMAGE: base },
+    // Podman caches layers by content; the context changes with every build of ecsflow anyway.
+    rm: true,
+    forcerm: true,
+  } as Docker.ImageBuildOptions)) as Readable;
+  await followJson(docker, stream, (event) => {
+    const text = (event.stream ?? "").trimEnd();
+    if (text) for (const line of text.split("\n")) progress(line);
+  });
+  const info = await docker.getImage(tag).inspect().catch(() => undefined);
+  if (!info) throw new ImageBuildError(`The engine finished the build but has no image ${tag}.`);
+  const summary = context.summary();
+  return {
+    tag,
+    imageId: info.Id,
+    base,
+    sizeBytes: info.Size,
+    contextFiles: summary.files,
+    contextBytes: summary.bytes,
+    productionPackages: summary.productionPackages,
+    engine: address.display,
+  };
+}
+
+/** Makes sure the base image is there (pulled, or made from the host's Node.js) and returns its name. */
+export async function prepareBaseImage(options: Pick<BuildRuntimeImageOptions, "base" | "engineHost" | "nodePath" | "onProgress">): Promise<string> {
+  const { docker } = await connectEngine(options.engineHost);
+  return resolveBase(docker, options.base ?? "auto", options.nodePath ?? process.execPath, options.onProgress ?? (() => undefined));
+}
+
+/** The base image to build on, making the host one when asked (or when `auto` finds nothing). */
+async function resolveBase(docker: Docker, base: string, nodePath: string, progress: (line: string) => void): Promise<string> {
+  if (base !== "auto" && base !== "host") {
+    if (!(await present(docker, base))) {
+      progress(`pulling ${base}`);
+      try {
+        await pull(docker, base);
+      } catch (err) {
+        throw new ImageBuildError(`Cannot pull the base image ${base}: ${(err as Error).message}. Use --base host to build one from this machine's Node.js.`);
+      }
+    }
+    return base;
+  }
+  if (base === "auto") {
+    const official = `docker.io/library/node:${process.versions.node.split(".")[0]}-bookworm-slim`;
+    if (await present(docker, official)) return official;
+    try {
+      progress(`pulling ${official}`);
+      await pull(docker, official);
+      return official;
+    } catch {
+      progress(`${official} cannot be pulled here; making a base from this machine's Node.js ${process.version}`);
+    }
+  }
+  const hostTag = `localhost/ecsflow-base:node${process.versions.node}`;
+  if (await present(docker, hostTag)) return hostTag;
+  progress(`making ${hostTag} from ${nodePath} and its libraries`);
+  const rootfs = hostNodeBaseRootfs(nodePath);
+  const [repo, version] = hostTag.split(":");
+  // Docker reads the tag from `repo` or `tag`; Podman's compatible API only from `repo`.
+  const stream = (await docker.importImage(rootfs.stream as unknown as NodeJS.ReadableStream, { repo: hostTag } as never)) as unknown as Readable;
+  await followJson(docker, stream, () => undefined);
+  if (!(await present(docker, hostTag)) && (await present(docker, `${repo}:latest`))) await docker.getImage(`${repo}:latest`).tag({ repo, tag: version });
+  if (!(await present(docker, hostTag))) throw new ImageBuildError(`The engine did not keep the imported base ${hostTag}.`);
+  return hostTag;
+}
+
+async function present(docker: Docker, image: string): Promise<boolean> {
+  try {
+    await docker.getImage(image).inspect();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function pull(docker: Docker, image: string): Promise<void> {
+  const stream = (await docker.pull(image)) as Readable;
+  await followJson(docker, stream, () => undefined);
+  if (!(await present(docker, image))) throw new Error(`the engine has no ${image} after the pull`);
+}
+
+/** Follows a JSON progress stream; an `error` event rejects with the engine's words. */
+function followJson(docker: Docker, stream: Readable, onEvent: (event: { stream?: string; error?: string }) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    docker.modem.followProgress(
+      stream,
+      (err: Error | null) => (err ? reject(new ImageBuildError(err.message.trim())) : resolve()),
+      (event: { stream?: string; error?: string }) => onEvent(event),
+    );
+  });
+}
