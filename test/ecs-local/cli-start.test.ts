@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { ECSClient, RegisterTaskDefinitionCommand, RunTaskCommand } from "@aws-sdk/client-ecs";
 import { afterAll, describe, expect, it } from "vitest";
@@ -41,6 +42,30 @@ describe("ecsflow ecs-local start", () => {
     expect(run.stderr()).toContain("--port must be a valid number");
   });
 
+  it("refuses an unknown runtime, and an engine that does not answer, naming what to do", async () => {
+    const bad = cli(["ecs-local", "start", "--runtime", "kubernetes"]);
+    expect(await bad.exit).toBe(2);
+    expect(bad.stderr()).toContain('--runtime must be auto, docker or process, got "kubernetes"');
+    const absent = cli(["ecs-local", "start", "--port", "0", "--runtime", "docker", "--engine-host", "unix:///nonexistent/ecsflow-test.sock"]);
+    expect(await absent.exit).toBe(2);
+    expect(absent.stderr()).toContain("No container engine answers at unix:///nonexistent/ecsflow-test.sock");
+    expect(absent.stderr()).toContain("--runtime process");
+    expect(absent.stderr()).not.toMatch(/\n\s+at /);
+  });
+
+  it("falls back to host processes with --runtime auto when no engine answers, and says so", async () => {
+    const run = cli(["ecs-local", "start", "--port", "0", "--json", "--runtime", "auto", "--engine-host", "unix:///nonexistent/ecsflow-test.sock"]);
+    const started = await eventually(() => {
+      const text = run.stdout();
+      return text.includes("}") ? (JSON.parse(text) as { runtime: string }) : undefined;
+    }, "the endpoint on stdout");
+    run.child.kill("SIGTERM");
+    expect(await run.exit).toBe(0);
+    // Where Docker's or Podman's default socket answers on a developer's machine, auto rightly picks it.
+    const defaultEngine = ["/var/run/docker.sock", "/run/podman/podman.sock"].some((p) => existsSync(p));
+    expect(defaultEngine ? ["process", "docker"] : ["process"]).toContain(started.runtime);
+  });
+
   it("says so, with the usage exit code, when the port is taken", async () => {
     const taken = await startEcsLocal({ port: 0, limits: false });
     try {
@@ -53,7 +78,7 @@ describe("ecsflow ecs-local start", () => {
   });
 
   it("serves AWS calls and, on SIGTERM (even twice), stops its task processes and exits 0", async () => {
-    const run = cli(["ecs-local", "start", "--port", "0", "--json", "--profile", "instant", "--no-limits", "--shutdown-grace", "2000"]);
+    const run = cli(["ecs-local", "start", "--port", "0", "--json", "--profile", "instant", "--no-limits", "--shutdown-grace", "2000", "--runtime", "process"]);
     const { url } = await eventually(() => {
       const text = run.stdout();
       return text.includes("}") ? (JSON.parse(text) as { url: string }) : undefined;
