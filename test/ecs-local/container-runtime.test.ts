@@ -4,6 +4,10 @@ import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { parseEngineAddress } from "../../src/ecs-local/runtime/detect-engine.js";
 import { prepareBaseImage } from "../../src/image/index.js";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { emptyHome, spawnEcsflow } from "../cli/run-ecsflow.js";
 import { eventually, startFixture, waitForLogLine, type Fixture } from "./ecs-local-fixture.js";
 
 // ecs-local with --runtime docker against a real engine (Podman's Docker-compatible service in CI):
@@ -143,7 +147,7 @@ describe.skipIf(!engineHost)(`ecs-local --runtime docker${engineHost ? "" : ` (s
   });
 
   it("removes its containers when it closes", async () => {
-    const arn = await run({ command: ["sh", "-c", "sleep 60"] });
+    const arn = await run({ command: ["node", "-e", "setTimeout(() => {}, 60000)"] });
     const task = await eventually(async () => {
       const t = (await ecs.send(new DescribeTasksCommand({ tasks: [arn] }))).tasks![0];
       return t.lastStatus === "RUNNING" ? t : undefined;
@@ -155,5 +159,41 @@ describe.skipIf(!engineHost)(`ecs-local --runtime docker${engineHost ? "" : ` (s
     await fx.handle.close();
     const after = await docker.listContainers({ all: true, filters: { label: [`com.amazonaws.ecs.task-arn=${arn}`] } });
     expect(after).toEqual([]);
+  });
+
+  it("cleans up the containers a killed ecs-local left behind when it restarts with the same state folder", async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), "ecs-local-state-"));
+    const start = () => spawnEcsflow(["ecs-local", "start", "--port", "0", "--json", "--profile", "instant", "--no-limits", "--runtime", "docker", "--engine-host", engineHost!, "--state-dir", stateDir], { ECSFLOW_HOME: emptyHome() });
+    const endpointOf = async (child: ReturnType<typeof start>) => {
+      let out = "";
+      child.stdout!.on("data", (d) => (out += d));
+      return eventually(() => (out.includes("}") ? (JSON.parse(out) as { url: string }).url : undefined), "the endpoint on stdout");
+    };
+    const first = start();
+    const url = await endpointOf(first);
+    const client = new ECSClient({ endpoint: url, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts: 1 });
+    await client.send(new RegisterTaskDefinitionCommand({ family: "left-behind", containerDefinitions: [{ name: "main", image, memory: 64, command: ["node", "-e", "setTimeout(() => {}, 300000)"] }] }));
+    const arn = (await client.send(new RunTaskCommand({ taskDefinition: "left-behind" }))).tasks![0].taskArn!;
+    await eventually(async () => ((await client.send(new DescribeTasksCommand({ tasks: [arn] }))).tasks![0].lastStatus === "RUNNING" ? true : undefined), "RUNNING");
+    client.destroy();
+    await new Promise((r) => setTimeout(r, 1_200)); // the state file is written at most every second
+    first.kill("SIGKILL");
+    await first.result;
+    const labelled = { all: true, filters: { label: [`com.amazonaws.ecs.task-arn=${arn}`] } };
+    expect((await docker.listContainers(labelled)).length).toBe(1);
+
+    const second = start();
+    const url2 = await endpointOf(second);
+    try {
+      expect(await docker.listContainers(labelled)).toEqual([]);
+      const again = new ECSClient({ endpoint: url2, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts: 1 });
+      const task = (await again.send(new DescribeTasksCommand({ tasks: [arn] }))).tasks![0];
+      again.destroy();
+      expect(task.lastStatus).toBe("STOPPED");
+      expect(task.stoppedReason).toContain("ecs-local was restarted");
+    } finally {
+      second.kill("SIGTERM");
+      expect((await second.result).code).toBe(0);
+    }
   });
 });
