@@ -54,11 +54,16 @@ export async function waitForWorker(input: WaitForWorkerInput): Promise<WorkerTa
   }
 }
 
+/**
+ * A RUNNING task of the service's current task definition: after a restart with a changed API URL,
+ * the service still runs a task of the old revision until its rollout replaces it.
+ */
 async function runningServiceTask(ecs: ECSClient, cluster: string, service: string): Promise<{ taskArn: string; startedAt: Date } | undefined> {
+  const current = (await ecs.send(new DescribeServicesCommand({ cluster, services: [service] }))).services?.[0]?.taskDefinition;
   const arns = (await ecs.send(new ListTasksCommand({ cluster, serviceName: service, desiredStatus: "RUNNING" }))).taskArns ?? [];
-  if (arns.length === 0) return undefined;
+  if (arns.length === 0 || !current) return undefined;
   const tasks = (await ecs.send(new DescribeTasksCommand({ cluster, tasks: arns }))).tasks ?? [];
-  const running = tasks.find((t) => t.lastStatus === "RUNNING" && t.startedAt);
+  const running = tasks.find((t) => t.lastStatus === "RUNNING" && t.startedAt && t.taskDefinitionArn === current);
   return running ? { taskArn: running.taskArn!, startedAt: running.startedAt! } : undefined;
 }
 
