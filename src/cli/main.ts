@@ -14,6 +14,7 @@ import { registerFlowRun } from "./commands/flow-run/index.js";
 import { registerFlow } from "./commands/flow/index.js";
 import { registerDeploy } from "./commands/deploy/index.js";
 import { registerInit } from "./commands/init/index.js";
+import { registerUp } from "./commands/up/index.js";
 import { CliError } from "./errors.js";
 import { ExitCode } from "./exit-codes.js";
 
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerFlow(program);
   registerDeploy(program);
   registerInit(program);
+  registerUp(program);
   // Every subcommand throws instead of exiting, so one place maps errors to exit codes.
   const applyExitOverride = (cmd: Command) => {
     cmd.exitOverride();

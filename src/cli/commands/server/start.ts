@@ -4,6 +4,7 @@ import { CliError } from "../../errors.js";
 import { ExitCode } from "../../exit-codes.js";
 import { createRootLogger } from "../../logger.js";
 import { parsePort } from "../../parse-options.js";
+import { serverOptionsFromSettings } from "./server-options.js";
 
 interface StartFlags {
   host?: string;
@@ -43,38 +44,7 @@ export function registerServerStart(parent: Command): void {
       const logger = createRootLogger({ level: settings["logging.level"], format: settings["logging.format"], name: "ecsflow-server" });
       let server;
       try {
-        server = await startServer({
-          host: settings["server.host"],
-          port: settings["server.port"],
-          databaseUrl: settings["server.database_url"],
-          logger,
-          bodyLimit: settings["server.body_limit_bytes"],
-          auth: { apiKey: settings["server.api_key"], authString: settings["server.auth_string"] },
-          orchestration: { deploymentConcurrencySlotWaitSeconds: settings["orchestration.deployment_concurrency_slot_wait_seconds"] },
-          services: {
-            lateRuns: {
-              enabled: settings["services.late_runs.enabled"],
-              loopSeconds: settings["services.late_runs.loop_seconds"],
-              afterSeconds: settings["services.late_runs.after_seconds"],
-            },
-            cancellationCleanup: {
-              enabled: settings["services.cancellation_cleanup.enabled"],
-              loopSeconds: settings["services.cancellation_cleanup.loop_seconds"],
-              timeoutSeconds: settings["services.cancellation_cleanup.timeout_seconds"],
-            },
-            scheduler: {
-              enabled: settings["services.scheduler.enabled"],
-              loopSeconds: settings["services.scheduler.loop_seconds"],
-              minRuns: settings["services.scheduler.min_runs"],
-              maxRuns: settings["services.scheduler.max_runs"],
-            },
-            orphanRecovery: {
-              enabled: settings["services.orphan_recovery.enabled"],
-              loopSeconds: settings["services.orphan_recovery.loop_seconds"],
-              timeoutSeconds: settings["services.orphan_recovery.timeout_seconds"],
-            },
-          },
-        });
+        server = await startServer(serverOptionsFromSettings(settings, logger));
       } catch (err) {
         if (err instanceof DatabaseConfigError) throw new CliError(err.message, ExitCode.Usage, { cause: err });
         if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") {

@@ -1,0 +1,42 @@
+import { dirname, join } from "node:path";
+import type { EcsflowClient } from "../../../client/index.js";
+import { BIN_PATH } from "./up-options.js";
+
+/** The repository: ecs-local runs ecsflow's image from here, so the examples' paths hold in every task. */
+export const REPO_ROOT = dirname(dirname(BIN_PATH));
+
+/** examples/, each `file:export`; hello first, as the demo runs it. */
+const EXAMPLES = ["examples/hello.ts:hello", "examples/etl.ts:etl", "examples/flaky.ts:flaky", "examples/long-running.ts:longRunning"];
+
+export interface DeployedExample {
+  /** FLOW/DEPLOYMENT, as `ecsflow deployment run` takes it. */
+  name: string;
+  id: string;
+  entrypoint: string;
+}
+
+/**
+ * Deploys every example to the pool, each named after the pool (`hello/local-ecs`), as `ecsflow
+ * deploy` would from an ecsflow.yaml: the flow's name and parameter schema come from loading its
+ * entrypoint. Deploying again updates the same deployments.
+ */
+export async function deployExamples(client: EcsflowClient, pool: string): Promise<DeployedExample[]> {
+  const { loadFlowFromEntrypoint } = await import("../../../sdk/index.js");
+  const out: DeployedExample[] = [];
+  for (const entrypoint of EXAMPLES) {
+    const definition = await loadFlowFromEntrypoint(entrypoint, REPO_ROOT);
+    const flow = await client.createFlow(definition.options.name);
+    const deployment = await client.createDeployment({
+      name: pool,
+      flow_id: flow.id,
+      entrypoint,
+      path: REPO_ROOT,
+      description: definition.options.description ?? null,
+      parameter_openapi_schema: (definition.options.parameters as Record<string, unknown> | undefined) ?? { type: "object", properties: {} },
+      work_pool_name: pool,
+      tags: ["example"],
+    });
+    out.push({ name: `${flow.name}/${deployment.name}`, id: deployment.id, entrypoint: join(REPO_ROOT, entrypoint) });
+  }
+  return out;
+}

@@ -1,0 +1,82 @@
+import { homedir, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { mkdtempSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { CliError } from "../../errors.js";
+import { ExitCode } from "../../exit-codes.js";
+import { parsePort, parsePositiveNumber } from "../../parse-options.js";
+import { resolveStartOptions } from "../ecs-local/start-options.js";
+
+/** The flags `ecsflow up` and `ecsflow demo` share. */
+export interface UpFlags {
+  port?: string;
+  ecsPort?: string;
+  dataDir?: string;
+  pool?: string;
+  json?: boolean;
+  demo?: boolean;
+  timeout?: string;
+}
+
+export interface UpOptions {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  ecsPort: number;
+  /** SQLite file and ecs-local's state live here. */
+  dataDir: string;
+  /** A fresh folder made for this command (`ecsflow demo`), removed when it stops. */
+  temporaryDataDir: boolean;
+  pool: string;
+  json: boolean;
+  /** How long the demo run may take before the demo gives up on it. */
+  demoTimeoutMs: number;
+}
+
+/** ecs-local's placeholder credentials (it accepts any well-formed SigV4 signature) and Region. */
+export const LOCAL_AWS = { region: "us-east-1", credentials: { accessKeyId: "ecs-local", secretAccessKey: "ecs-local" } };
+
+export const DEFAULT_POOL = "local-ecs";
+const DEFAULT_DEMO_TIMEOUT_S = 120;
+
+/** The repository's `bin/ecsflow.js`: what `ecsflow` in a task's command runs on this machine. */
+export const BIN_PATH = fileURLToPath(new URL("../../../../bin/ecsflow.js", import.meta.url));
+
+/**
+ * Checks every flag before anything starts. `ecsflow demo` defaults to free ports and a throwaway
+ * data folder, so that it never collides with an `ecsflow up` already running on this machine.
+ */
+export function resolveUpOptions(flags: UpFlags, env: Record<string, string | undefined>, mode: "up" | "demo"): UpOptions {
+  const pool = flags.pool ?? DEFAULT_POOL;
+  // Provision derives IAM, ECS and log group names from it; keep it to what all of them accept.
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/.test(pool)) throw new CliError(`--pool must be 1-40 letters, digits, - or _ (starting with a letter or digit), got "${pool}".`, ExitCode.Usage);
+  const defaultPort = mode === "demo" ? "0" : "4200";
+  const defaultEcsPort = mode === "demo" ? "0" : "4566";
+  const port = parsePort(flags.port ?? defaultPort, "--port");
+  const ecsPort = parsePort(flags.ecsPort ?? defaultEcsPort, "--ecs-port");
+  if (port !== 0 && port === ecsPort) throw new CliError(`--port and --ecs-port are both ${port}; give them different ports (0 picks a free one).`, ExitCode.Usage);
+  const demoTimeoutMs = parsePositiveNumber(flags.timeout ?? String(DEFAULT_DEMO_TIMEOUT_S), "--timeout") * 1000;
+  let dataDir: string;
+  let temporaryDataDir = false;
+  if (flags.dataDir !== undefined) {
+    if (flags.dataDir.trim() === "") throw new CliError("--data-dir names no folder.", ExitCode.Usage);
+    dataDir = resolve(flags.dataDir);
+  } else if (mode === "demo") {
+    dataDir = mkdtempSync(join(tmpdir(), "ecsflow-demo-"));
+    temporaryDataDir = true;
+  } else {
+    dataDir = env.ECSFLOW_HOME ? resolve(env.ECSFLOW_HOME) : join(homedir(), ".ecsflow");
+  }
+  return { host: "127.0.0.1", port, ecsPort, dataDir, temporaryDataDir, pool, json: Boolean(flags.json), demoTimeoutMs };
+}
+
+/**
+ * ecs-local's options for `up`, built exactly as `ecsflow ecs-local start` builds them (images of
+ * ecsflow map to this repository, `ecsflow` in a command to this build), so an option added there
+ * (and its ECSFLOW_ECS_LOCAL_* variable) applies here too. Tasks keep their state under the data folder and
+ * read the same ecsflow profile as `up` (ECSFLOW_HOME).
+ */
+export function ecsLocalOptions(options: UpOptions, env: Record<string, string | undefined>) {
+  const resolved = resolveStartOptions({ host: options.host, port: String(options.ecsPort), stateDir: join(options.dataDir, "ecs-local") }, env, BIN_PATH);
+  return { ...resolved, hostEnv: { ...resolved.hostEnv, ECSFLOW_HOME: options.dataDir } };
+}
