@@ -1,3 +1,6 @@
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 import type { Readable } from "node:stream";
 import Docker from "dockerode";
 import { candidateEngineAddresses, findEngine, type EngineAddress } from "../ecs-local/runtime/detect-engine.js";
@@ -5,6 +8,9 @@ import { hostNodeBaseRootfs } from "./host-node-base.js";
 import { runtimeImageContext } from "./runtime-image-context.js";
 
 export const DEFAULT_IMAGE_TAG = "ecsflow:local";
+
+/** The label that records which build of ecsflow an image holds. */
+export const BUILD_LABEL = "org.ecsflow.build";
 
 export interface BuildRuntimeImageOptions {
   repoDir: string;
@@ -69,6 +75,7 @@ export async function buildRuntimeImage(options: BuildRuntimeImageOptions): Prom
     t: tag,
     dockerfile: "Containerfile",
     buildargs: { BASE_IMAGE: base },
+    labels: { [BUILD_LABEL]: buildFingerprint(options.repoDir) },
     // Podman caches layers by content; the context changes with every build of ecsflow anyway.
     rm: true,
     forcerm: true,
@@ -90,6 +97,39 @@ export async function buildRuntimeImage(options: BuildRuntimeImageOptions): Prom
     productionPackages: summary.productionPackages,
     engine: address.display,
   };
+}
+
+/**
+ * Which build of ecsflow is installed: a digest of the names, sizes and times of what goes into the
+ * image, so a rebuilt checkout gets a new image and an unchanged one reuses the last.
+ */
+export function buildFingerprint(repoDir: string): string {
+  const hash = createHash("sha256");
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const p = join(dir, name);
+      const st = statSync(p);
+      if (st.isDirectory()) {
+        if (name !== ".ecsflow") walk(p);
+      } else hash.update(`${p}\0${st.size}\0${st.mtimeMs}\n`);
+    }
+  };
+  for (const part of ["dist", "bin", "examples"]) if (existsSync(join(repoDir, part))) walk(join(repoDir, part));
+  for (const file of ["package-lock.json", "Containerfile"]) {
+    const p = join(repoDir, file);
+    if (existsSync(p)) hash.update(`${p}\0${statSync(p).size}\0${statSync(p).mtimeMs}\n`);
+  }
+  return hash.digest("hex").slice(0, 32);
+}
+
+/** Builds the runtime image unless the engine already has it for this very build. */
+export async function ensureRuntimeImage(options: BuildRuntimeImageOptions): Promise<{ tag: string; built: boolean }> {
+  const tag = options.tag ?? DEFAULT_IMAGE_TAG;
+  const { docker } = await connectEngine(options.engineHost);
+  const info = await docker.getImage(tag).inspect().catch(() => undefined);
+  if (info?.Config?.Labels?.[BUILD_LABEL] === buildFingerprint(options.repoDir)) return { tag, built: false };
+  await buildRuntimeImage(options);
+  return { tag, built: true };
 }
 
 /** Makes sure the base image is there (pulled, or made from the host's Node.js) and returns its name. */

@@ -82,7 +82,10 @@ export function cloudFormationTemplate(input: CloudFormationInput): Record<strin
           Image: input.image,
           Essential: true,
           Command: ["ecsflow", "worker", "start", "--pool", input.pool, "--type", "ecs", "--with-healthcheck", "--healthcheck-port", String(port)],
-          Environment: [{ Name: "PREFECT_API_URL", Value: input.apiUrl }],
+          Environment: [
+            { Name: "PREFECT_API_URL", Value: input.apiUrl },
+            { Name: "ECSFLOW_ECS_DEFAULT_IMAGE", Value: input.image },
+          ],
           ...(secretArn ? { Secrets: [{ Name: "ECSFLOW_API_KEY", ValueFrom: secretArn }] } : {}),
           LogConfiguration: { LogDriver: "awslogs", Options: { "awslogs-group": ref("LogGroup"), "awslogs-region": ref("AWS::Region"), "awslogs-stream-prefix": "worker" } },
           HealthCheck: { Command: ["CMD-SHELL", `node -e "fetch('http://127.0.0.1:${port}/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"`], Interval: 30, Timeout: 5, Retries: 3, StartPeriod: 30 },

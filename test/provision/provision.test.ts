@@ -98,7 +98,11 @@ describe("ecsflow ecs provision / teardown against ecs-local", () => {
       const c = td.containerDefinitions![0];
       expect(c.command).toEqual(["ecsflow", "worker", "start", "--pool", POOL, "--type", "ecs", "--with-healthcheck", "--healthcheck-port", "8080"]);
       expect(c.secrets).toEqual([{ name: "ECSFLOW_API_KEY", valueFrom: secret.ARN }]);
-      expect(c.environment).toEqual([{ name: "PREFECT_API_URL", value: "http://api.example.test/api" }]);
+      expect(c.environment).toEqual([
+        { name: "PREFECT_API_URL", value: "http://api.example.test/api" },
+        // Flow runs default to the worker's image.
+        { name: "ECSFLOW_ECS_DEFAULT_IMAGE", value: c.image },
+      ]);
       expect(c.healthCheck!.command!.join(" ")).toMatch(/127\.0\.0\.1:8080\/health/);
       expect(JSON.stringify(td)).not.toContain("pnu_test_key");
       expect([td.cpu, td.memory, td.executionRoleArn]).toEqual(["256", "512", exec.Arn]);

@@ -22,7 +22,11 @@ export function workerTaskDefinition(ctx: ProvisionContext): RegisterTaskDefinit
         image: settings.image,
         essential: true,
         command: ["ecsflow", "worker", "start", "--pool", settings.pool, "--type", "ecs", "--with-healthcheck", "--healthcheck-port", String(port)],
-        environment: [{ name: "PREFECT_API_URL", value: settings.apiUrl }],
+        // Flow runs default to the worker's own image: the runtime image runs both.
+        environment: [
+          { name: "PREFECT_API_URL", value: settings.apiUrl },
+          { name: "ECSFLOW_ECS_DEFAULT_IMAGE", value: settings.image },
+        ],
         // The key reaches the container from Secrets Manager, never through the task definition.
         ...(ctx.secretArn ? { secrets: [{ name: "ECSFLOW_API_KEY", valueFrom: ctx.secretArn }] } : {}),
         logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": settings.names.logGroup, "awslogs-region": ctx.region, "awslogs-stream-prefix": "worker" } },

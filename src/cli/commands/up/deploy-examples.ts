@@ -5,6 +5,9 @@ import { BIN_PATH } from "./up-options.js";
 /** The repository: ecs-local runs ecsflow's image from here, so the examples' paths hold in every task. */
 export const REPO_ROOT = dirname(dirname(BIN_PATH));
 
+/** Where the runtime image (Containerfile) keeps this build and its examples. */
+const IMAGE_APP_DIR = "/app";
+
 /** examples/, each `file:export`; hello first, as the demo runs it. */
 const EXAMPLES = ["examples/hello.ts:hello", "examples/etl.ts:etl", "examples/flaky.ts:flaky", "examples/long-running.ts:longRunning"];
 
@@ -20,7 +23,7 @@ export interface DeployedExample {
  * deploy` would from an ecsflow.yaml: the flow's name and parameter schema come from loading its
  * entrypoint. Deploying again updates the same deployments.
  */
-export async function deployExamples(client: EcsflowClient, pool: string): Promise<DeployedExample[]> {
+export async function deployExamples(client: EcsflowClient, pool: string, runsIn: "host" | "image"): Promise<DeployedExample[]> {
   const { loadFlowFromEntrypoint } = await import("../../../sdk/index.js");
   const out: DeployedExample[] = [];
   for (const entrypoint of EXAMPLES) {
@@ -30,7 +33,8 @@ export async function deployExamples(client: EcsflowClient, pool: string): Promi
       name: pool,
       flow_id: flow.id,
       entrypoint,
-      path: REPO_ROOT,
+      // In the runtime image the examples sit under /app; as host processes, in this checkout.
+      path: runsIn === "image" ? IMAGE_APP_DIR : REPO_ROOT,
       description: definition.options.description ?? null,
       parameter_openapi_schema: (definition.options.parameters as Record<string, unknown> | undefined) ?? { type: "object", properties: {} },
       work_pool_name: pool,

@@ -10,6 +10,8 @@ function withUpFlags(command: Command, mode: "up" | "demo"): Command {
     .option("--data-dir <dir>", mode === "up" ? "SQLite database and ecs-local state (default ~/.ecsflow, or ECSFLOW_HOME)" : "SQLite database and ecs-local state (default: a temporary folder, removed at exit)")
     .option("--pool <name>", "the ECS work pool to provision and deploy the examples to (default local-ecs)")
     .option("--timeout <s>", "how long the demo run may take (default 120)")
+    .option("--runtime <kind>", "what runs the worker and flow runs: auto (a container engine if one answers, else host processes), docker (Docker or Podman) or process (default auto)")
+    .option("--engine-host <address>", "container engine address, e.g. unix:///run/podman/podman.sock (env DOCKER_HOST)")
     .option("--json", "print JSON Lines on stdout ({\"event\":\"ready\",…}, then {\"event\":\"demo\",…}); progress goes to stderr");
 }
 

@@ -10,7 +10,10 @@ import type { Settings } from "../../../settings/index.js";
 import { CliError } from "../../errors.js";
 import { ExitCode } from "../../exit-codes.js";
 import { serverOptionsFromSettings } from "../server/server-options.js";
-import { deployExamples, type DeployedExample } from "./deploy-examples.js";
+import { deployExamples, REPO_ROOT, type DeployedExample } from "./deploy-examples.js";
+
+/** The runtime image `up` builds and runs when tasks are containers (as `ecsflow image build`). */
+const DEFAULT_IMAGE_TAG = "ecsflow:local";
 import { ecsLocalOptions, LOCAL_AWS, type UpOptions } from "./up-options.js";
 import { waitForWorker, type WorkerTask } from "./wait-for-worker.js";
 
@@ -87,7 +90,7 @@ export async function startStack(options: UpOptions, settings: Settings, logger:
 
     // Chosen before ecs-local starts: a worker task restored from the last `up` may take 8080 at once.
     const healthPort = await workerHealthPort(!options.temporaryDataDir);
-    hooks.progress("Starting ecs-local (the local AWS endpoint; tasks run as host processes)…");
+    hooks.progress("Starting ecs-local (the local AWS endpoint)…");
     const { startEcsLocal, EcsLocalConfigError, EcsLocalStateError } = await import("../../../ecs-local/index.js");
     let ecsLocal: EcsLocalHandle;
     try {
@@ -104,6 +107,24 @@ export async function startStack(options: UpOptions, settings: Settings, logger:
     started.push(() => handle.close());
     await checkpoint();
 
+    // With a container engine, the worker and every flow run are containers of the runtime image.
+    let image: string | undefined;
+    if (ecsLocal.runtime.kind === "docker") {
+      hooks.progress(`Tasks run as containers (engine ${ecsLocal.runtime.engine}); checking the runtime image ${DEFAULT_IMAGE_TAG}…`);
+      const { ensureRuntimeImage, ImageBuildError } = await import("../../../image/index.js");
+      try {
+        const ensured = await ensureRuntimeImage({ repoDir: REPO_ROOT, engineHost: ecsLocal.runtime.engine, onProgress: (line) => logger.debug({ line }, "image build") });
+        hooks.progress(ensured.built ? `  built ${ensured.tag} from this checkout` : `  ${ensured.tag} is current`);
+        image = ensured.tag;
+      } catch (err) {
+        if (err instanceof ImageBuildError) throw new CliError(`${err.message} (or run with --runtime process)`, ExitCode.Rejected, { cause: err });
+        throw err;
+      }
+      await checkpoint();
+    } else {
+      hooks.progress("  tasks run as host processes (no container engine answers; see --runtime)");
+    }
+
     hooks.progress(`Provisioning work pool "${options.pool}" on ecs-local (cluster, roles, log group, the worker's task definition and ECS service)…`);
     const { provision, resourceNames } = await import("../../../provision/index.js");
     const { asCliErrors } = await import("../ecs/aws-flags.js");
@@ -115,6 +136,7 @@ export async function startStack(options: UpOptions, settings: Settings, logger:
         connection: { endpoint: ecsLocal.url, ...LOCAL_AWS },
         api: client,
         healthPort,
+        image,
         onEntry: (e: PlanEntry) => {
           if (e.action === "create" || e.action === "update") hooks.progress(`  ${e.action === "create" ? "created" : "updated"} ${e.resource} ${e.name}${e.detail ? ` (${e.detail})` : ""}`);
         },
@@ -123,7 +145,7 @@ export async function startStack(options: UpOptions, settings: Settings, logger:
     await checkpoint();
 
     hooks.progress("Deploying the examples…");
-    const deployments = await deployExamples(client, options.pool);
+    const deployments = await deployExamples(client, options.pool, image ? "image" : "host");
     await checkpoint();
 
     hooks.progress(`Waiting for the worker: ECS service ${names.service} starting its task…`);

@@ -16,6 +16,8 @@ export interface UpFlags {
   json?: boolean;
   demo?: boolean;
   timeout?: string;
+  runtime?: string;
+  engineHost?: string;
 }
 
 export interface UpOptions {
@@ -31,6 +33,9 @@ export interface UpOptions {
   json: boolean;
   /** How long the demo run may take before the demo gives up on it. */
   demoTimeoutMs: number;
+  /** ecs-local's --runtime and --engine-host, checked by ecs-local start's own option parser. */
+  runtime?: string;
+  engineHost?: string;
 }
 
 /** ecs-local's placeholder credentials (it accepts any well-formed SigV4 signature) and Region. */
@@ -67,7 +72,10 @@ export function resolveUpOptions(flags: UpFlags, env: Record<string, string | un
   } else {
     dataDir = env.ECSFLOW_HOME ? resolve(env.ECSFLOW_HOME) : join(homedir(), ".ecsflow");
   }
-  return { host: "127.0.0.1", port, ecsPort, dataDir, temporaryDataDir, pool, json: Boolean(flags.json), demoTimeoutMs };
+  if (flags.runtime !== undefined && !["auto", "docker", "process"].includes(flags.runtime)) {
+    throw new CliError(`--runtime must be auto, docker or process, got "${flags.runtime}".`, ExitCode.Usage);
+  }
+  return { host: "127.0.0.1", port, ecsPort, dataDir, temporaryDataDir, pool, json: Boolean(flags.json), demoTimeoutMs, runtime: flags.runtime, engineHost: flags.engineHost };
 }
 
 /**
@@ -77,6 +85,10 @@ export function resolveUpOptions(flags: UpFlags, env: Record<string, string | un
  * read the same ecsflow profile as `up` (ECSFLOW_HOME).
  */
 export function ecsLocalOptions(options: UpOptions, env: Record<string, string | undefined>) {
-  const resolved = resolveStartOptions({ host: options.host, port: String(options.ecsPort), stateDir: join(options.dataDir, "ecs-local") }, env, BIN_PATH);
+  const resolved = resolveStartOptions(
+    { host: options.host, port: String(options.ecsPort), stateDir: join(options.dataDir, "ecs-local"), runtime: options.runtime, engineHost: options.engineHost },
+    env,
+    BIN_PATH,
+  );
   return { ...resolved, hostEnv: { ...resolved.hostEnv, ECSFLOW_HOME: options.dataDir } };
 }

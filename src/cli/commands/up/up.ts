@@ -99,6 +99,7 @@ function readyView(stack: Stack) {
     apiUrl: stack.apiUrl,
     uiUrl: stack.uiUrl,
     ecsLocalUrl: stack.ecsLocalUrl,
+    runtime: stack.ecsLocal.runtime.kind,
     dataDir: stack.dataDir,
     pool: stack.pool,
     cluster: stack.cluster,
@@ -125,6 +126,7 @@ function printReady(stack: Stack, say: (line: string) => void, mode: "up" | "dem
   say(`  UI          ${stack.uiUrl}`);
   say(`  API         ${stack.apiUrl}`);
   say(`  ecs-local   ${stack.ecsLocalUrl}  (ECS, CloudWatch Logs, EC2, IAM, … for the AWS SDK and CLI)`);
+  say(`  tasks       ${stack.ecsLocal.runtime.kind === "docker" ? `containers of ecsflow:local in ${stack.ecsLocal.runtime.engine}` : "host processes"}`);
   say(`  data        ${stack.dataDir}`);
   say(`  deployments ${stack.deployments.map((d) => d.name).join(", ")}  (examples/, work pool ${stack.pool})`);
   if (mode === "demo") return say("");
