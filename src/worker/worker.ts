@@ -377,8 +377,8 @@ export class Worker {
           } finally {
             tracked.markSubmitted();
           }
-          await labelled;
           if (tracked.cancelRequested) void this.cancelRun(flowRun.id, infrastructurePid);
+          await labelled;
         },
         onRunning: () => void this.reportRunning(flowRun.id, log),
       });
@@ -614,8 +614,8 @@ export class Worker {
       } finally {
         tracked.markSubmitted();
       }
-      await labelled;
       if (tracked.cancelRequested) void this.cancelRun(flowRun.id, infrastructurePid);
+      await labelled;
     };
     try {
       const configuration = await renderSlots(async () => this.renderJob(flowRun, await this.readRenderInputs(flowRun))).catch((err: unknown) => {
