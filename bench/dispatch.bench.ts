@@ -13,7 +13,7 @@ import { api, REPO, scratchDatabase, spawnServer } from "./support/spawn-server.
 // at peak.
 
 const QUICK = isQuick();
-const RUNS = Number(process.env.ECSFLOW_BENCH_DISPATCH_RUNS ?? (QUICK ? 200 : 1000));
+const RUNS = Number(process.env.ECSFLOW_BENCH_DISPATCH_RUNS ?? (QUICK ? 30 : 1000));
 const RATE_PER_SECOND = Number(process.env.ECSFLOW_BENCH_DISPATCH_RATE ?? 25);
 const POLL_INTERVAL_SECONDS = 10;
 
@@ -71,8 +71,9 @@ async function measure(workerCount: number): Promise<BenchRow[]> {
     await api(server.apiUrl, "POST", "/work_pools/", { name: pool, type: "process" });
     const flow = await api(server.apiUrl, "POST", "/flows/", { name: "dispatch" });
     const deployment = await api(server.apiUrl, "POST", "/deployments/", { name: "d", flow_id: flow.id, work_pool_name: pool, job_variables: { command: "true" } });
-    for (let i = 0; i < workerCount; i++) workers.push(await spawnWorker(server.apiUrl, pool, `bench-w${i}`));
-    await new Promise((r) => setTimeout(r, 2000));
+    // Started together: each waits for its own "listening" line, so this only saves waiting.
+    workers.push(...(await Promise.all(Array.from({ length: workerCount }, (_, i) => spawnWorker(server.apiUrl, pool, `bench-w${i}`)))));
+    await new Promise((r) => setTimeout(r, QUICK ? 1000 : 2000));
     const idle = workers.map((w) => w.rssMb().now);
 
     const due = new Map<string, number>();

@@ -73,7 +73,7 @@ for (const count of [1, 10]) {
   await withServer({ limits: false }, async (handle) => {
     const ecs = client(handle.url);
     const td = await register(ecs, false);
-    const r = await hammer(quick ? 2 : 8, 16, () => ecs.send(new RunTaskCommand({ taskDefinition: td, count })));
+    const r = await hammer(quick ? 1 : 8, 16, () => ecs.send(new RunTaskCommand({ taskDefinition: td, count })));
     if (r.other > 0 || r.throttled > 0) throw new Error(`RunTask failed ${r.other + r.throttled} times with limits off`);
     rows.push({ metric: "RunTask calls/s (limits off, 16 callers)", variant: `count=${count}`, value: r.ok / r.elapsedS, unit: "calls/s", goal: ">= 100", met: r.ok / r.elapsedS >= 100 });
     rows.push({ metric: "tasks created/s (limits off)", variant: `count=${count}`, value: (r.ok * count) / r.elapsedS, unit: "tasks/s" });
@@ -96,7 +96,7 @@ const cases: BucketCase[] = [
     name: "RunTask+StopTask (100 burst, 40/s)",
     burst: 100,
     rate: 40,
-    seconds: quick ? 4 : 15,
+    seconds: quick ? 2.5 : 15,
     make: async (ecs) => {
       const td = await register(ecs, false);
       return () => ecs.send(new RunTaskCommand({ taskDefinition: td }));
@@ -106,7 +106,7 @@ const cases: BucketCase[] = [
     name: "Fargate launches (100 burst, 20/s)",
     burst: 100,
     rate: 20,
-    seconds: quick ? 4 : 15,
+    seconds: quick ? 2.5 : 15,
     make: async (ecs) => {
       const td = await register(ecs, true);
       return () => ecs.send(new RunTaskCommand({ taskDefinition: td, launchType: "FARGATE", networkConfiguration: network }));
@@ -116,7 +116,7 @@ const cases: BucketCase[] = [
     name: "DescribeTasks (100 burst, 20/s)",
     burst: 100,
     rate: 20,
-    seconds: quick ? 4 : 15,
+    seconds: quick ? 2.5 : 15,
     make: async (ecs, handle) => {
       const td = await register(ecs, false);
       handle.admin.setLimits({ enabled: false });
@@ -129,7 +129,7 @@ const cases: BucketCase[] = [
     name: "RegisterTaskDefinition (20 burst, 1/s)",
     burst: 20,
     rate: 1,
-    seconds: quick ? 6 : 30,
+    seconds: quick ? 3 : 30,
     make: async (ecs) => () => register(ecs, false),
   },
 ];

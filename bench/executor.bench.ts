@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { goal, isQuick, percentile, report, type BenchRow } from "./support/report.js";
 import { api, REPO, scratchDatabase, spawnServer } from "./support/spawn-server.js";
 
-const RUNS = isQuick() ? 5 : 15;
+const RUNS = isQuick() ? 3 : 15;
 const sdk = JSON.stringify(join(REPO, "dist/sdk/index.js"));
 const dir = mkdtempSync(join(tmpdir(), "ecsflow-bench-exec-"));
 // The flow's first line records the wall clock and the process's CPU time so far; the run's

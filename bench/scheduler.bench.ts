@@ -14,7 +14,7 @@ import { schedulerService } from "../src/server/services/scheduler.js";
 import { nowTimestamp } from "../src/server/timestamps.js";
 import { isQuick, report, type BenchRow } from "./support/report.js";
 
-const DEPLOYMENTS = isQuick() ? 200 : 1000;
+const DEPLOYMENTS = isQuick() ? 60 : 1000;
 const PG_URL = process.env.ECSFLOW_TEST_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
 
 const SCHEDULES = [

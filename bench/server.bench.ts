@@ -1,15 +1,15 @@
 // bench `server`: 10,000 scheduled runs; get_scheduled_flow_runs latency (limit 200);
 // PENDING → RUNNING → COMPLETED throughput with 8 concurrent HTTP clients; server RSS.
-// On SQLite and PostgreSQL. `--quick` uses 2,000 runs.
+// On SQLite and PostgreSQL. `--quick` (a smoke check, under 2 minutes for all suites) uses 250 runs.
 import { randomUUID } from "node:crypto";
 import { goal, isQuick, percentile, report, type BenchRow } from "./support/report.js";
 import { api, pool, scratchDatabase, spawnServer } from "./support/spawn-server.js";
 import { loadAverage1m, processCpuSeconds } from "./support/process-cpu.js";
 
 const quick = isQuick();
-const RUNS = quick ? 2_000 : 10_000;
-const TRANSITION_RUNS = quick ? 600 : 3_000;
-const POLLS = quick ? 50 : 200;
+const RUNS = quick ? 250 : 10_000;
+const TRANSITION_RUNS = quick ? 40 : 3_000;
+const POLLS = quick ? 20 : 200;
 const CLIENTS = 8;
 
 async function benchEngine(engine: "sqlite" | "postgresql"): Promise<BenchRow[]> {

@@ -14,8 +14,8 @@ import { goal, isQuick, percentile, report, type BenchRow } from "./support/repo
 import { loadAverage1m, processCpuSeconds } from "./support/process-cpu.js";
 
 const CLIENTS = 8;
-const RUNS_PER_CLIENT = isQuick() ? 60 : 250;
-const WARM_UP_RUNS_PER_CLIENT = isQuick() ? 20 : 60;
+const RUNS_PER_CLIENT = isQuick() ? 8 : 250;
+const WARM_UP_RUNS_PER_CLIENT = isQuick() ? 3 : 60;
 const PG_URL = process.env.ECSFLOW_TEST_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
 
 async function post(apiUrl: string, path: string, body: unknown): Promise<any> {

@@ -1,7 +1,7 @@
 // bench `ui`: the web UI through Debian's Chromium against `ecsflow server start` on SQLite with
 // 10,000 flow runs stored: the runs page's first render (navigation start → first rows on screen),
 // the run detail's (→ its state history shown), each cold (new browser context) and warm,
-// and the bundle's size. `--quick` stores 2,000 runs.
+// and the bundle's size. `--quick` stores 200 runs and takes 2 samples.
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import type { Page } from "playwright-core";
@@ -10,8 +10,8 @@ import { uiBundle, UI_DIST } from "../test/ui/support/ui-bundle.js";
 import { goal, isQuick, percentile, report, type BenchRow } from "./support/report.js";
 import { api, pool, scratchDatabase, spawnServer } from "./support/spawn-server.js";
 
-const RUNS = isQuick() ? 2_000 : 10_000;
-const SAMPLES = isQuick() ? 3 : 7;
+const RUNS = isQuick() ? 200 : 10_000;
+const SAMPLES = isQuick() ? 2 : 7;
 
 /**
  * Milliseconds from navigation start until `selector` first matches, taken inside the page by a

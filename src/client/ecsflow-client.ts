@@ -97,6 +97,11 @@ export class EcsflowClient {
     return this.request<void>("PATCH", `/flow_runs/${enc(id)}`, patch);
   }
 
+  /** Merges `labels` into the run's labels (`PATCH /flow_runs/{id}/labels`, Prefect 3's; keys not sent stay). */
+  updateFlowRunLabels(id: string, labels: Record<string, string>): Promise<void> {
+    return this.request<void>("PATCH", `/flow_runs/${enc(id)}/labels`, labels);
+  }
+
   filterFlowRuns(filter: Record<string, unknown>): Promise<FlowRun[]> {
     return this.request<FlowRun[]>("POST", "/flow_runs/filter", filter);
   }

@@ -321,6 +321,20 @@ export class Worker {
     };
   }
 
+  /**
+   * Merges what the infrastructure reported about itself (ECS: task definition, launch type) into
+   * the run's labels, beside the infrastructure id. They are for people reading the run, so a
+   * failure (e.g. a Prefect server without the labels endpoint) is logged, never the run's.
+   */
+  private async recordInfrastructureLabels(flowRunId: string, labels: Record<string, string> | undefined, log: Logger): Promise<void> {
+    if (!labels || Object.keys(labels).length === 0) return;
+    try {
+      await this.options.client.updateFlowRunLabels(flowRunId, labels);
+    } catch (err) {
+      log.warn({ err }, "could not record the infrastructure's labels on the run");
+    }
+  }
+
   /** Claims a run by proposing PENDING; true when this worker won it. */
   private async claim(flowRun: FlowRun): Promise<boolean> {
     const result = await this.options.client.setFlowRunState(flowRun.id, { type: "PENDING", name: "Pending" });
@@ -354,15 +368,17 @@ export class Worker {
         configuration,
         logger: log,
         onOutput,
-        onStarted: async (infrastructurePid) => {
+        onStarted: async (infrastructurePid, labels) => {
           tracked.infrastructurePid = infrastructurePid;
           log.info({ infrastructurePid }, "infrastructure started");
+          const labelled = this.recordInfrastructureLabels(flowRun.id, labels, log);
           try {
             await this.options.client.updateFlowRun(flowRun.id, { infrastructure_pid: infrastructurePid });
           } finally {
             tracked.markSubmitted();
           }
           if (tracked.cancelRequested) void this.cancelRun(flowRun.id, infrastructurePid);
+          await labelled;
         },
         onRunning: () => void this.reportRunning(flowRun.id, log),
       });
@@ -590,14 +606,16 @@ export class Worker {
     const log = this.logger.child({ flowRunId: flowRun.id });
     const tracked = this.runs.get(flowRun.id)!;
     const { runLogs, runLog, onOutput } = this.runLogsFor(flowRun.id, log);
-    const recordPid = async (infrastructurePid: string) => {
+    const recordPid = async (infrastructurePid: string, labels?: Record<string, string>) => {
       tracked.infrastructurePid = infrastructurePid;
+      const labelled = this.recordInfrastructureLabels(flowRun.id, labels, log);
       try {
         await this.options.client.updateFlowRun(flowRun.id, { infrastructure_pid: infrastructurePid });
       } finally {
         tracked.markSubmitted();
       }
       if (tracked.cancelRequested) void this.cancelRun(flowRun.id, infrastructurePid);
+      await labelled;
     };
     try {
       const configuration = await renderSlots(async () => this.renderJob(flowRun, await this.readRenderInputs(flowRun))).catch((err: unknown) => {

@@ -87,6 +87,9 @@ describe.each(ENGINES)("OpenAPI contract on $engine", ({ engine, available, skip
     await call("PATCH", "/flow_runs/{id}", `/flow_runs/${run.id}`, { name: "renamed" });
     await call("POST", "/flow_runs/filter", "/flow_runs/filter", { sort: "EXPECTED_START_TIME_ASC", limit: 10 });
     await call("POST", "/flow_runs/count", "/flow_runs/count", {});
+    const hour = 3_600_000;
+    const historyWindow = { history_start: new Date(Date.now() - hour).toISOString(), history_end: new Date(Date.now() + hour).toISOString(), history_interval_seconds: 900 };
+    await call("POST", "/flow_runs/history", "/flow_runs/history", historyWindow);
     await call("POST", "/work_pools/{name}/get_scheduled_flow_runs", "/work_pools/cpool/get_scheduled_flow_runs", {});
     await call("POST", "/flow_runs/{id}/set_state", `/flow_runs/${run.id}/set_state`, { state: { type: "PENDING" } });
     await call("POST", "/flow_runs/{id}/set_state", `/flow_runs/${run.id}/set_state`, { state: { type: "PENDING" } });

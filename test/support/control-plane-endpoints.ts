@@ -51,6 +51,7 @@ export const CONTROL_PLANE_ENDPOINTS: readonly ContractEndpoint[] = [
   { method: "DELETE", path: "/flow_runs/{id}", status: 204, response: "none" },
   { method: "POST", path: "/flow_runs/filter", status: 200, response: "FlowRunResponse[]" },
   { method: "POST", path: "/flow_runs/count", status: 200, response: "integer" },
+  { method: "POST", path: "/flow_runs/history", status: 200, response: "HistoryResponse[]" },
   { method: "POST", path: "/flow_runs/{id}/set_state", status: 201, alsoStatus: 200, response: "OrchestrationResult" },
   { method: "PATCH", path: "/flow_runs/{id}/labels", status: 204, response: "none" },
   // task runs

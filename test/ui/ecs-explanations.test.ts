@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { explainExitCode } from "../../src/worker/explain-exit-code.js";
 import { resultFromStoppedTask } from "../../src/worker/infrastructure/ecs/explain-stopped-task.js";
 import { formatInfrastructureId } from "../../src/worker/infrastructure/ecs/infrastructure-id.js";
-import { parseEcsStopMessage, parseEcsTask } from "../../src/ui/runs/ecs-explanations.js";
+import { CAPACITY_PROVIDER_LABEL, LAUNCH_TYPE_LABEL, TASK_DEFINITION_LABEL } from "../../src/worker/infrastructure/ecs/task-run-labels.js";
+import { ECS_RUN_LABELS, LAUNCH_TYPES, parseEcsPlacement, parseEcsStopMessage, parseEcsTask } from "../../src/ui/runs/ecs-explanations.js";
 
 const TASK_ARN = "arn:aws:ecs:eu-west-1:123456789012:task/prod-cluster/0123456789abcdef0123456789abcdef";
 
@@ -73,5 +74,42 @@ describe("parseEcsStopMessage reads back the worker's CRASHED message", () => {
   it("is null for messages that say nothing about how infrastructure stopped", () => {
     expect(parseEcsStopMessage("boom")).toBeNull();
     expect(parseEcsStopMessage(null)).toBeNull();
+  });
+});
+
+describe("parseEcsPlacement reads the task definition and launch type the ECS worker records as run labels", () => {
+  const TD_ARN = "arn:aws:ecs:eu-west-1:123456789012:task-definition/ecsflow-hello:7";
+  const task = parseEcsTask(formatInfrastructureId({ cluster: "prod-cluster", taskArn: TASK_ARN }));
+
+  it("uses the worker's label names", () => {
+    expect(ECS_RUN_LABELS).toEqual({ taskDefinitionArn: TASK_DEFINITION_LABEL, launchType: LAUNCH_TYPE_LABEL, capacityProvider: CAPACITY_PROVIDER_LABEL });
+  });
+
+  it("names the revision family:revision, explains the launch type and capacity provider, and links both to the console", () => {
+    const placement = parseEcsPlacement({ [TASK_DEFINITION_LABEL]: TD_ARN, [LAUNCH_TYPE_LABEL]: "FARGATE", [CAPACITY_PROVIDER_LABEL]: "FARGATE_SPOT", other: "x" }, task);
+    expect(placement!.taskDefinition).toEqual({
+      arn: TD_ARN,
+      revision: "ecsflow-hello:7",
+      consoleUrl: "https://eu-west-1.console.aws.amazon.com/ecs/v2/task-definitions/ecsflow-hello/7/containers?region=eu-west-1",
+    });
+    expect(placement!.launchType).toEqual({ name: "FARGATE", meaning: LAUNCH_TYPES.FARGATE });
+    expect(placement!.capacityProvider!.meaning).toContain("SpotInterruption");
+    expect(placement!.capacityConsoleUrl).toBe("https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/prod-cluster/infrastructure?region=eu-west-1");
+  });
+
+  it("explains EC2 and an unknown capacity provider, and is null when nothing was recorded", () => {
+    const placement = parseEcsPlacement({ [LAUNCH_TYPE_LABEL]: "EC2", [CAPACITY_PROVIDER_LABEL]: "my-asg-provider" }, task);
+    expect(placement!.taskDefinition).toBeNull();
+    expect(placement!.launchType!.meaning).toBe(LAUNCH_TYPES.EC2);
+    expect(placement!.capacityProvider!.meaning).toMatch(/Auto Scaling group/);
+    expect(parseEcsPlacement({}, task)).toBeNull();
+    expect(parseEcsPlacement(undefined, task)).toBeNull();
+    expect(parseEcsPlacement({ [LAUNCH_TYPE_LABEL]: 3 }, task)).toBeNull();
+  });
+
+  it("gives no console link when neither the ARN nor the task carries a region", () => {
+    const placement = parseEcsPlacement({ [TASK_DEFINITION_LABEL]: "ecsflow-hello:7" }, parseEcsTask("default::abc123"));
+    expect(placement!.taskDefinition).toEqual({ arn: "ecsflow-hello:7", revision: "ecsflow-hello:7", consoleUrl: null });
+    expect(placement!.capacityConsoleUrl).toBeNull();
   });
 });

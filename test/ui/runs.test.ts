@@ -4,6 +4,7 @@ import { startTestServer, type TestServer } from "../support/test-server.js";
 import { chromiumAvailable, expectAccessible, launchBrowser, newContext, originOf, screenshot, SKIP_NOTE } from "./support/browser.js";
 import { resultFromStoppedTask } from "../../src/worker/infrastructure/ecs/explain-stopped-task.js";
 import { formatInfrastructureId } from "../../src/worker/infrastructure/ecs/infrastructure-id.js";
+import { taskRunLabels } from "../../src/worker/infrastructure/ecs/task-run-labels.js";
 import { api, seedDeployment, setState } from "./support/seed.js";
 
 describe.skipIf(!chromiumAvailable)(`UI runs in a real browser${SKIP_NOTE}`, () => {
@@ -93,11 +94,14 @@ describe.skipIf(!chromiumAvailable)(`UI runs in a real browser${SKIP_NOTE}`, () 
     await page.getByRole("list", { name: "State history" }).getByText("AwaitingRetry").waitFor();
   });
 
-  it("explains a crashed ECS task: cluster, task ARN, console link, stop code, reasons and exit code from the worker's message", async () => {
+  it("explains a crashed ECS task: cluster, task ARN, task definition revision, launch type, console links, stop code, reasons and exit code", async () => {
     const run = await api(server, "POST", `/deployments/${deploymentId}/create_flow_run`, { parameters: { count: 1 } });
     const taskArn = "arn:aws:ecs:eu-west-1:123456789012:task/prod-cluster/0123456789abcdef0123456789abcdef";
     await setState(server, run.id, "PENDING");
     await api(server, "PATCH", `/flow_runs/${run.id}`, { infrastructure_pid: formatInfrastructureId({ cluster: "prod-cluster", taskArn }) });
+    // The labels as the ECS worker records them from RunTask's answer (task-run-labels.ts).
+    const taskDefinitionArn = "arn:aws:ecs:eu-west-1:123456789012:task-definition/ecsflow-hello:7";
+    await api(server, "PATCH", `/flow_runs/${run.id}/labels`, taskRunLabels({ taskDefinitionArn, launchType: "FARGATE", capacityProviderName: "FARGATE_SPOT" }));
     await setState(server, run.id, "RUNNING");
     // The message exactly as the ECS worker writes it (worker.ts: reason — explanation).
     const result = resultFromStoppedTask(
@@ -112,6 +116,18 @@ describe.skipIf(!chromiumAvailable)(`UI runs in a real browser${SKIP_NOTE}`, () 
     await facts.getByText(taskArn, { exact: true }).waitFor();
     expect(await page.getByRole("link", { name: "Open task 01234567 in the ECS console" }).getAttribute("href")).toBe(
       "https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/prod-cluster/tasks/0123456789abcdef0123456789abcdef/configuration?region=eu-west-1",
+    );
+    const revision = facts.getByRole("definition").filter({ hasText: "ecsflow-hello:7" });
+    await revision.getByText(/the blueprint ECS started the task from/).waitFor();
+    await revision.getByText(taskDefinitionArn, { exact: true }).waitFor();
+    expect(await page.getByRole("link", { name: "Open task definition ecsflow-hello:7 in the ECS console" }).getAttribute("href")).toBe(
+      "https://eu-west-1.console.aws.amazon.com/ecs/v2/task-definitions/ecsflow-hello/7/containers?region=eu-west-1",
+    );
+    const launch = facts.getByRole("definition").filter({ hasText: "FARGATE_SPOT" });
+    await launch.getByText(/Serverless: AWS runs the container/).waitFor();
+    await launch.getByText(/Spare Fargate capacity at a discount/).waitFor();
+    expect(await page.getByRole("link", { name: "Open cluster prod-cluster's capacity in the ECS console" }).getAttribute("href")).toBe(
+      "https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/prod-cluster/infrastructure?region=eu-west-1",
     );
     await page.getByRole("heading", { name: /Why it stopped/ }).waitFor();
     const details = page.getByRole("region", { name: /Why it stopped/ });

@@ -36,6 +36,8 @@ export interface FlowRun {
   total_run_time: number;
   estimated_run_time: number;
   infrastructure_pid: string | null;
+  /** Key/value facts on the run; the ECS worker records its task's definition and launch type here (ecs.*). */
+  labels?: Record<string, unknown>;
   created: string;
   updated: string;
 }

@@ -76,6 +76,73 @@ export function parseEcsTask(pid: string | null): EcsTaskRef | null {
   };
 }
 
+/**
+ * The run labels the ECS worker records from RunTask's answer (src/worker/infrastructure/ecs/
+ * task-run-labels.ts; the UI only talks HTTP, so the names are repeated here and a test keeps them equal).
+ */
+export const ECS_RUN_LABELS = {
+  taskDefinitionArn: "ecs.task-definition-arn",
+  launchType: "ecs.launch-type",
+  capacityProvider: "ecs.capacity-provider",
+} as const;
+
+export const LAUNCH_TYPES: Record<string, string> = {
+  FARGATE: "Serverless: AWS runs the container on capacity it manages, with no instances for you to look after. Billed per second for the task's vCPU and memory.",
+  EC2: "On EC2 instances registered to the cluster (container instances), which you manage and scale; the task shares the instance with others.",
+  EXTERNAL: "On your own servers or VMs registered with the cluster through ECS Anywhere.",
+};
+
+export const CAPACITY_PROVIDERS: Record<string, string> = {
+  FARGATE: "Regular, on-demand Fargate capacity.",
+  FARGATE_SPOT:
+    "Spare Fargate capacity at a discount. AWS may take it back with a two-minute warning; the task then stops with stop code SpotInterruption and the run ends CRASHED.",
+};
+
+const OTHER_CAPACITY_PROVIDER = "A capacity provider of the cluster, usually an Auto Scaling group of EC2 instances, chosen by the run's capacity provider strategy.";
+
+export interface EcsPlacement {
+  taskDefinition: {
+    arn: string;
+    /** `family:revision`, as ECS names a revision. */
+    revision: string;
+    consoleUrl: string | null;
+  } | null;
+  launchType: { name: string; meaning: string } | null;
+  capacityProvider: { name: string; meaning: string } | null;
+  /** The cluster's infrastructure tab, where its capacity providers and instances are. */
+  capacityConsoleUrl: string | null;
+}
+
+const TASK_DEFINITION_ARN = /^arn:aws[\w-]*:ecs:([\w-]+):(\d+):task-definition\/([\w-]+):(\d+)$/;
+const text = (v: unknown) => (typeof v === "string" && v.trim() ? v.trim() : null);
+
+/**
+ * The task definition revision and launch type the ECS worker recorded on the run (its labels),
+ * each with what it means and where to see it in the AWS console; null when it recorded neither
+ * (another kind of worker, or one that predates these labels).
+ */
+export function parseEcsPlacement(labels: Record<string, unknown> | undefined, task: EcsTaskRef | null): EcsPlacement | null {
+  const arn = text(labels?.[ECS_RUN_LABELS.taskDefinitionArn]);
+  const launch = text(labels?.[ECS_RUN_LABELS.launchType]);
+  const provider = text(labels?.[ECS_RUN_LABELS.capacityProvider]);
+  if (!arn && !launch && !provider) return null;
+  const m = arn ? TASK_DEFINITION_ARN.exec(arn) : null;
+  const region = m?.[1] ?? task?.region ?? null;
+  const consoleLink = (path: string) => (region ? `https://${region}.console.aws.amazon.com/ecs/v2/${path}?region=${region}` : null);
+  return {
+    taskDefinition: arn
+      ? {
+          arn,
+          revision: m ? `${m[3]}:${m[4]}` : lastPart(arn),
+          consoleUrl: m ? consoleLink(`task-definitions/${encodeURIComponent(m[3])}/${m[4]}/containers`) : null,
+        }
+      : null,
+    launchType: launch ? { name: launch, meaning: LAUNCH_TYPES[launch] ?? "A launch type this page does not know; the ECS console describes it." } : null,
+    capacityProvider: provider ? { name: provider, meaning: CAPACITY_PROVIDERS[provider] ?? OTHER_CAPACITY_PROVIDER } : null,
+    capacityConsoleUrl: task ? consoleLink(`clusters/${encodeURIComponent(task.cluster)}/infrastructure`) : null,
+  };
+}
+
 /** What the ECS worker wrote into a CRASHED state's message when the task stopped (explain-stopped-task.ts). */
 export interface EcsStopReport {
   taskArn: string | null;

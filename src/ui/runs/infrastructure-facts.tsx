@@ -1,7 +1,7 @@
 import type { FlowRun, State } from "../api/types";
 import { Link } from "../router/link";
 import { TimeAgo } from "../components/time-ago";
-import { STOP_CODES, explainExitCode, explainMessage, parseEcsStopMessage, parseEcsTask, type EcsStopReport } from "./ecs-explanations";
+import { STOP_CODES, explainExitCode, explainMessage, parseEcsPlacement, parseEcsStopMessage, parseEcsTask, type EcsPlacement, type EcsStopReport } from "./ecs-explanations";
 
 /** The newest state whose message reports how the infrastructure stopped (the worker's CRASHED message). */
 function latestStopReport(states: State[]): { state: State; report: EcsStopReport } | null {
@@ -15,6 +15,7 @@ function latestStopReport(states: State[]): { state: State; report: EcsStopRepor
 /** Where the run ran: pool, queue, the infrastructure id and, for ECS, the task with a console link and why it stopped. */
 export function InfrastructureFacts({ run, states }: { run: FlowRun; states: State[] }) {
   const ecs = parseEcsTask(run.infrastructure_pid);
+  const placement = ecs ? parseEcsPlacement(run.labels, ecs) : null;
   const stop = latestStopReport(states);
   // Without a report the worker wrote, fall back to glossing codes found in any state's message.
   const explanations = stop ? [] : states.flatMap((s) => explainMessage(s.message));
@@ -52,6 +53,12 @@ export function InfrastructureFacts({ run, states }: { run: FlowRun; states: Sta
                 <span className="muted">No link: the task id carries no region.</span>
               )}
             </dd>
+            {placement ? <Placement placement={placement} cluster={ecs.cluster} /> : (
+              <>
+                <dt>Task definition and launch type</dt>
+                <dd className="muted">Not recorded: the worker that started this task did not report them.</dd>
+              </>
+            )}
           </>
         )}
         <dt>Run count</dt>
@@ -69,6 +76,60 @@ export function InfrastructureFacts({ run, states }: { run: FlowRun; states: Sta
               </div>
             ))}
           </dl>
+        </>
+      )}
+    </>
+  );
+}
+
+/** The task definition revision and launch type ECS used, as the worker recorded them, each explained and linked. */
+function Placement({ placement, cluster }: { placement: EcsPlacement; cluster: string }) {
+  const { taskDefinition, launchType, capacityProvider, capacityConsoleUrl } = placement;
+  return (
+    <>
+      {taskDefinition && (
+        <>
+          <dt>Task definition</dt>
+          <dd>
+            <span className="mono">{taskDefinition.revision}</span> — the blueprint ECS started the task from (image, command, CPU, memory,
+            roles). The worker registers one revision per distinct configuration and reuses it for later runs.
+            <br />
+            <span className="mono">{taskDefinition.arn}</span>
+            <br />
+            {taskDefinition.consoleUrl ? (
+              <a href={taskDefinition.consoleUrl} target="_blank" rel="noreferrer noopener">
+                Open task definition {taskDefinition.revision} in the ECS console
+              </a>
+            ) : (
+              <span className="muted">No link: the ARN carries no region.</span>
+            )}
+          </dd>
+        </>
+      )}
+      {(launchType || capacityProvider) && (
+        <>
+          <dt>Launch type</dt>
+          <dd>
+            {launchType && (
+              <>
+                <span className="mono">{launchType.name}</span> — {launchType.meaning}
+              </>
+            )}
+            {capacityProvider && (
+              <>
+                {launchType && <br />}
+                Capacity provider <span className="mono">{capacityProvider.name}</span> — {capacityProvider.meaning}
+              </>
+            )}
+            {capacityConsoleUrl && (
+              <>
+                <br />
+                <a href={capacityConsoleUrl} target="_blank" rel="noreferrer noopener">
+                  Open cluster {cluster}&apos;s capacity in the ECS console
+                </a>
+              </>
+            )}
+          </dd>
         </>
       )}
     </>

@@ -25,8 +25,12 @@ export interface InfrastructureJob {
   logger: Logger;
   /** Lines the infrastructure wants in the run's logs (its stdout/stderr, explanations). */
   onOutput(line: string, stream: "stdout" | "stderr" | "infrastructure"): void;
-  /** Called once the infrastructure has started (its id is durable from then on). */
-  onStarted(infrastructurePid: string): Promise<void> | void;
+  /**
+   * Called once the infrastructure has started (its id is durable from then on). `labels` are facts
+   * about it worth keeping on the run (ECS: the task definition revision and launch type); the
+   * worker merges them into the flow run's labels.
+   */
+  onStarted(infrastructurePid: string, labels?: Record<string, string>): Promise<void> | void;
   /**
    * Optional: called once when the run's command is actually running (process spawned, ECS task
    * RUNNING), so the worker can show RUNNING for commands that never talk to the API.

@@ -1,7 +1,8 @@
 // Each flow run as an ECS task (Fargate or EC2), through AWS SDK v3. run() is the story:
 //   read the rendered configuration → the task definition (registered at most once per hash, or
 //   linked) → the network configuration (checked against the VPC) → the RunTask request →
-//   RunTask (idempotent per attempt) → onStarted(<cluster>::<taskArn>) → the shared watcher
+//   RunTask (idempotent per attempt) → onStarted(<cluster>::<taskArn>, task definition and launch
+//   type as run labels) → the shared watcher
 //   (batched DescribeTasks) until STOPPED, with the container's CloudWatch log stream forwarded →
 //   the orchestration container's exit code and a plain-language explanation.
 // kill() is StopTask with a reason; adopt() and listStarted() let a restarted worker pick its
@@ -31,6 +32,7 @@ import { LinkedTaskDefinitionNotFound, TaskDefinitionRegistry, type ResolvedTask
 import { isEarlierScheduling, runTask } from "./run-task.js";
 import { SecretMasker } from "./secret-masker.js";
 import { stopTask } from "./stop-task.js";
+import { describePlacement, taskRunLabels } from "./task-run-labels.js";
 
 /** How long a task described by listStarted stands in for describing it again in adopt (the watcher looks again soon anyway). */
 const LISTED_FRESH_MS = 60_000;
@@ -183,10 +185,11 @@ export class EcsInfrastructure implements Infrastructure {
     const { task, resolved, containerName } = launched;
     const cluster = cfg.cluster ?? task.clusterArn;
     const infrastructurePid = formatInfrastructureId({ cluster: cluster ?? "default", taskArn: task.taskArn! });
-    log.info({ infrastructurePid }, `Created ECS task ${task.taskArn}`);
-    say(`Created ECS task ${task.taskArn}`);
+    const created = `Created ECS task ${task.taskArn}${describePlacement(task)}`;
+    log.info({ infrastructurePid }, created);
+    say(created);
     try {
-      await job.onStarted(infrastructurePid);
+      await job.onStarted(infrastructurePid, taskRunLabels(task));
     } catch (err) {
       // The task runs on; the watcher still reports its end.
       log.warn({ err, infrastructurePid }, "could not record the task id");
@@ -305,7 +308,7 @@ export class EcsInfrastructure implements Infrastructure {
       task = (mine.find((s) => s.task.lastStatus !== "STOPPED") ?? mine[0])?.task;
       if (!task) throw new InfrastructureNotFoundError(`No ECS task was started for flow run ${job.flowRun.id} (attempt ${attempt}).`, "");
       pid = formatInfrastructureId({ cluster: cfg.cluster ?? task.clusterArn ?? "default", taskArn: task.taskArn! });
-      await job.onStarted(pid);
+      await job.onStarted(pid, taskRunLabels(task));
     }
     const described = await this.registry.linked(clients, task.taskDefinitionArn!).catch(() => undefined);
     const containers = (described?.definition.containerDefinitions as unknown[] | undefined) ?? [];
