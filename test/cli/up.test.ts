@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, inject, it } from "vitest";
 import { EcsflowClient } from "../../src/client/index.js";
 import { waitFor } from "../support/wait-for.js";
 import { ecsflow, spawnEcsflow, STACK_FRAME } from "./run-ecsflow.js";
@@ -25,6 +25,7 @@ interface Ready {
   service: string;
   workerTaskArn: string;
   workerPid: number;
+  runtime: "process" | "docker";
   deployments: string[];
   pid: number;
 }
@@ -77,10 +78,17 @@ async function runningServiceTasks(ecs: ECSClient, ready: Ready): Promise<string
 const cleanups: (() => void)[] = [];
 afterAll(() => cleanups.forEach((c) => c()));
 
-describe("ecsflow up", () => {
-  it("runs the worker as an ECS service: runs complete, a killed worker is replaced, Ctrl-C leaves nothing behind", async () => {
+const engineHost = inject("engineHost");
+const engineSkipReason = inject("engineSkipReason");
+
+/**
+ * The user's path through `up`: ready, a run COMPLETED, the worker's process killed, the service's
+ * replacement worker, a run queued meanwhile COMPLETED, then Ctrl-C and nothing left running.
+ */
+async function killTheWorkerScenario(runtimeArgs: string[], expectContainers: boolean): Promise<void> {
+  {
     const dataDir = mkdtempSync(join(tmpdir(), "ecsflow-up-"));
-    const up = spawnEcsflow(["up", "--port", "0", "--ecs-port", "0", "--data-dir", dataDir, "--json"], { ECSFLOW_HOME: dataDir });
+    const up = spawnEcsflow(["up", "--port", "0", "--ecs-port", "0", "--data-dir", dataDir, "--json", ...runtimeArgs], { ECSFLOW_HOME: dataDir });
     cleanups.push(() => up.exitCode === null && up.kill("SIGKILL"));
     let stdout = "";
     up.stdout!.on("data", (c) => (stdout += c));
@@ -90,8 +98,10 @@ describe("ecsflow up", () => {
         if (up.exitCode !== null) throw new Error(`up exited ${up.exitCode}: ${(await up.result).stderr}`);
         return jsonLines(stdout).find((l) => l.event === "ready");
       },
-      120_000,
+      // With an engine, the first `up` builds the runtime image.
+      expectContainers ? 600_000 : 120_000,
     )) as unknown as Ready;
+    expect(ready.runtime).toBe(expectContainers ? "docker" : "process");
     expect(ready.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api$/);
     expect(ready.uiUrl).toBe(ready.apiUrl.replace(/api$/, ""));
     expect(ready.deployments).toEqual(["hello/local-ecs", "etl/local-ecs", "flaky/local-ecs", "long-running/local-ecs"]);
@@ -106,6 +116,9 @@ describe("ecsflow up", () => {
       const workerPid = await taskPid(ready.ecsLocalUrl, ready.workerTaskArn);
       expect(workerPid).toBe(ready.workerPid);
       seenPids.add(workerPid!);
+      const workerTask = (await ecs.send(new DescribeTasksCommand({ cluster: ready.cluster, tasks: [ready.workerTaskArn] }))).tasks![0];
+      // The worker is a container of the service in an engine, a host process otherwise.
+      expect(workerTask.attributes).toContainEqual({ name: "ecs-local.runtime", value: expectContainers ? "docker" : "process" });
 
       const hello = await client.readDeploymentByName("hello", "local-ecs");
       const runToEnd = async (runId: string) => {
@@ -143,6 +156,16 @@ describe("ecsflow up", () => {
     expect(result.stderr).not.toMatch(STACK_FRAME);
     for (const pid of seenPids) expect(alive(pid), `pid ${pid} still running`).toBe(false);
     expect(processesWithHome(dataDir)).toEqual([]);
+  }
+}
+
+describe("ecsflow up", () => {
+  it("runs the worker as an ECS service: runs complete, a killed worker is replaced, Ctrl-C leaves nothing behind", async () => {
+    await killTheWorkerScenario(["--runtime", "process"], false);
+  });
+
+  it.skipIf(!engineHost)(`does the same with the worker and every run as containers of the runtime image${engineHost ? "" : ` (skipped: ${engineSkipReason})`}`, async () => {
+    await killTheWorkerScenario(["--runtime", "docker", "--engine-host", engineHost!], true);
   });
 
   it("says what is wrong with a bad flag or a port in use, without a stack trace, and leaves nothing running", async () => {
@@ -177,7 +200,7 @@ describe("ecsflow up", () => {
 
 describe("ecsflow demo", () => {
   it("runs the hello example once, prints its timing and exits 0, removing what it made", async () => {
-    const r = await ecsflow(["demo", "--json"], {});
+    const r = await ecsflow(["demo", "--json", "--runtime", "process"], {});
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).not.toMatch(STACK_FRAME);
     const [ready, demo] = jsonLines(r.stdout) as [Ready, Record<string, any>];
