@@ -8,7 +8,7 @@ import { applyPolicy, type OrchestrationRule } from "./orchestration-rule.js";
 import { materializeState, proposedStateFrom } from "./proposed-state.js";
 import { transitionColumns } from "./run-bookkeeping.js";
 import { orchestrationSettingsFor } from "./orchestration-settings.js";
-import { TransitionContext, type RunDeploymentLimits, type RunKind, type RunRow } from "./transition-context.js";
+import { FLOW_RUN_RULE_COLUMNS, TASK_RUN_RULE_COLUMNS, TransitionContext, type RunDeploymentLimits, type RunKind, type RunRow } from "./transition-context.js";
 import { writeTransition } from "./transition-writer.js";
 import { runEventFrom, runEventsFor } from "../events/run-events.js";
 
@@ -53,16 +53,17 @@ export function stateHistoryRow(runId: string, state: State) {
 const readRunQueries = new QueryTemplateCache<"id", Record<string, unknown>>();
 
 /**
- * Reads the run and, for a flow run, its deployment's concurrency settings in the same statement.
+ * Reads the run's rule columns and, for a flow run, its deployment's concurrency settings in the
+ * same statement.
  */
 async function readRun(database: Database, kind: RunKind, runId: string): Promise<{ run: RunRow; deployment: RunDeploymentLimits | null } | undefined> {
   const query = readRunQueries.get(database, kind, (db, param) =>
     kind === "task_run"
-      ? db.selectFrom("task_run").selectAll().where("id", "=", param("id"))
+      ? db.selectFrom("task_run").select(TASK_RUN_RULE_COLUMNS).where("id", "=", param("id"))
       : db
           .selectFrom("flow_run")
           .leftJoin("deployment", "deployment.id", "flow_run.deployment_id")
-          .selectAll("flow_run")
+          .select(FLOW_RUN_RULE_COLUMNS.map((column) => `flow_run.${column}` as const))
           .select(["deployment.concurrency_limit as deployment_concurrency_limit", "deployment.concurrency_options as deployment_concurrency_options"])
           .where("flow_run.id", "=", param("id")),
   );

@@ -4,7 +4,36 @@ import type { DB, FlowRunTable, TaskRunTable } from "../database/index.js";
 import { DEFAULT_ORCHESTRATION_SETTINGS, type OrchestrationSettings } from "./orchestration-settings.js";
 
 export type RunKind = "flow_run" | "task_run";
-export type RunRow = FlowRunTable | TaskRunTable;
+
+/**
+ * The run columns set_state reads: what the rules, the bookkeeping (run-bookkeeping.ts) and the
+ * run event look at. Reading only these, not the whole row (parameters, job variables, context…),
+ * keeps the hottest read small; a rule that needs another column adds it here.
+ */
+const SHARED_RULE_COLUMNS = [
+  "id",
+  "state_id",
+  "state",
+  "run_count",
+  "empirical_policy",
+  "start_time",
+  "end_time",
+  "total_run_time",
+  "expected_start_time",
+  "next_scheduled_start_time",
+] as const;
+export const FLOW_RUN_RULE_COLUMNS = [
+  ...SHARED_RULE_COLUMNS,
+  "deployment_id",
+  "infrastructure_pid",
+  "parent_task_run_id",
+  "work_pool_name",
+  "work_queue_name",
+] as const satisfies readonly (keyof FlowRunTable)[];
+export const TASK_RUN_RULE_COLUMNS = [...SHARED_RULE_COLUMNS, "flow_run_id"] as const satisfies readonly (keyof TaskRunTable)[];
+
+/** A run as the rules see it (a whole row will do too). */
+export type RunRow = Pick<FlowRunTable, (typeof FLOW_RUN_RULE_COLUMNS)[number]> | Pick<TaskRunTable, (typeof TASK_RUN_RULE_COLUMNS)[number]>;
 
 /**
  * The run's deployment's concurrency settings, read in the same statement as the run (a join),
