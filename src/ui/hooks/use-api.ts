@@ -45,6 +45,10 @@ export function useApi<T>(
   const enabled = options.enabled ?? true;
   const [live, setLive] = useState(false);
   const pollMs = options.pollMs && live ? Math.max(options.pollMs, LIVE_POLL_MS) : options.pollMs;
+  // Read by the loader, not a dependency of it: the stream going live (or down) changes the next
+  // poll's delay, and must not abort and repeat the first load (a whole round trip on every page).
+  const pollMsRef = useRef(pollMs);
+  pollMsRef.current = pollMs;
   const refreshRef = useRef<() => void>(() => undefined);
   const matchRef = useRef(options.live?.match);
   matchRef.current = options.live?.match;
@@ -79,6 +83,7 @@ export function useApi<T>(
 
     let last: T | undefined;
     const schedule = () => {
+      const pollMs = pollMsRef.current;
       if (stopped || !pollMs) return;
       // A finished run, say, need not be asked again; a failed call is retried.
       if (last !== undefined && keepPollingRef.current && !keepPollingRef.current(last)) return;
@@ -105,7 +110,7 @@ export function useApi<T>(
       schedule();
     };
     const onVisible = () => {
-      if (!document.hidden && pollMs) {
+      if (!document.hidden && pollMsRef.current) {
         clearTimeout(timer);
         void run(false);
       }
@@ -130,7 +135,7 @@ export function useApi<T>(
       clearTimeout(timer);
       document.removeEventListener("visibilitychange", onVisible);
     };
-  }, [key, tick, pollMs, enabled]);
+  }, [key, tick, enabled]);
 
   const current = state.key === key;
   return { data: current ? state.data : undefined, error: current ? state.error : undefined, loading: !current || state.loading, reload };
