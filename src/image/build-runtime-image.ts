@@ -2,8 +2,9 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
-import Docker from "dockerode";
+import type Docker from "dockerode";
 import { candidateEngineAddresses, findEngine, type EngineAddress } from "../ecs-local/runtime/detect-engine.js";
+import { engineClient } from "../ecs-local/runtime/engine-driver.js";
 import { hostNodeBaseRootfs } from "./host-node-base.js";
 import { runtimeImageContext } from "./runtime-image-context.js";
 
@@ -54,8 +55,7 @@ export async function connectEngine(engineHost: string | undefined): Promise<{ d
       `No container engine answers at ${candidates.map((c) => c.display).join(", ")}. Start Docker or Podman's service (podman system service --time=0 unix:///run/podman/podman.sock), or point --engine-host (DOCKER_HOST) at one.`,
     );
   }
-  const docker = address.socketPath ? new Docker({ socketPath: address.socketPath }) : new Docker({ host: address.host, port: address.port, protocol: address.protocol });
-  return { docker, address };
+  return { docker: engineClient(address), address };
 }
 
 /**
@@ -64,9 +64,12 @@ export async function connectEngine(engineHost: string | undefined): Promise<{ d
  * dependencies as context, and follows the build's output.
  */
 export async function buildRuntimeImage(options: BuildRuntimeImageOptions): Promise<BuiltImage> {
+  return buildWith(await connectEngine(options.engineHost), options);
+}
+
+async function buildWith({ docker, address }: { docker: Docker; address: EngineAddress }, options: BuildRuntimeImageOptions): Promise<BuiltImage> {
   const progress = options.onProgress ?? (() => undefined);
   const tag = options.tag ?? DEFAULT_IMAGE_TAG;
-  const { docker, address } = await connectEngine(options.engineHost);
   progress(`engine: ${address.display}`);
   const base = await resolveBase(docker, options.base ?? "auto", options.nodePath ?? process.execPath, progress);
   const context = runtimeImageContext(options.repoDir);
@@ -125,10 +128,10 @@ export function buildFingerprint(repoDir: string): string {
 /** Builds the runtime image unless the engine already has it for this very build. */
 export async function ensureRuntimeImage(options: BuildRuntimeImageOptions): Promise<{ tag: string; built: boolean }> {
   const tag = options.tag ?? DEFAULT_IMAGE_TAG;
-  const { docker } = await connectEngine(options.engineHost);
-  const info = await docker.getImage(tag).inspect().catch(() => undefined);
+  const engine = await connectEngine(options.engineHost);
+  const info = await engine.docker.getImage(tag).inspect().catch(() => undefined);
   if (info?.Config?.Labels?.[BUILD_LABEL] === buildFingerprint(options.repoDir)) return { tag, built: false };
-  await buildRuntimeImage(options);
+  await buildWith(engine, options);
   return { tag, built: true };
 }
 

@@ -55,9 +55,8 @@ export class EngineDriver implements ContainerDriver {
   private limitsSupported: boolean | undefined;
 
   constructor(private readonly options: EngineDriverOptions) {
-    const a = options.address;
-    this.docker = a.socketPath ? new Docker({ socketPath: a.socketPath }) : new Docker({ host: a.host, port: a.port, protocol: a.protocol });
-    this.engineAddress = a.display;
+    this.docker = engineClient(options.address);
+    this.engineAddress = options.address.display;
     this.attributes = [{ name: "ecs-local.runtime", value: "docker" }];
   }
 
@@ -216,6 +215,11 @@ interface HostLimits {
   MemoryReservation?: number;
   CpuShares?: number;
   NanoCpus?: number;
+}
+
+/** A Docker Engine API client for an address (unix socket or TCP). */
+export function engineClient(a: EngineAddress): Docker {
+  return a.socketPath ? new Docker({ socketPath: a.socketPath }) : new Docker({ host: a.host, port: a.port, protocol: a.protocol });
 }
 
 /** ECS's task and container sizes as engine limits: memory hard/soft limits, CPU shares, the task's CPU as a quota. */

@@ -11,9 +11,6 @@ import { CliError } from "../../errors.js";
 import { ExitCode } from "../../exit-codes.js";
 import { serverOptionsFromSettings } from "../server/server-options.js";
 import { deployExamples, REPO_ROOT, type DeployedExample } from "./deploy-examples.js";
-
-/** The runtime image `up` builds and runs when tasks are containers (as `ecsflow image build`). */
-const DEFAULT_IMAGE_TAG = "ecsflow:local";
 import { ecsLocalOptions, LOCAL_AWS, type UpOptions } from "./up-options.js";
 import { waitForWorker, type WorkerTask } from "./wait-for-worker.js";
 
@@ -110,8 +107,9 @@ export async function startStack(options: UpOptions, settings: Settings, logger:
     // With a container engine, the worker and every flow run are containers of the runtime image.
     let image: string | undefined;
     if (ecsLocal.runtime.kind === "docker") {
+      // Loaded only here: process mode never needs the engine client.
+      const { ensureRuntimeImage, ImageBuildError, DEFAULT_IMAGE_TAG } = await import("../../../image/index.js");
       hooks.progress(`Tasks run as containers (engine ${ecsLocal.runtime.engine}); checking the runtime image ${DEFAULT_IMAGE_TAG}…`);
-      const { ensureRuntimeImage, ImageBuildError } = await import("../../../image/index.js");
       try {
         const ensured = await ensureRuntimeImage({ repoDir: REPO_ROOT, engineHost: ecsLocal.runtime.engine, onProgress: (line) => logger.debug({ line }, "image build") });
         hooks.progress(ensured.built ? `  built ${ensured.tag} from this checkout` : `  ${ensured.tag} is current`);
