@@ -11,7 +11,8 @@ import { RunsPage } from "./pages/runs-page";
 import { WorkPoolCreatePage } from "./pages/work-pool-create-page";
 import { WorkPoolDetailPage } from "./pages/work-pool-detail-page";
 import { WorkPoolsPage } from "./pages/work-pools-page";
-import { matchPath, useLocation } from "./router/history";
+import { useLocation } from "./router/history";
+import { matchPath } from "./router/match-path";
 
 /** Path → page; the first match wins, so fixed paths come before `:param` ones. */
 function Routes() {

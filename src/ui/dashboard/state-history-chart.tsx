@@ -1,4 +1,5 @@
 import { STATE_TYPES, type StateType } from "../api/types";
+import { formatClock } from "../format/time";
 import type { HistoryBucket } from "./run-history";
 
 const COLORS: Record<StateType, string> = {
@@ -12,7 +13,6 @@ const COLORS: Record<StateType, string> = {
   PAUSED: "var(--s-paused)",
   CANCELLING: "var(--s-cancelling)",
 };
-const hour = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
 
 /** Stacked bars per interval; the same numbers are in a table for screen readers. */
 export function StateHistoryChart({ buckets }: { buckets: HistoryBucket[] }) {
@@ -36,13 +36,13 @@ export function StateHistoryChart({ buckets }: { buckets: HistoryBucket[] }) {
                 y -= h;
                 return (
                   <rect key={s} x={i * bw + 1} y={y} width={Math.max(1, bw - 2)} height={h} fill={COLORS[s]}>
-                    <title>{`${hour.format(b.start)}: ${n} ${s.toLowerCase()}`}</title>
+                    <title>{`${formatClock(new Date(b.start), false)}: ${n} ${s.toLowerCase()}`}</title>
                   </rect>
                 );
               })}
               {i % Math.ceil(buckets.length / 6) === 0 && (
                 <text x={i * bw} y={H + 14} fontSize="9" fill="currentColor">
-                  {hour.format(b.start)}
+                  {formatClock(new Date(b.start), false)}
                 </text>
               )}
             </g>
@@ -72,7 +72,7 @@ export function StateHistoryChart({ buckets }: { buckets: HistoryBucket[] }) {
         <tbody>
           {buckets.map((b) => (
             <tr key={b.start}>
-              <th scope="row">{hour.format(b.start)}</th>
+              <th scope="row">{formatClock(new Date(b.start), false)}</th>
               {used.map((s) => (
                 <td key={s}>{b.counts[s] ?? 0}</td>
               ))}

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { subscribeRunEvents, type RunEvent, type RunEventQuery } from "../api/run-events";
+import { peekPrimed, takePrimed } from "./primed-loads";
 
 /** While the run event stream is up, polling only backs it up. */
 const LIVE_POLL_MS = 30_000;
@@ -30,12 +31,18 @@ export interface ApiState<T> {
  * fraction of a second) and polling drops to a slow safety net while the stream is up.
  * The last good data stays on screen while a refresh is under way or failed.
  */
+const enabledAtStart = (options: { enabled?: boolean }) => options.enabled ?? true;
+
 export function useApi<T>(
   fetcher: (signal: AbortSignal) => Promise<T>,
   key: string,
   options: { pollMs?: number; enabled?: boolean; keepPolling?: (data: T) => boolean; live?: LiveOptions } = {},
 ): ApiState<T> {
-  const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean; key: string }>({ data: undefined, error: undefined, loading: true, key });
+  // A load primed before React started and already back makes the very first render a full one.
+  const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean; key: string }>(() => {
+    const primed = enabledAtStart(options) ? peekPrimed<T>(key) : undefined;
+    return primed ? { data: primed.value, error: undefined, loading: false, key } : { data: undefined, error: undefined, loading: true, key };
+  });
   const fetcherRef = useRef(fetcher);
   fetcherRef.current = fetcher;
   const keepPollingRef = useRef(options.keepPolling);
@@ -93,9 +100,11 @@ export function useApi<T>(
       if (document.hidden && !first) return; // polling resumes on visibilitychange
       inFlight = true;
       try {
-        const data = await fetcherRef.current(controller.signal);
+        const primed = first ? takePrimed<T>(key) : undefined;
+        const data = await (primed ?? fetcherRef.current(controller.signal));
         last = data;
-        if (!stopped) setState({ data, error: undefined, loading: false, key });
+        // The same object as on screen (the primed value the first render used) needs no render.
+        if (!stopped) setState((s) => (s.key === key && s.data === data && !s.error && !s.loading ? s : { data, error: undefined, loading: false, key }));
       } catch (error) {
         if (stopped || (error as Error).name === "AbortError") return;
         setState((s) => ({ data: s.key === key ? s.data : undefined, error, loading: false, key }));
@@ -126,7 +135,9 @@ export function useApi<T>(
       clearTimeout(timer);
       void run(false);
     };
-    setState((s) => (s.key === key ? { ...s, loading: true } : { data: undefined, error: undefined, loading: true, key }));
+    // Read before run() takes the primed load: a primed value on screen is no reason to show "loading".
+    const showsPrimed = peekPrimed(key) !== undefined;
+    setState((s) => (s.key !== key ? { data: undefined, error: undefined, loading: true, key } : s.loading || showsPrimed ? s : { ...s, loading: true }));
     void run(true);
     document.addEventListener("visibilitychange", onVisible);
     return () => {

@@ -1,6 +1,4 @@
-import { readFlowRun, readFlowRunStates } from "../api/flow-runs";
 import { resolveNames } from "../api/names-cache";
-import { readTaskRunsOfFlowRun } from "../api/task-runs";
 import { TERMINAL_STATE_TYPES } from "../api/types";
 import { EmptyState } from "../components/empty-state";
 import { ErrorMessage } from "../components/error-message";
@@ -16,6 +14,7 @@ import { Link } from "../router/link";
 import { InfrastructureFacts } from "../runs/infrastructure-facts";
 import { RunActions } from "../runs/run-actions";
 import { runDurationMs } from "../runs/run-duration";
+import { loadRunDetail, runDetailKey } from "../runs/run-detail-data";
 import { RunLogs } from "../runs/run-logs";
 import { StateTimeline } from "../runs/state-timeline";
 import { TaskRunGantt } from "../runs/task-run-gantt";
@@ -28,11 +27,8 @@ export const RUN_POLL_MS = 2000;
 
 export function RunDetailPage({ id }: { id: string }) {
   const detail = useApi(
-    async (signal) => {
-      const [run, states, taskRuns] = await Promise.all([readFlowRun(id, signal), readFlowRunStates(id, signal), readTaskRunsOfFlowRun(id, signal)]);
-      return { run, states, taskRuns };
-    },
-    id,
+    (signal) => loadRunDetail(id, signal),
+    runDetailKey(id),
     { pollMs: RUN_POLL_MS, keepPolling: (d) => !d.run.state_type || !TERMINAL_STATE_TYPES.includes(d.run.state_type), live: { query: { flow_run_id: id } } },
   );
   const run = detail.data?.run;

@@ -1,22 +1,19 @@
 import { useMemo, useState } from "react";
-import { readDeployments } from "../api/deployments";
-import { countFlowRuns, readFlowRuns } from "../api/flow-runs";
-import { readFlows } from "../api/flows";
-import { resolveNames } from "../api/names-cache";
-import { readWorkPools } from "../api/work-pools";
 import { EmptyState } from "../components/empty-state";
 import { ErrorMessage } from "../components/error-message";
 import { Loading } from "../components/loading";
 import { PageHeader } from "../components/page-header";
 import { Pagination } from "../components/pagination";
+import { formatCount } from "../format/time";
 import { useApi } from "../hooks/use-api";
 import { updateSearch, useLocation } from "../router/history";
 import { Link } from "../router/link";
 import { BulkCancel } from "../runs/bulk-cancel";
 import { canCancel } from "../runs/cancel-run";
 import { RunFilterBar } from "../runs/run-filter-bar";
-import { hasFilters, PAGE_SIZE, parseRunFilters, runFiltersToQuery, runFiltersToSearch, type RunFilters } from "../runs/run-filters";
+import { hasFilters, PAGE_SIZE, parseRunFilters, runFiltersToSearch, type RunFilters } from "../runs/run-filters";
 import { RunsTable } from "../runs/runs-table";
+import { FILTER_CHOICES_KEY, loadFilterChoices, loadRunsList, runsListKey } from "../runs/runs-list-data";
 
 /** Live list: refreshed on the server's run events (polled every 5 s where there are none) while the tab is visible. */
 export const RUNS_POLL_MS = 5000;
@@ -27,31 +24,12 @@ export function RunsPage() {
   const key = JSON.stringify(filters);
   const [selected, setSelected] = useState<Set<string>>(new Set());
 
-  const runs = useApi(
-    async (signal) => {
-      const query = runFiltersToQuery(filters);
-      const [page, total] = await Promise.all([
-        readFlowRuns(query, { sort: filters.sort, limit: PAGE_SIZE, offset: filters.offset }, signal),
-        countFlowRuns(query, signal),
-      ]);
-      const names = await resolveNames(
-        page.map((r) => r.flow_id),
-        page.map((r) => r.deployment_id),
-        signal,
-      );
-      return { page, total, names };
-    },
-    key,
-    { pollMs: RUNS_POLL_MS, live: { query: {}, match: (e) => e.kind === "flow_run" } },
-  );
+  const runs = useApi((signal) => loadRunsList(filters, signal), runsListKey(filters), {
+    pollMs: RUNS_POLL_MS,
+    live: { query: {}, match: (e) => e.kind === "flow_run" },
+  });
   // The choices for the filter menus; loaded once per visit.
-  const choices = useApi(
-    async (signal) => {
-      const [flows, deployments, pools] = await Promise.all([readFlows({ limit: 200 }, signal), readDeployments({ limit: 200 }, signal), readWorkPools(signal)]);
-      return { flows, deployments, pools };
-    },
-    "choices",
-  );
+  const choices = useApi(loadFilterChoices, FILTER_CHOICES_KEY);
 
   const change = (changes: Partial<RunFilters>) => {
     setSelected(new Set());
@@ -70,7 +48,7 @@ export function RunsPage() {
 
   return (
     <>
-      <PageHeader title="Runs" subtitle={runs.data ? `${runs.data.total.toLocaleString()} flow runs match` : undefined} actions={<BulkCancel runs={selectedRuns} onDone={() => { setSelected(new Set()); runs.reload(); }} />} />
+      <PageHeader title="Runs" subtitle={runs.data ? `${formatCount(runs.data.total)} flow runs match` : undefined} actions={<BulkCancel runs={selectedRuns} onDone={() => { setSelected(new Set()); runs.reload(); }} />} />
       <ErrorMessage error={choices.error} title="Filter choices could not be loaded" />
       <RunFilterBar key={key} filters={filters} flows={choices.data?.flows ?? []} deployments={choices.data?.deployments ?? []} pools={choices.data?.pools ?? []} onChange={change} />
       <ErrorMessage error={runs.error} title="Runs could not be loaded" />

@@ -3,10 +3,10 @@ import { EmptyState } from "../components/empty-state";
 import { ErrorMessage } from "../components/error-message";
 import { Loading } from "../components/loading";
 import { LOG_LEVELS, levelName } from "../format/log-levels";
+import { formatClock, formatCount } from "../format/time";
 import { MAX_LOG_LINES, useRunLogs } from "./use-run-logs";
 import type { LogEntry } from "../api/types";
 
-const time = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
 
 function logText(logs: LogEntry[]): string {
   return logs.map((l) => `${l.timestamp} ${levelName(l.level).padEnd(8)} ${l.name} - ${l.message}`).join("\n") + "\n";
@@ -65,12 +65,12 @@ export function RunLogs({ flowRunId, runName, live }: { flowRunId: string; runNa
           {live ? "Lines appear here as the run writes them." : "This run wrote no logs to the server."}
         </EmptyState>
       )}
-      {truncated && <p className="notice">Showing the first {MAX_LOG_LINES.toLocaleString()} lines.</p>}
+      {truncated && <p className="notice">Showing the first {formatCount(MAX_LOG_LINES)} lines.</p>}
       {shown.length > 0 && (
         <div className="logs" role="log" aria-label="Run logs" tabIndex={0}>
           {shown.map((l) => (
             <div key={l.id} className={`log-line${l.level >= 40 ? " log-error" : ""}`}>
-              <time dateTime={l.timestamp}>{time.format(new Date(l.timestamp))}</time>
+              <time dateTime={l.timestamp}>{formatClock(new Date(l.timestamp), true)}</time>
               <span>{levelName(l.level)}</span>
               <span className="msg">
                 <Highlighted text={l.message} query={query} />
