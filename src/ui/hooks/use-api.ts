@@ -16,6 +16,8 @@ export interface LiveOptions {
   delayMs?: number;
 }
 
+const enabledAtStart = (options: { enabled?: boolean }) => options.enabled ?? true;
+
 export interface ApiState<T> {
   data: T | undefined;
   error: unknown;
@@ -29,10 +31,9 @@ export interface ApiState<T> {
  * the tab is visible: one request at a time, none while hidden, so a left-open tab costs little.
  * With `live`, the server's run events trigger the refresh instead (a change shows within a
  * fraction of a second) and polling drops to a slow safety net while the stream is up.
- * The last good data stays on screen while a refresh is under way or failed.
+ * The last good data stays on screen while a refresh is under way or failed. A load primed under
+ * `key` before React started (hooks/primed-loads) stands in for the first fetch.
  */
-const enabledAtStart = (options: { enabled?: boolean }) => options.enabled ?? true;
-
 export function useApi<T>(
   fetcher: (signal: AbortSignal) => Promise<T>,
   key: string,
