@@ -81,7 +81,12 @@ describe.skipIf(!chromiumAvailable)(`UI run page opened directly: its primed fir
       await page.getByRole("button", { name: "Sign in" }).click();
       await page.getByRole("heading", { name: run.name, level: 1 }).waitFor();
       expect(await page.getByText("This run could not be loaded").count()).toBe(0);
-      expect(statuses).toEqual([401, 200]);
+      // Refused before sign-in: once when primed, and again when the page asked itself if the
+      // primed answer was already in when it mounted (timing); after sign-in, asked once and shown.
+      expect(statuses[0]).toBe(401);
+      expect(statuses.slice(0, -1).every((s) => s === 401)).toBe(true);
+      expect(statuses.at(-1)).toBe(200);
+      expect(statuses.length).toBeLessThanOrEqual(3);
     } finally {
       await context.close();
       await server.close();

@@ -55,17 +55,13 @@ export function registerStart(parent: Command): void {
         if (code === "EADDRNOTAVAIL" || code === "EACCES") throw new CliError(`Cannot listen on ${resolved.host}:${resolved.port} (${code}).`, ExitCode.Usage, { cause: err });
         throw err;
       }
-      out.result({ url: handle.url, host: handle.host, port: handle.port, runtime: handle.runtime.kind, engine: handle.runtime.engine }, () => {
-        out.info(`ecs-local listening on ${handle.url}`);
-        out.info(handle.runtime.kind === "docker" ? `  tasks run as containers in the engine at ${handle.runtime.engine}` : "  tasks run as host processes (no container engine in use)");
-        out.info(`  export AWS_ENDPOINT_URL=${handle.url} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=${resolved.region ?? "us-east-1"}`);
-        out.info("Stop with Ctrl-C: running tasks get SIGTERM, then SIGKILL.");
-      });
       // Task processes live in their own process groups, so nothing else stops them: if this process
       // ends any other way than through close(), kill them on the way out.
       const onExit = () => handle.killTaskProcessesNow();
       process.on("exit", onExit);
-      await new Promise<void>((resolveStop) => {
+      // Signal handlers before the address is printed: until they exist a SIGTERM kills the
+      // process outright (tasks left running), and whoever reads the address may send one at once.
+      const stopped = new Promise<void>((resolveStop) => {
         let stopping = false;
         const stop = (signal: NodeJS.Signals) => {
           if (stopping) {
@@ -83,6 +79,13 @@ export function registerStart(parent: Command): void {
         process.on("SIGINT", stop);
         process.on("SIGTERM", stop);
       });
+      out.result({ url: handle.url, host: handle.host, port: handle.port, runtime: handle.runtime.kind, engine: handle.runtime.engine }, () => {
+        out.info(`ecs-local listening on ${handle.url}`);
+        out.info(handle.runtime.kind === "docker" ? `  tasks run as containers in the engine at ${handle.runtime.engine}` : "  tasks run as host processes (no container engine in use)");
+        out.info(`  export AWS_ENDPOINT_URL=${handle.url} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=${resolved.region ?? "us-east-1"}`);
+        out.info("Stop with Ctrl-C: running tasks get SIGTERM, then SIGKILL.");
+      });
+      await stopped;
       process.removeListener("exit", onExit);
     });
 }

@@ -52,12 +52,15 @@ export function registerServerStart(parent: Command): void {
         }
         throw err;
       }
-      logger.info({ url: server.apiUrl }, "ecsflow server listening");
-      process.stderr.write(`ecsflow server: API at ${server.apiUrl} (Ctrl-C to stop)\n`);
-      await waitForShutdown(async () => {
+      // Signal handlers first: until they exist a SIGTERM kills the process outright, and whoever
+      // read the address below may send one at once.
+      const shutdown = waitForShutdown(async () => {
         logger.info("shutting down");
         await server.close();
       });
+      logger.info({ url: server.apiUrl }, "ecsflow server listening");
+      process.stderr.write(`ecsflow server: API at ${server.apiUrl} (Ctrl-C to stop)\n`);
+      await shutdown;
     });
 }
 
