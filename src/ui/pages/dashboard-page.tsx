@@ -1,57 +1,19 @@
-import { countFlowRuns, readFlowRuns } from "../api/flow-runs";
-import { resolveNames } from "../api/names-cache";
-import { readWorkers, readWorkPools } from "../api/work-pools";
 import { EmptyState } from "../components/empty-state";
 import { ErrorMessage } from "../components/error-message";
 import { Loading } from "../components/loading";
 import { PageHeader } from "../components/page-header";
 import { Section } from "../components/section";
 import { TimeAgo } from "../components/time-ago";
-import { loadRunHistory } from "../dashboard/run-history";
+import { DASHBOARD_POOLS_KEY, DASHBOARD_RUNS_KEY, loadDashboardPools, loadDashboardRuns } from "../dashboard/dashboard-data";
 import { StateHistoryChart } from "../dashboard/state-history-chart";
 import { useApi } from "../hooks/use-api";
 import { Link } from "../router/link";
 import { PoolStatus } from "../work-pools/pool-status";
 
-const DAY = 86_400_000;
-/** A scheduled run this long past its start time is late (Prefect's Late). */
-const LATE_AFTER_MS = 60_000;
-
 export function DashboardPage() {
-  const runs = useApi(
-    async (signal) => {
-      const now = Date.now();
-      const since = new Date(now - DAY).toISOString();
-      const lateQuery = { flow_runs: { state: { type: { any_: ["SCHEDULED"] } }, expected_start_time: { before_: new Date(now - LATE_AFTER_MS).toISOString() } } };
-      const [history, failures, late, lateCount] = await Promise.all([
-        loadRunHistory(DAY, 24, now, signal),
-        readFlowRuns({ flow_runs: { state: { type: { any_: ["FAILED", "CRASHED"] } }, expected_start_time: { after_: since } } }, { sort: "EXPECTED_START_TIME_DESC", limit: 10 }, signal),
-        readFlowRuns(lateQuery, { sort: "EXPECTED_START_TIME_ASC", limit: 5 }, signal),
-        countFlowRuns(lateQuery, signal),
-      ]);
-      const names = await resolveNames([...failures, ...late].map((r) => r.flow_id), [...failures, ...late].map((r) => r.deployment_id), signal);
-      return { history, failures, late, lateCount, names };
-    },
-    "runs",
-    // The dashboard reads a day of runs: at most one refresh every few seconds, however busy.
-    { pollMs: 10_000, live: { query: {}, match: (e) => e.kind === "flow_run", delayMs: 3000 } },
-  );
-  const pools = useApi(
-    async (signal) => {
-      const list = await readWorkPools(signal);
-      return Promise.all(
-        list.map(async (pool) => {
-          const [workers, backlog] = await Promise.all([
-            readWorkers(pool.name, signal),
-            countFlowRuns({ work_pools: { name: { any_: [pool.name] } }, flow_runs: { state: { type: { any_: ["SCHEDULED", "PENDING"] } } } }, signal).catch(() => null),
-          ]);
-          return { pool, online: workers.filter((w) => w.status === "ONLINE").length, backlog };
-        }),
-      );
-    },
-    "pools",
-    { pollMs: 10_000 },
-  );
+  // The dashboard reads a day of runs: at most one refresh every few seconds, however busy.
+  const runs = useApi(loadDashboardRuns, DASHBOARD_RUNS_KEY, { pollMs: 10_000, live: { query: {}, match: (e) => e.kind === "flow_run", delayMs: 3000 } });
+  const pools = useApi(loadDashboardPools, DASHBOARD_POOLS_KEY, { pollMs: 10_000 });
 
   return (
     <>

@@ -16,9 +16,9 @@ function apiCalls(requests: Request[], origin: string): string[] {
     });
 }
 
-// The run page's first loads start before React (router/prefetch-route.ts); the page must take
+// A page's first loads start before React (router/prefetch-route.ts); the page must take
 // them instead of asking twice, and a primed load refused for want of credentials must not stick.
-describe.skipIf(!chromiumAvailable)(`UI run page opened directly: its primed first loads${SKIP_NOTE}`, () => {
+describe.skipIf(!chromiumAvailable)(`UI pages opened directly: their primed first loads${SKIP_NOTE}`, () => {
   let browser: Browser;
   beforeAll(async () => {
     browser = await launchBrowser();
@@ -57,6 +57,28 @@ describe.skipIf(!chromiumAvailable)(`UI run page opened directly: its primed fir
       await page.getByRole("link", { name: run.name }).first().click();
       await page.locator('[aria-label="State history"] li').first().waitFor();
       expect(apiCalls(requests, origin).filter((c) => c === `GET /api/flow_runs/${run.id}`).length).toBe(2);
+    } finally {
+      await context.close();
+      await server.close();
+    }
+  });
+
+  it("asks for the dashboard's runs and pools once each when it is opened by its URL", async () => {
+    const server = await startTestServer("sqlite");
+    const context = await newContext(browser);
+    try {
+      await seedDeployment(server, "prefetch-dashboard-pool");
+      const origin = originOf(server.apiUrl);
+      const page = await context.newPage();
+      const requests: Request[] = [];
+      page.on("request", (r) => requests.push(r));
+      await page.goto(`${origin}/`);
+      await page.locator("svg.chart").waitFor();
+      await page.getByRole("link", { name: "prefetch-dashboard-pool" }).first().waitFor();
+      const calls = apiCalls(requests, origin);
+      expect(calls.filter((c) => c === "POST /api/flow_runs/history")).toHaveLength(1);
+      expect(calls.filter((c) => c === "POST /api/work_pools/filter")).toHaveLength(1);
+      expect(calls.filter((c) => c === "POST /api/work_pools/prefetch-dashboard-pool/workers/filter")).toHaveLength(1);
     } finally {
       await context.close();
       await server.close();
