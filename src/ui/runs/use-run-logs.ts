@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import { LOG_PAGE_SIZE, readFlowRunLogs } from "../api/logs";
 import type { LogEntry } from "../api/types";
 import { takePrimed } from "../hooks/primed-loads";
-import { firstLogsKey, loadFirstLogs } from "./run-logs-data";
+import { firstLogsKey } from "./run-logs-data";
 
 /** Most lines kept in the page; a download fetches the same lines. */
 export const MAX_LOG_LINES = 10_000;
@@ -41,10 +41,9 @@ export function useRunLogs(flowRunId: string, minLevel: number, live: boolean) {
 
     const loadAll = async () => {
       for (let offset = 0; offset < MAX_LOG_LINES; offset += LOG_PAGE_SIZE) {
-        const first = offset === 0 && minLevel === 0;
-        const page = first
-          ? await (takePrimed<LogEntry[]>(firstLogsKey(flowRunId)) ?? loadFirstLogs(flowRunId, controller.signal))
-          : await readFlowRunLogs(flowRunId, { minLevel, offset }, controller.signal);
+        // The route prefetch may already have asked for the first page at every level.
+        const primed = offset === 0 && minLevel === 0 ? takePrimed<LogEntry[]>(firstLogsKey(flowRunId)) : undefined;
+        const page = await (primed ?? readFlowRunLogs(flowRunId, { minLevel, offset }, controller.signal));
         // A primed page cannot be aborted with the effect; drop it as an aborted read would be.
         if (stopped) throw new DOMException("The logs view was closed", "AbortError");
         add(page);
