@@ -16,8 +16,6 @@ export interface LiveOptions {
   delayMs?: number;
 }
 
-const enabledAtStart = (options: { enabled?: boolean }) => options.enabled ?? true;
-
 export interface ApiState<T> {
   data: T | undefined;
   error: unknown;
@@ -39,9 +37,10 @@ export function useApi<T>(
   key: string,
   options: { pollMs?: number; enabled?: boolean; keepPolling?: (data: T) => boolean; live?: LiveOptions } = {},
 ): ApiState<T> {
+  const enabled = options.enabled ?? true;
   // A load primed before React started and already back makes the very first render a full one.
   const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean; key: string }>(() => {
-    const primed = enabledAtStart(options) ? peekPrimed<T>(key) : undefined;
+    const primed = enabled ? peekPrimed<T>(key) : undefined;
     return primed ? { data: primed.value, error: undefined, loading: false, key } : { data: undefined, error: undefined, loading: true, key };
   });
   const fetcherRef = useRef(fetcher);
@@ -50,7 +49,6 @@ export function useApi<T>(
   keepPollingRef.current = options.keepPolling;
   const [tick, setTick] = useState(0);
   const reload = useCallback(() => setTick((t) => t + 1), []);
-  const enabled = options.enabled ?? true;
   const [live, setLive] = useState(false);
   const pollMs = options.pollMs && live ? Math.max(options.pollMs, LIVE_POLL_MS) : options.pollMs;
   // Read by the loader, not a dependency of it: the stream going live (or down) changes the next
