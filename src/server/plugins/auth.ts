@@ -16,15 +16,32 @@ function safeEqual(given: string, expected: Buffer): boolean {
   return timingSafeEqual(digest(given), expected);
 }
 
-/** Guards /api/* except /api/health; UI assets stay public so the login page can load. */
+/** Routes open without credentials: health (load balancers call it) and the UI's static files. */
+const PUBLIC_ROUTES = new Set(["/api/health"]);
+const UI_ROUTE = "/*";
+
+/**
+ * Whether a request may pass without credentials. Decided on the route the router matched, not on
+ * the URL text: the router decodes percent-escapes and accepts absolute-form request lines, so a
+ * text test on `request.url` (`/%61pi/…`, `http://host/api/…`) would let API calls through.
+ * A request no route matched needs credentials too (401 before 404).
+ */
+function isPublic(routeUrl: string | undefined, params: unknown): boolean {
+  if (routeUrl === undefined) return false;
+  if (PUBLIC_ROUTES.has(routeUrl)) return true;
+  if (routeUrl !== UI_ROUTE) return false;
+  // The UI's catch-all also matches unknown /api paths: those stay behind the key.
+  const rest = String((params as Record<string, unknown> | undefined)?.["*"] ?? "");
+  return !/^\/*api(\/|$)/i.test(rest);
+}
+
+/** Guards every route but health and the UI's static files (the login page must load). */
 export const authPlugin = fp(async function auth(app: FastifyInstance, opts: AuthOptions) {
   const key = opts.apiKey ? digest(opts.apiKey) : undefined;
   const basic = opts.authString ? digest(opts.authString) : undefined;
   if (!key && !basic) return;
   app.addHook("onRequest", async (request, reply) => {
-    const path = request.url.split("?")[0];
-    if (!path.startsWith("/api/") && path !== "/api") return;
-    if (path === "/api/health") return;
+    if (isPublic(request.routeOptions.url, request.params)) return;
     const header = request.headers.authorization ?? "";
     const [scheme, value = ""] = header.split(" ", 2);
     let ok = false;
