@@ -20,7 +20,7 @@ const work_pool_queues = Type.Optional(Nullable(WorkQueueFilterSchema));
 export const CountFlowsBodySchema = body({ flows, flow_runs, task_runs, deployments, work_pools });
 export type CountFlowsBody = Static<typeof CountFlowsBodySchema>;
 /** `POST /flows/filter`. */
-export const ReadFlowsBodySchema = body({ flows, flow_runs, task_runs, deployments, work_pools, sort: Type.Optional(FlowSortSchema), limit, offset });
+export const ReadFlowsBodySchema = body({ flows, flow_runs, task_runs, deployments, work_pools, sort: Type.Optional(Nullable(FlowSortSchema)), limit, offset });
 export type ReadFlowsBody = Static<typeof ReadFlowsBodySchema>;
 
 /** `POST /flow_runs/count`. */
@@ -34,7 +34,7 @@ export const ReadFlowRunsBodySchema = body({
   deployments,
   work_pools,
   work_pool_queues,
-  sort: Type.Optional(FlowRunSortSchema),
+  sort: Type.Optional(Nullable(FlowRunSortSchema)),
   limit,
   offset,
 });
@@ -44,7 +44,7 @@ export type ReadFlowRunsBody = Static<typeof ReadFlowRunsBodySchema>;
 export const CountTaskRunsBodySchema = body({ flows, flow_runs, task_runs, deployments });
 export type CountTaskRunsBody = Static<typeof CountTaskRunsBodySchema>;
 /** `POST /task_runs/filter`. */
-export const ReadTaskRunsBodySchema = body({ flows, flow_runs, task_runs, deployments, sort: Type.Optional(TaskRunSortSchema), limit, offset });
+export const ReadTaskRunsBodySchema = body({ flows, flow_runs, task_runs, deployments, sort: Type.Optional(Nullable(TaskRunSortSchema)), limit, offset });
 export type ReadTaskRunsBody = Static<typeof ReadTaskRunsBodySchema>;
 
 /** `POST /deployments/count`. */
@@ -58,12 +58,12 @@ export const ReadDeploymentsBodySchema = body({
   deployments,
   work_pools,
   work_pool_queues,
-  sort: Type.Optional(DeploymentSortSchema),
+  sort: Type.Optional(Nullable(DeploymentSortSchema)),
   limit,
   offset,
 });
 export type ReadDeploymentsBody = Static<typeof ReadDeploymentsBodySchema>;
 
 /** `POST /logs/filter`. */
-export const ReadLogsBodySchema = body({ logs: Type.Optional(Nullable(LogFilterSchema)), sort: Type.Optional(LogSortSchema), limit, offset });
+export const ReadLogsBodySchema = body({ logs: Type.Optional(Nullable(LogFilterSchema)), sort: Type.Optional(Nullable(LogSortSchema)), limit, offset });
 export type ReadLogsBody = Static<typeof ReadLogsBodySchema>;

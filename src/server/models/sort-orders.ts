@@ -10,7 +10,8 @@ type Order = RawBuilder<unknown>[];
 const asc = (column: string) => sql`${sql.raw(column)} asc nulls last`;
 const desc = (column: string) => sql`${sql.raw(column)} desc nulls first`;
 
-export function flowRunOrder(sort: FlowRunSort = "ID_DESC"): Order {
+export function flowRunOrder(given?: FlowRunSort | null): Order {
+  const sort = given ?? "ID_DESC";
   const byStart = "coalesce(flow_run.start_time, flow_run.expected_start_time)";
   const orders: Record<FlowRunSort, Order> = {
     ID_DESC: [desc("flow_run.id")],
@@ -26,7 +27,8 @@ export function flowRunOrder(sort: FlowRunSort = "ID_DESC"): Order {
   return orders[sort];
 }
 
-export function taskRunOrder(sort: TaskRunSort = "ID_DESC"): Order {
+export function taskRunOrder(given?: TaskRunSort | null): Order {
+  const sort = given ?? "ID_DESC";
   const orders: Record<TaskRunSort, Order> = {
     ID_DESC: [desc("task_run.id")],
     EXPECTED_START_TIME_ASC: [asc("task_run.expected_start_time"), asc("task_run.id")],
@@ -39,7 +41,8 @@ export function taskRunOrder(sort: TaskRunSort = "ID_DESC"): Order {
   return orders[sort];
 }
 
-export function flowOrder(sort: FlowSort = "NAME_ASC"): Order {
+export function flowOrder(given?: FlowSort | null): Order {
+  const sort = given ?? "NAME_ASC";
   const orders: Record<FlowSort, Order> = {
     CREATED_DESC: [desc("flow.created"), desc("flow.id")],
     UPDATED_DESC: [desc("flow.updated"), desc("flow.id")],
@@ -49,7 +52,8 @@ export function flowOrder(sort: FlowSort = "NAME_ASC"): Order {
   return orders[sort];
 }
 
-export function deploymentOrder(sort: DeploymentSort = "NAME_ASC"): Order {
+export function deploymentOrder(given?: DeploymentSort | null): Order {
+  const sort = given ?? "NAME_ASC";
   const orders: Record<DeploymentSort, Order> = {
     CREATED_DESC: [desc("deployment.created"), desc("deployment.id")],
     UPDATED_DESC: [desc("deployment.updated"), desc("deployment.id")],
@@ -60,6 +64,7 @@ export function deploymentOrder(sort: DeploymentSort = "NAME_ASC"): Order {
 }
 
 /** Logs come back in the order they were written when timestamps tie. */
-export function logOrder(sort: LogSort = "TIMESTAMP_ASC"): Order {
+export function logOrder(given?: LogSort | null): Order {
+  const sort = given ?? "TIMESTAMP_ASC";
   return sort === "TIMESTAMP_DESC" ? [desc("log.timestamp"), desc("log.id")] : [asc("log.timestamp"), asc("log.id")];
 }
