@@ -10,6 +10,9 @@ import { createDriver } from "./runtime/create-driver.js";
 import { TaskRuntime } from "./runtime/task-runtime.js";
 import { ServiceScheduler } from "./scheduler/service-scheduler.js";
 import { createEc2Service } from "./services/ec2/ec2-service.js";
+import { EventBus } from "./services/events/event-bus.js";
+import { createEventsService } from "./services/events/events-service.js";
+import { TaskStateEvents } from "./services/events/task-state-events.js";
 import { Network } from "./services/ec2/network.js";
 import { ensureDefaultCluster } from "./services/ecs/clusters.js";
 import { EcsArns } from "./services/ecs/ecs-arns.js";
@@ -21,6 +24,8 @@ import { LogStore } from "./services/logs/log-store.js";
 import { createLogsService } from "./services/logs/logs-service.js";
 import { SecretStore } from "./services/secrets-manager/secret-store.js";
 import { createSecretsManagerService } from "./services/secrets-manager/secrets-manager-service.js";
+import { QueueStore } from "./services/sqs/queue-store.js";
+import { createSqsService } from "./services/sqs/sqs-service.js";
 import { createStsService } from "./services/sts/sts-service.js";
 import { EcsLocalState, type StateData } from "./state/ecs-local-state.js";
 import { StateFileWriter, loadStateFile } from "./state/state-file.js";
@@ -63,6 +68,9 @@ export async function startEcsLocal(options: EcsLocalOptions = {}): Promise<EcsL
   const logs = new LogStore(state, opts.region, opts.accountId);
   const secrets = new SecretStore(state, opts.region, opts.accountId);
   let url = "";
+  const queues = new QueueStore(opts.region, opts.accountId, () => url);
+  const bus = new EventBus(opts.region, opts.accountId, queues, logger);
+  const taskEvents = new TaskStateEvents(bus, () => ctx);
   // The runtime and the handlers reach the scheduler through closures; it is created just below
   // them, and nothing calls them before the server listens.
   const runtime = new TaskRuntime({
@@ -76,7 +84,10 @@ export async function startEcsLocal(options: EcsLocalOptions = {}): Promise<EcsL
     driver,
     endpoints,
     endpointUrl: () => url,
-    onTaskChanged: (task) => scheduler.onTaskChanged(task),
+    onTaskChanged: (task) => {
+      scheduler.onTaskChanged(task);
+      taskEvents.onTaskChanged(task);
+    },
   });
   const ctx: EcsContext = {
     state,
@@ -92,7 +103,7 @@ export async function startEcsLocal(options: EcsLocalOptions = {}): Promise<EcsL
   const scheduler = new ServiceScheduler(ctx, logger);
 
   const dispatcher = new AwsRequestDispatcher({
-    services: [createEcsService(ctx), createLogsService(logs), createSecretsManagerService(secrets), createEc2Service(network), createStsService(), createIamService(state)],
+    services: [createEcsService(ctx), createLogsService(logs), createSecretsManagerService(secrets), createEc2Service(network), createStsService(), createIamService(state), createSqsService(queues), createEventsService(bus)],
     region: opts.region,
     accountId: opts.accountId,
     logger,

@@ -135,6 +135,16 @@ describe.skipIf(!awsCliAvailable)("AWS CLI v2 against ecs-local (skipped: /usr/b
     expect(secret.SecretString).toBe("s3cr3t");
   });
 
+  it("puts an EventBridge rule for ECS task state changes with an SQS target, and reads it back", async () => {
+    const pattern = JSON.stringify({ source: ["aws.ecs"], "detail-type": ["ECS Task State Change"] });
+    const rule = await ok("events", "put-rule", "--name", "cli-tasks", "--event-pattern", pattern);
+    expect(rule.RuleArn).toBe("arn:aws:events:us-east-1:000000000000:rule/cli-tasks");
+    const targets = await ok("events", "put-targets", "--rule", "cli-tasks", "--targets", "Id=q,Arn=arn:aws:sqs:us-east-1:000000000000:cli-q");
+    expect(targets.FailedEntryCount).toBe(0);
+    expect((await ok("events", "list-targets-by-rule", "--rule", "cli-tasks")).Targets).toEqual([{ Id: "q", Arn: "arn:aws:sqs:us-east-1:000000000000:cli-q" }]);
+    expect(await ok("events", "describe-rule", "--name", "cli-tasks")).toMatchObject({ Name: "cli-tasks", State: "ENABLED", EventPattern: pattern });
+  });
+
   it("exits non-zero naming AWS's error code for bad requests", async () => {
     const results = await Promise.all([
       aws("ecs", "describe-tasks", "--cluster", "nope", "--tasks", "x"),

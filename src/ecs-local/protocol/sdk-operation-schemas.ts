@@ -1,6 +1,8 @@
 import * as logs from "@aws-sdk/client-cloudwatch-logs";
 import * as ecs from "@aws-sdk/client-ecs";
+import * as events from "@aws-sdk/client-eventbridge";
 import * as secretsManager from "@aws-sdk/client-secrets-manager";
+import * as sqs from "@aws-sdk/client-sqs";
 import { NormalizedSchema } from "@smithy/core/schema";
 
 /**
@@ -12,6 +14,8 @@ const MODULES: Record<string, Record<string, unknown>> = {
   ecs: ecs as unknown as Record<string, unknown>,
   logs: logs as unknown as Record<string, unknown>,
   secretsmanager: secretsManager as unknown as Record<string, unknown>,
+  sqs: sqs as unknown as Record<string, unknown>,
+  events: events as unknown as Record<string, unknown>,
 };
 
 export function operationInputSchema(service: string, operation: string): NormalizedSchema | undefined {

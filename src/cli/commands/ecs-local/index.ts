@@ -5,6 +5,6 @@ import { registerStart } from "./start.js";
 export function registerEcsLocal(program: Command): void {
   const ecsLocal = program
     .command("ecs-local")
-    .description("A local AWS endpoint (ECS, CloudWatch Logs, EC2, STS, Secrets Manager, IAM) where ECS tasks run as containers (Docker or Podman) or host processes");
+    .description("A local AWS endpoint (ECS, CloudWatch Logs, EC2, STS, Secrets Manager, IAM, SQS, EventBridge) where ECS tasks run as containers (Docker or Podman) or host processes");
   registerStart(ecsLocal);
 }

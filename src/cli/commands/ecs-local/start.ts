@@ -12,7 +12,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 export function registerStart(parent: Command): void {
   parent
     .command("start")
-    .description("Serve ECS, CloudWatch Logs, EC2, STS, Secrets Manager and IAM on one port; tasks run as containers (Docker or Podman) or host processes")
+    .description("Serve ECS, CloudWatch Logs, EC2, STS, Secrets Manager, IAM, SQS and EventBridge on one port; tasks run as containers (Docker or Podman) or host processes")
     .option("--runtime <kind>", `what runs task containers: auto (an engine if one answers, else processes), docker (Docker Engine API: Docker or Podman) or process (env ${ENV.runtime}, default auto)`)
     .option("--engine-host <address>", `container engine address, e.g. unix:///run/podman/podman.sock (env ${ENV.engineHost})`)
     .option("--image-pull-behavior <kind>", `default, always, once or prefer-cached (env ${ENV.imagePullBehavior}, default prefer-cached)`)
