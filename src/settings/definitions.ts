@@ -96,6 +96,12 @@ export const SETTING_DEFINITIONS = {
     env: ["ECSFLOW_ECS_DEFAULT_IMAGE"],
     description: "Image of an ECS run's orchestration container when neither the work pool's template nor the `image` job variable names one.",
   },
+  "worker.ecs.task_events_queue_url": {
+    type: "string",
+    env: ["ECSFLOW_ECS_TASK_EVENTS_QUEUE_URL"],
+    description:
+      "SQS queue an EventBridge rule sends ECS Task State Change events to: the ECS worker then watches its tasks by events, with DescribeTasks only as a slow fallback. Unset, it polls DescribeTasks.",
+  },
   "logging.level": {
     type: "string",
     env: ["ECSFLOW_LOGGING_LEVEL", "PREFECT_LOGGING_LEVEL"],

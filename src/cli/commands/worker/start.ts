@@ -50,6 +50,7 @@ async function buildInfrastructure(version: string, type: string, settings: Sett
         endpoint: settings["aws.endpoint_url"],
         defaultImage: settings["worker.ecs.default_image"] ?? `ecsflow/ecsflow:${version}`,
         secrets: [settings["api.key"], settings["api.auth_string"]],
+        taskEvents: settings["worker.ecs.task_events_queue_url"] ? { queueUrl: settings["worker.ecs.task_events_queue_url"] } : undefined,
       });
     } catch (err) {
       if (err instanceof EcsInfrastructureOptionsError) throw new CliError(err.message, ExitCode.Usage);

@@ -9,6 +9,7 @@ import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import { STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import type { JobAwsCredentials } from "./ecs-job-configuration.js";
@@ -43,6 +44,7 @@ const digest = (s: string | undefined) => (s ? createHash("sha256").update(s).di
 
 export class AwsClients {
   private readonly sets = new Map<string, AwsClientSet>();
+  private sqsClient: SQSClient | undefined;
 
   constructor(
     private readonly base: AwsConnectionOptions,
@@ -80,7 +82,23 @@ export class AwsClients {
     return set;
   }
 
+  /** The worker's own SQS client (task state change events), made on first use; not counted against the ECS budgets. */
+  sqs(): SQSClient {
+    this.sqsClient ??= new SQSClient({
+      region: this.base.region,
+      endpoint: this.base.endpoint,
+      profile: this.base.profile,
+      credentials: this.base.credentials,
+      maxAttempts: this.base.maxAttempts ?? 2,
+      // A long poll holds its request for up to 20 s: the timeout must outlast it.
+      requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000, httpAgent: { keepAlive: true }, httpsAgent: { keepAlive: true } },
+    });
+    return this.sqsClient;
+  }
+
   destroy(): void {
+    this.sqsClient?.destroy();
+    this.sqsClient = undefined;
     for (const set of this.sets.values()) for (const c of [set.ecs, set.ec2, set.logs, set.secrets, set.sts]) c.destroy();
     this.sets.clear();
   }

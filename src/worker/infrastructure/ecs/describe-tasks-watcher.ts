@@ -48,6 +48,8 @@ export interface WatcherOptions {
   missingAfterMs?: number;
   /** How long to wait for STOPPED after a start-timeout StopTask. @default 120000 */
   stopWaitMs?: number;
+  /** While task state change events arrive (see useEvents), the longest gap between DescribeTasks of a task. @default 60000 */
+  eventFallbackMs?: number;
 }
 
 interface Entry {
@@ -75,11 +77,51 @@ export class DescribeTasksWatcher {
   private lastRoundAt = 0;
   private closed = false;
   private readonly o: Required<Omit<WatcherOptions, "logger">>;
-  /** DescribeTasks calls made, and task-milliseconds watched (for calls per task-minute). */
-  readonly stats = { calls: 0, taskMs: 0, tasksDescribed: 0 };
+  private eventsHealthy: () => boolean = () => false;
+  /** DescribeTasks calls made, task-milliseconds watched (for calls per task-minute), task states taken from events. */
+  readonly stats = { calls: 0, taskMs: 0, tasksDescribed: 0, eventsApplied: 0 };
 
   constructor(private readonly options: WatcherOptions) {
-    this.o = { minRoundGapMs: options.minRoundGapMs ?? 200, firstCheckMs: options.firstCheckMs ?? 1000, missingAfterMs: options.missingAfterMs ?? 15_000, stopWaitMs: options.stopWaitMs ?? 120_000 };
+    this.o = {
+      minRoundGapMs: options.minRoundGapMs ?? 200,
+      firstCheckMs: options.firstCheckMs ?? 1000,
+      missingAfterMs: options.missingAfterMs ?? 15_000,
+      stopWaitMs: options.stopWaitMs ?? 120_000,
+      eventFallbackMs: options.eventFallbackMs ?? 60_000,
+    };
+  }
+
+  /**
+   * Task states also arrive as events (observe); while `healthy` says the event source answers,
+   * DescribeTasks becomes the fallback and a task is described at most every `eventFallbackMs`.
+   */
+  useEvents(healthy: () => boolean): void {
+    this.eventsHealthy = healthy;
+  }
+
+  /** A task's state from an event (EventBridge through SQS): handled as if DescribeTasks had answered it. */
+  observe(task: Task): void {
+    if (!task.taskArn) return;
+    const now = Date.now();
+    for (const e of [...this.entries.values()]) {
+      if (e.req.taskArn !== task.taskArn && !task.taskArn.endsWith(`/${e.req.taskArn}`)) continue;
+      // Standard queues do not keep order: an older state than the one known changes nothing.
+      if (e.lastTask?.version !== undefined && task.version !== undefined && task.version < e.lastTask.version) continue;
+      this.stats.eventsApplied++;
+      if (this.apply(e, task, now)) e.nextAt = this.nextCheck(e, now, this.pollCap(e));
+    }
+    this.schedule();
+  }
+
+  private pollCap(e: Entry): number {
+    return this.eventsHealthy() ? Math.max(e.req.pollIntervalMs, this.o.eventFallbackMs) : e.req.pollIntervalMs;
+  }
+
+  /** The next look, no later than the start timeout's deadline while the task has not started. */
+  private nextCheck(e: Entry, now: number, gap: number): number {
+    let next = now + gap;
+    if (!e.started && e.req.startTimeoutMs > 0 && e.stopRequestedAt === undefined) next = Math.min(next, Math.max(now + 50, e.req.startClockMs + e.req.startTimeoutMs + 50));
+    return next;
   }
 
   get size(): number {
@@ -188,29 +230,35 @@ export class DescribeTasksWatcher {
         continue;
       }
       this.stats.tasksDescribed++;
-      e.firstMissingAt = undefined;
-      e.lastTask = task;
-      if (task.lastStatus === "STOPPED") {
-        this.finish(e, { kind: "stopped", task, startTimedOut: e.stopRequestedAt !== undefined });
-        continue;
-      }
-      if (!NOT_STARTED.has(task.lastStatus ?? "")) e.started = true;
-      try {
-        e.req.onUpdate?.(task);
-      } catch (err) {
-        this.options.logger.warn({ err }, "task update handler failed");
-      }
-      if (!e.started && e.req.startTimeoutMs > 0 && now - e.req.startClockMs > e.req.startTimeoutMs && e.stopRequestedAt === undefined) {
-        e.stopRequestedAt = now;
-        e.req.stopForStartTimeout(task).catch((err) => this.options.logger.warn({ taskArn: e.req.taskArn, error: describeAwsError(err) }, "could not stop a task that did not start in time"));
-      }
-      if (e.stopRequestedAt !== undefined && now - e.stopRequestedAt > this.o.stopWaitMs) {
-        this.finish(e, { kind: "start-timeout", task });
-        continue;
-      }
-      e.interval = Math.min(e.interval * 2, e.req.pollIntervalMs);
-      e.nextAt = now + e.interval;
+      if (!this.apply(e, task, now)) continue;
+      e.interval = Math.min(e.interval * 2, this.pollCap(e));
+      e.nextAt = this.nextCheck(e, now, e.interval);
     }
+  }
+
+  /** Takes in a task's state; false when that ended the watch. */
+  private apply(e: Entry, task: Task, now: number): boolean {
+    e.firstMissingAt = undefined;
+    e.lastTask = task;
+    if (task.lastStatus === "STOPPED") {
+      this.finish(e, { kind: "stopped", task, startTimedOut: e.stopRequestedAt !== undefined });
+      return false;
+    }
+    if (!NOT_STARTED.has(task.lastStatus ?? "")) e.started = true;
+    try {
+      e.req.onUpdate?.(task);
+    } catch (err) {
+      this.options.logger.warn({ err }, "task update handler failed");
+    }
+    if (!e.started && e.req.startTimeoutMs > 0 && now - e.req.startClockMs > e.req.startTimeoutMs && e.stopRequestedAt === undefined) {
+      e.stopRequestedAt = now;
+      e.req.stopForStartTimeout(task).catch((err) => this.options.logger.warn({ taskArn: e.req.taskArn, error: describeAwsError(err) }, "could not stop a task that did not start in time"));
+    }
+    if (e.stopRequestedAt !== undefined && now - e.stopRequestedAt > this.o.stopWaitMs) {
+      this.finish(e, { kind: "start-timeout", task });
+      return false;
+    }
+    return true;
   }
 
   private finish(e: Entry, outcome: WatchOutcome): void {

@@ -27,7 +27,12 @@ export interface EcsInfrastructureOptions {
   /** Retries of RegisterTaskDefinition. */
   registerPolicy?: BackoffPolicy;
   /** The shared DescribeTasks watcher's timing. */
-  watcher?: { minRoundGapMs?: number; firstCheckMs?: number; missingAfterMs?: number; stopWaitMs?: number };
+  watcher?: { minRoundGapMs?: number; firstCheckMs?: number; missingAfterMs?: number; stopWaitMs?: number; eventFallbackMs?: number };
+  /**
+   * Watch tasks by their ECS Task State Change events: the SQS queue an EventBridge rule sends them
+   * to. DescribeTasks stays as the fallback. @default none (polling only)
+   */
+  taskEvents?: { queueUrl: string; waitTimeSeconds?: number };
   /** CloudWatch log streaming's timing. */
   logStreaming?: { minIntervalMs?: number; maxIntervalMs?: number };
   /** Lines of a crashed run's log stream shown when it was not streamed. @default 50 */
@@ -49,7 +54,8 @@ export interface CompiledEcsInfrastructureOptions {
   budgets: Partial<Record<BucketName, BucketLimit>>;
   runTaskPolicy: RunTaskPolicy;
   registerPolicy: BackoffPolicy;
-  watcher: { minRoundGapMs?: number; firstCheckMs?: number; missingAfterMs?: number; stopWaitMs?: number };
+  watcher: { minRoundGapMs?: number; firstCheckMs?: number; missingAfterMs?: number; stopWaitMs?: number; eventFallbackMs?: number };
+  taskEvents?: { queueUrl: string; waitTimeSeconds?: number };
   logStreaming: { minIntervalMs?: number; maxIntervalMs?: number };
   backfillLines: number;
   maxAttempts: number;
@@ -79,6 +85,15 @@ export function compileEcsInfrastructureOptions(options: EcsInfrastructureOption
       throw new EcsInfrastructureOptionsError(`endpoint must be a URL, got ${JSON.stringify(options.endpoint)}.`, "endpoint");
     }
   }
+  if (options.taskEvents !== undefined) {
+    try {
+      new URL(options.taskEvents.queueUrl);
+    } catch {
+      throw new EcsInfrastructureOptionsError(`taskEvents.queueUrl must be an SQS queue URL, got ${JSON.stringify(options.taskEvents.queueUrl)}.`, "taskEvents");
+    }
+    const wait = options.taskEvents.waitTimeSeconds;
+    if (wait !== undefined && (!Number.isInteger(wait) || wait < 0 || wait > 20)) throw new EcsInfrastructureOptionsError("taskEvents.waitTimeSeconds must be 0–20.", "taskEvents");
+  }
   const backfillLines = options.backfillLines ?? 50;
   if (!Number.isInteger(backfillLines) || backfillLines < 0 || backfillLines > 10_000) throw new EcsInfrastructureOptionsError("backfillLines must be 0–10000.", "backfillLines");
   return {
@@ -96,6 +111,7 @@ export function compileEcsInfrastructureOptions(options: EcsInfrastructureOption
     },
     registerPolicy: options.registerPolicy ?? DEFAULT_REGISTER_POLICY,
     watcher: options.watcher ?? {},
+    taskEvents: options.taskEvents,
     logStreaming: options.logStreaming ?? {},
     backfillLines,
     maxAttempts: options.maxAttempts ?? 2,

@@ -19,6 +19,7 @@ import { awslogsTargetOf, buildTaskDefinition, containerNameFromDefinition, DEFA
 import { NetworkDirectory } from "./describe-network.js";
 import { SecretChecker } from "./describe-secret.js";
 import { DescribeTasksWatcher, type WatchOutcome } from "./describe-tasks-watcher.js";
+import { TaskEventListener } from "./task-event-listener.js";
 import { readEcsJobConfiguration, readJobAwsCredentials, type EcsJobConfiguration } from "./ecs-job-configuration.js";
 import { compileEcsInfrastructureOptions, type CompiledEcsInfrastructureOptions, type EcsInfrastructureOptions } from "./ecs-infrastructure-options.js";
 import { resultFromStoppedTask } from "./explain-stopped-task.js";
@@ -93,6 +94,8 @@ export class EcsInfrastructure implements Infrastructure {
   readonly budget: RateBudget;
   readonly registry: TaskDefinitionRegistry;
   readonly watcher: DescribeTasksWatcher;
+  /** Reads ECS Task State Change events from SQS when `taskEvents` is set. */
+  readonly taskEvents: TaskEventListener | undefined;
   readonly logStreamer: CloudWatchLogStreamer;
   private readonly clients: AwsClients;
   private readonly network = new NetworkDirectory();
@@ -113,11 +116,20 @@ export class EcsInfrastructure implements Infrastructure {
     );
     this.registry = new TaskDefinitionRegistry(logger, this.options.registerPolicy);
     this.watcher = new DescribeTasksWatcher({ logger, ...this.options.watcher });
+    const events = this.options.taskEvents;
+    this.taskEvents = events
+      ? new TaskEventListener({ sqs: this.clients.sqs(), queueUrl: events.queueUrl, waitTimeSeconds: events.waitTimeSeconds, logger: logger.child({ component: "task-events" }), onTask: (task) => this.watcher.observe(task) })
+      : undefined;
+    if (this.taskEvents) {
+      const listener = this.taskEvents;
+      this.watcher.useEvents(() => listener.healthy());
+    }
     this.logStreamer = new CloudWatchLogStreamer({ logger, ...this.options.logStreaming });
     this.masker = new SecretMasker(this.options.secrets);
   }
 
   async setup(): Promise<void> {
+    this.taskEvents?.start();
     if (!this.options.checkCredentialsOnSetup) return;
     const clients = this.clients.forJob();
     try {
@@ -133,6 +145,7 @@ export class EcsInfrastructure implements Infrastructure {
   }
 
   async teardown(): Promise<void> {
+    await this.taskEvents?.close();
     this.watcher.close();
     this.logStreamer.close();
     this.clients.destroy();
@@ -145,6 +158,7 @@ export class EcsInfrastructure implements Infrastructure {
       throttles: { ...this.budget.throttles },
       registrations: this.registry.registrations,
       watcher: { ...this.watcher.stats, watching: this.watcher.size },
+      taskEvents: this.taskEvents ? { ...this.taskEvents.stats } : undefined,
       logs: { ...this.logStreamer.stats },
     };
   }
