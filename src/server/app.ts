@@ -6,6 +6,7 @@ import type { Database } from "./database/index.js";
 import { authPlugin, type AuthOptions } from "./plugins/auth.js";
 import { databasePlugin } from "./plugins/database.js";
 import { errorHandlerPlugin } from "./plugins/error-handler.js";
+import { nullAsAbsentPlugin } from "./plugins/null-as-absent.js";
 import { PostgresRunEventBridge } from "./events/postgres-bridge.js";
 import { runEventsFor } from "./events/run-events.js";
 import { uiStaticPlugin } from "./plugins/ui-static.js";
@@ -55,6 +56,7 @@ export async function buildApp(options: AppOptions): Promise<EcsflowApp> {
 
   await app.register(errorHandlerPlugin);
   await app.register(authPlugin, options.auth ?? {});
+  await app.register(nullAsAbsentPlugin);
   await app.register(databasePlugin, { database: options.database, closeOnShutdown: options.closeDatabase ?? false });
   await app.register(apiRoutes, { prefix: "/api" });
   await app.register(uiStaticPlugin, {});
