@@ -155,7 +155,7 @@ describe.each(ENGINES)("every route with schema-generated hostile input on $engi
       ? fromSchema(schema.querystring).map((q) =>
           q && typeof q === "object" && !Array.isArray(q)
             ? Object.entries(q as Record<string, unknown>)
-                .map(([k, v]) => `${encodeURIComponent(k)}=${typeof v === "string" ? v.replace(/[\ud800-\udfff]/g, "%ED%A0%80").replace(/\u0000/g, "%00") : encodeURIComponent(JSON.stringify(v))}`)
+                .map(([k, v]) => `${encodeURIComponent(k)}=${typeof v === "string" ? v.replace(/[\ud800-\udfff]/g, "%ED%A0%80").replaceAll("\u0000", "%00") : encodeURIComponent(JSON.stringify(v))}`)
                 .join("&")
             : "",
         )

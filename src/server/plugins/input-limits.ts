@@ -50,6 +50,7 @@ function bounded(node: unknown, name: string | undefined, seen: WeakMap<object, 
 }
 
 // NUL is refused by PostgreSQL in text and JSON; an unpaired surrogate cannot be encoded as UTF-8.
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 interface Finding {
