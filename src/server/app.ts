@@ -1,12 +1,13 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from "fastify";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawServerDefault, type RouteOptions } from "fastify";
 import type { Logger } from "pino";
 import type { Database } from "./database/index.js";
 import { authPlugin, type AuthOptions } from "./plugins/auth.js";
 import { databasePlugin } from "./plugins/database.js";
 import { errorHandlerPlugin } from "./plugins/error-handler.js";
 import { nullAsAbsentPlugin } from "./plugins/null-as-absent.js";
+import { inputLimitsPlugin } from "./plugins/input-limits.js";
 import { PostgresRunEventBridge } from "./events/postgres-bridge.js";
 import { runEventsFor } from "./events/run-events.js";
 import { uiStaticPlugin } from "./plugins/ui-static.js";
@@ -29,6 +30,8 @@ export interface AppOptions {
   services?: ServicesOptions;
   /** Tunables of the orchestration rules. */
   orchestration?: Partial<OrchestrationSettings>;
+  /** Called with every route as it is added (tests read the route table, schemas included, from it). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 export type EcsflowApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -54,7 +57,9 @@ export async function buildApp(options: AppOptions): Promise<EcsflowApp> {
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  if (options.onRoute) app.addHook("onRoute", options.onRoute);
   await app.register(errorHandlerPlugin);
+  await app.register(inputLimitsPlugin);
   await app.register(authPlugin, options.auth ?? {});
   await app.register(nullAsAbsentPlugin);
   await app.register(databasePlugin, { database: options.database, closeOnShutdown: options.closeDatabase ?? false });
