@@ -17,3 +17,4 @@ export * from "./api/deployments.js";
 export * from "./api/task-runs.js";
 export * from "./api/logs.js";
 export * from "./api/run-events.js";
+export * from "./api/blocks.js";

@@ -63,3 +63,14 @@ export class InvalidRequestError extends Error {
     super(message);
   }
 }
+
+/** Prefect's 400 with a sentence (e.g. moving a block document to another type's schema). */
+export class BadRequestError extends Error {
+  override readonly name = "BadRequestError";
+  readonly code = "BAD_REQUEST";
+  /** The error handler answers any error carrying a 4xx `statusCode` with `{detail: message}`. */
+  readonly statusCode = 400;
+  constructor(message: string) {
+    super(message);
+  }
+}

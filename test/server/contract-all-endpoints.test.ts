@@ -105,6 +105,28 @@ describe.each(ENGINES)("OpenAPI contract on $engine", ({ engine, available, skip
     await call("GET", "/flow_run_states/", `/flow_run_states/?flow_run_id=${run.id}`);
     await call("GET", "/task_run_states/", `/task_run_states/?task_run_id=${task.id}`);
 
+    const bt = (await call("POST", "/block_types/", "/block_types/", { name: "Contract Creds", slug: "contract-creds" })).body;
+    await call("GET", "/block_types/{id}", `/block_types/${bt.id}`);
+    await call("GET", "/block_types/slug/{slug}", "/block_types/slug/contract-creds");
+    await call("PATCH", "/block_types/{id}", `/block_types/${bt.id}`, { description: "d" });
+    await call("POST", "/block_types/filter", "/block_types/filter", {});
+    const blockFields = { title: "C", properties: { key: { type: "string", format: "password" } }, secret_fields: ["key"], block_schema_references: {} };
+    const bs = (await call("POST", "/block_schemas/", "/block_schemas/", { block_type_id: bt.id, fields: blockFields, capabilities: ["c"] })).body;
+    await call("POST", "/block_schemas/", "/block_schemas/", { block_type_id: bt.id, fields: blockFields, capabilities: ["c"] });
+    await call("GET", "/block_schemas/{id}", `/block_schemas/${bs.id}`);
+    await call("GET", "/block_schemas/checksum/{checksum}", `/block_schemas/checksum/${encodeURIComponent(bs.checksum)}`);
+    await call("POST", "/block_schemas/filter", "/block_schemas/filter", {});
+    const bd = (await call("POST", "/block_documents/", "/block_documents/", { name: "cdoc", block_type_id: bt.id, block_schema_id: bs.id, data: { key: "s" } })).body;
+    await call("GET", "/block_documents/{id}", `/block_documents/${bd.id}`);
+    await call("PATCH", "/block_documents/{id}", `/block_documents/${bd.id}`, { data: { key: "t" } });
+    await call("POST", "/block_documents/filter", "/block_documents/filter", {});
+    await call("POST", "/block_documents/count", "/block_documents/count", {});
+    await call("GET", "/block_types/slug/{slug}/block_documents", "/block_types/slug/contract-creds/block_documents");
+    await call("GET", "/block_types/slug/{slug}/block_documents/name/{block_document_name}", "/block_types/slug/contract-creds/block_documents/name/cdoc");
+    await call("DELETE", "/block_documents/{id}", `/block_documents/${bd.id}`);
+    await call("DELETE", "/block_schemas/{id}", `/block_schemas/${bs.id}`);
+    await call("DELETE", "/block_types/{id}", `/block_types/${bt.id}`);
+
     await call("DELETE", "/flow_runs/{id}", `/flow_runs/${own.id}`);
     await call("DELETE", "/work_pools/{work_pool_name}/workers/{name}", "/work_pools/cpool/workers/cw");
     await call("DELETE", "/work_pools/{work_pool_name}/queues/{name}", "/work_pools/cpool/queues/cq");

@@ -8,7 +8,7 @@ import { startTestServer, type TestServer } from "../support/test-server.js";
 // Random and mutated bodies to every POST/PATCH endpoint: the server never answers 5xx, and a
 // rejected request (4xx) leaves every table exactly as it was.
 
-const TABLES = ["flow", "deployment", "deployment_schedule", "flow_run", "flow_run_state", "task_run", "task_run_state", "work_pool", "work_queue", "worker", "log"] as const;
+const TABLES = ["flow", "deployment", "deployment_schedule", "flow_run", "flow_run_state", "task_run", "task_run_state", "work_pool", "work_queue", "worker", "log", "block_type", "block_schema", "block_document", "block_document_reference"] as const;
 
 async function snapshot(server: TestServer): Promise<string> {
   const h = createHash("sha256");
@@ -80,7 +80,19 @@ describe.each(ENGINES)("random bodies on $engine", ({ engine, available, skipRea
     const deployment = await ok("POST", "/deployments/", { name: "fuzz-dep", flow_id: flow.id, work_pool_name: "fuzz-pool" });
     const run = await ok("POST", `/deployments/${deployment.id}/create_flow_run`, {});
     const taskRun = await ok("POST", "/task_runs/", { flow_run_id: run.id, task_key: "t", dynamic_key: "0", name: "t-0" });
+    const blockType = await ok("POST", "/block_types/", { name: "Fuzz Creds", slug: "fuzz-creds" });
+    const blockSchema = await ok("POST", "/block_schemas/", { block_type_id: blockType.id, fields: { properties: { key: { type: "string" } }, secret_fields: ["key"] } });
+    const blockDocument = await ok("POST", "/block_documents/", { name: "fuzz-doc", block_type_id: blockType.id, block_schema_id: blockSchema.id, data: { key: "k" } });
     endpoints = [
+      { method: "POST", path: "/block_types/", valid: { name: "Fuzz Two", slug: "fuzz-two", description: "d" } },
+      { method: "PATCH", path: `/block_types/${blockType.id}`, valid: { description: "d", logo_url: null } },
+      { method: "POST", path: "/block_types/filter", valid: { block_types: { slug: { any_: ["fuzz-creds"] } }, limit: 5 } },
+      { method: "POST", path: "/block_schemas/", valid: { block_type_id: blockType.id, fields: { properties: {} }, capabilities: ["c"], version: "1" } },
+      { method: "POST", path: "/block_schemas/filter", valid: { block_schemas: { block_type_id: { any_: [blockType.id] } } } },
+      { method: "POST", path: "/block_documents/", valid: { name: "fuzz-doc-2", block_type_id: blockType.id, block_schema_id: blockSchema.id, data: { key: "x" } } },
+      { method: "PATCH", path: `/block_documents/${blockDocument.id}`, valid: { data: { key: "y" }, merge_existing_data: true } },
+      { method: "POST", path: "/block_documents/filter", valid: { block_documents: { name: { any_: ["fuzz-doc"] } }, include_secrets: false } },
+      { method: "POST", path: "/block_documents/count", valid: { block_documents: { is_anonymous: { eq_: false } } } },
       { method: "POST", path: "/flows/", valid: { name: "f2", tags: ["a"] } },
       { method: "POST", path: "/flows/filter", valid: { flows: { name: { any_: ["fuzz-flow"] } }, limit: 10 } },
       { method: "POST", path: "/deployments/", valid: { name: "d2", flow_id: flow.id, work_pool_name: "fuzz-pool", job_variables: {} } },

@@ -200,4 +200,54 @@ export interface DB {
   worker: WorkerTable;
   log: LogTable;
   service_lease: ServiceLeaseTable;
+  block_type: BlockTypeTable;
+  block_schema: BlockSchemaTable;
+  block_document: BlockDocumentTable;
+  block_document_reference: BlockDocumentReferenceTable;
+}
+
+/** Prefect's blocks (migration 0006). */
+export interface BlockTypeTable {
+  id: string;
+  created: Timestamp;
+  updated: Timestamp;
+  name: string;
+  slug: string;
+  logo_url: string | null;
+  documentation_url: string | null;
+  description: string | null;
+  code_example: string | null;
+  is_protected: Bool;
+}
+
+export interface BlockSchemaTable {
+  id: string;
+  created: Timestamp;
+  updated: Timestamp;
+  checksum: string;
+  fields: Json;
+  block_type_id: string;
+  capabilities: Json;
+  version: string;
+}
+
+export interface BlockDocumentTable {
+  id: string;
+  created: Timestamp;
+  updated: Timestamp;
+  name: string;
+  /** The data without its references to other documents (those are rows of block_document_reference). */
+  data: Json;
+  is_anonymous: Bool;
+  block_schema_id: string;
+  block_type_id: string;
+}
+
+export interface BlockDocumentReferenceTable {
+  id: string;
+  created: Timestamp;
+  updated: Timestamp;
+  name: string;
+  parent_block_document_id: string;
+  reference_block_document_id: string;
 }
