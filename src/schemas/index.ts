@@ -17,3 +17,6 @@ export * from "./api/deployments.js";
 export * from "./api/task-runs.js";
 export * from "./api/logs.js";
 export * from "./api/run-events.js";
+export * from "./api/work-queues-top-level.js";
+export * from "./api/variables.js";
+export * from "./api/artifacts.js";
