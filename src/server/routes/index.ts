@@ -12,6 +12,7 @@ import { logRoutes } from "./logs.js";
 import { runEventRoutes } from "./run-events.js";
 import { runStateRoutes } from "./run-states.js";
 import { taskRunRoutes } from "./task-runs.js";
+import { variableRoutes } from "./variables.js";
 
 /** Every route group, each an encapsulated plugin, mounted under /api by app.ts. */
 export const apiRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -28,4 +29,5 @@ export const apiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(runStateRoutes);
   await app.register(deploymentScheduleRoutes);
   await app.register(runEventRoutes);
+  await app.register(variableRoutes);
 };
