@@ -13,6 +13,7 @@ import { runEventRoutes } from "./run-events.js";
 import { runStateRoutes } from "./run-states.js";
 import { taskRunRoutes } from "./task-runs.js";
 import { variableRoutes } from "./variables.js";
+import { artifactRoutes } from "./artifacts.js";
 import { workQueueTopLevelRoutes } from "./work-queues-top-level.js";
 
 /** Every route group, each an encapsulated plugin, mounted under /api by app.ts. */
@@ -32,4 +33,5 @@ export const apiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(runEventRoutes);
   await app.register(variableRoutes);
   await app.register(workQueueTopLevelRoutes);
+  await app.register(artifactRoutes);
 };
