@@ -18,3 +18,6 @@ export * from "./api/task-runs.js";
 export * from "./api/logs.js";
 export * from "./api/run-events.js";
 export * from "./api/blocks.js";
+export * from "./api/work-queues-top-level.js";
+export * from "./api/variables.js";
+export * from "./api/artifacts.js";

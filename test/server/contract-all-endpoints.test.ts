@@ -126,6 +126,36 @@ describe.each(ENGINES)("OpenAPI contract on $engine", ({ engine, available, skip
     await call("DELETE", "/block_documents/{id}", `/block_documents/${bd.id}`);
     await call("DELETE", "/block_schemas/{id}", `/block_schemas/${bs.id}`);
     await call("DELETE", "/block_types/{id}", `/block_types/${bt.id}`);
+    const wq = (await call("POST", "/work_queues/", "/work_queues/", { name: "cwq", concurrency_limit: 2 })).body;
+    await call("POST", "/work_queues/filter", "/work_queues/filter", { work_queues: { name: { any_: ["cwq", "cq"] } } });
+    await call("GET", "/work_queues/{id}", `/work_queues/${wq.id}`);
+    await call("GET", "/work_queues/name/{name}", "/work_queues/name/cwq");
+    await call("PATCH", "/work_queues/{id}", `/work_queues/${wq.id}`, { description: "changed" });
+    await call("POST", "/work_queues/{id}/get_runs", `/work_queues/${run.work_queue_id}/get_runs`, { limit: 10 });
+    await call("GET", "/work_queues/{id}/status", `/work_queues/${run.work_queue_id}/status`);
+    await call("POST", "/work_queues/{id}/concurrency_status", `/work_queues/${run.work_queue_id}/concurrency_status`, {});
+    await call("DELETE", "/work_queues/{id}", `/work_queues/${wq.id}`);
+
+    const variable = (await call("POST", "/variables/", "/variables/", { name: "cvar", value: { a: [1, "b"] }, tags: ["t"] })).body;
+    await call("POST", "/variables/filter", "/variables/filter", { variables: { tags: { all_: ["t"] } } });
+    await call("POST", "/variables/count", "/variables/count", {});
+    await call("GET", "/variables/{id}", `/variables/${variable.id}`);
+    await call("GET", "/variables/name/{name}", "/variables/name/cvar");
+    await call("PATCH", "/variables/{id}", `/variables/${variable.id}`, { value: 2 });
+    await call("PATCH", "/variables/name/{name}", "/variables/name/cvar", { tags: [] });
+    await call("DELETE", "/variables/name/{name}", "/variables/name/cvar");
+    const variable2 = (await call("POST", "/variables/", "/variables/", { name: "cvar2", value: null })).body;
+    await call("DELETE", "/variables/{id}", `/variables/${variable2.id}`);
+
+    const artifact = (await call("POST", "/artifacts/", "/artifacts/", { key: "cart", type: "markdown", data: "# hi", metadata_: { m: "v" }, flow_run_id: run.id, task_run_id: task.id })).body;
+    await call("GET", "/artifacts/{id}", `/artifacts/${artifact.id}`);
+    await call("PATCH", "/artifacts/{id}", `/artifacts/${artifact.id}`, { description: "d" });
+    await call("GET", "/artifacts/{key}/latest", "/artifacts/cart/latest");
+    await call("POST", "/artifacts/filter", "/artifacts/filter", { flow_runs: { id: { any_: [run.id] } } });
+    await call("POST", "/artifacts/count", "/artifacts/count", {});
+    await call("POST", "/artifacts/latest/filter", "/artifacts/latest/filter", { artifacts: { key: { any_: ["cart"] } } });
+    await call("POST", "/artifacts/latest/count", "/artifacts/latest/count", {});
+    await call("DELETE", "/artifacts/{id}", `/artifacts/${artifact.id}`);
 
     await call("DELETE", "/flow_runs/{id}", `/flow_runs/${own.id}`);
     await call("DELETE", "/work_pools/{work_pool_name}/workers/{name}", "/work_pools/cpool/workers/cw");

@@ -8,7 +8,7 @@ import { startTestServer, type TestServer } from "../support/test-server.js";
 // Random and mutated bodies to every POST/PATCH endpoint: the server never answers 5xx, and a
 // rejected request (4xx) leaves every table exactly as it was.
 
-const TABLES = ["flow", "deployment", "deployment_schedule", "flow_run", "flow_run_state", "task_run", "task_run_state", "work_pool", "work_queue", "worker", "log", "block_type", "block_schema", "block_document", "block_document_reference"] as const;
+const TABLES = ["flow", "deployment", "deployment_schedule", "flow_run", "flow_run_state", "task_run", "task_run_state", "work_pool", "work_queue", "worker", "log", "block_type", "block_schema", "block_document", "block_document_reference", "variable", "artifact", "artifact_collection"] as const;
 
 async function snapshot(server: TestServer): Promise<string> {
   const h = createHash("sha256");
@@ -75,10 +75,12 @@ describe.each(ENGINES)("random bodies on $engine", ({ engine, available, skipRea
       return r.body;
     };
     await ok("POST", "/work_pools/", { name: "fuzz-pool", type: "process" });
-    await ok("POST", "/work_pools/fuzz-pool/queues", { name: "fuzz-queue" });
+    const queue = await ok("POST", "/work_pools/fuzz-pool/queues", { name: "fuzz-queue" });
+    const variable = await ok("POST", "/variables/", { name: "fuzz-var", value: 1 });
     const flow = await ok("POST", "/flows/", { name: "fuzz-flow" });
     const deployment = await ok("POST", "/deployments/", { name: "fuzz-dep", flow_id: flow.id, work_pool_name: "fuzz-pool" });
     const run = await ok("POST", `/deployments/${deployment.id}/create_flow_run`, {});
+    const artifact = await ok("POST", "/artifacts/", { key: "fuzz-art", data: 1, flow_run_id: run.id });
     const taskRun = await ok("POST", "/task_runs/", { flow_run_id: run.id, task_key: "t", dynamic_key: "0", name: "t-0" });
     const blockType = await ok("POST", "/block_types/", { name: "Fuzz Creds", slug: "fuzz-creds" });
     const blockSchema = await ok("POST", "/block_schemas/", { block_type_id: blockType.id, fields: { properties: { key: { type: "string" } }, secret_fields: ["key"] } });
@@ -120,6 +122,18 @@ describe.each(ENGINES)("random bodies on $engine", ({ engine, available, skipRea
       { method: "POST", path: "/work_pools/fuzz-pool/workers/filter", valid: {} },
       { method: "POST", path: "/logs/", valid: [{ name: "n", level: 20, message: "m", timestamp: new Date().toISOString(), flow_run_id: run.id }] },
       { method: "POST", path: "/logs/filter", valid: { logs: { flow_run_id: { any_: [run.id] } }, limit: 10 } },
+      { method: "POST", path: "/work_queues/", valid: { name: "tq2", priority: 2, concurrency_limit: 1 } },
+      { method: "PATCH", path: `/work_queues/${queue.id}`, valid: { description: "d", priority: 3 } },
+      { method: "POST", path: "/work_queues/filter", valid: { work_queues: { name: { startswith_: ["fuzz"] } }, limit: 5 } },
+      { method: "POST", path: `/work_queues/${queue.id}/get_runs`, valid: { limit: 5 } },
+      { method: "POST", path: "/variables/", valid: { name: "v2", value: { a: 1 }, tags: ["t"] } },
+      { method: "PATCH", path: `/variables/${variable.id}`, valid: { value: [1], tags: ["u"] } },
+      { method: "PATCH", path: "/variables/name/fuzz-var", valid: { value: "s" } },
+      { method: "POST", path: "/variables/filter", valid: { variables: { name: { like_: "fuzz" } }, sort: "NAME_DESC" } },
+      { method: "POST", path: "/artifacts/", valid: { key: "a2", type: "table", data: [1], metadata_: { m: "v" }, flow_run_id: run.id } },
+      { method: "PATCH", path: `/artifacts/${artifact.id}`, valid: { description: "d", data: { x: 1 } } },
+      { method: "POST", path: "/artifacts/filter", valid: { artifacts: { key: { any_: ["fuzz-art"] } }, flow_runs: { id: { any_: [run.id] } } } },
+      { method: "POST", path: "/artifacts/latest/filter", valid: { artifacts: { type: { not_any_: ["x"] } }, sort: "KEY_ASC" } },
     ];
   });
   afterAll(async () => server?.close());

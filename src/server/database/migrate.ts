@@ -6,6 +6,7 @@ import { initialMigration } from "./migrations/0001-initial.js";
 import { serviceLeasesMigration } from "./migrations/0002-service-leases.js";
 import { dropFlowRunUpdatedIndexMigration } from "./migrations/0003-drop-flow-run-updated-index.js";
 import { blocksMigration } from "./migrations/0006-blocks.js";
+import { variablesArtifactsMigration } from "./migrations/0004-variables-artifacts.js";
 
 /** Every migration in order. Names sort; never rename or edit one that has shipped. */
 function migrations(engine: Engine): Record<string, Migration> {
@@ -14,6 +15,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     "0002-service-leases": serviceLeasesMigration(engine),
     "0003-drop-flow-run-updated-index": dropFlowRunUpdatedIndexMigration(engine),
     "0006-blocks": blocksMigration(engine),
+    "0004-variables-artifacts": variablesArtifactsMigration(engine),
   };
 }
 

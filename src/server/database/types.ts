@@ -187,6 +187,36 @@ export interface ServiceLeaseTable {
   expires: Timestamp;
 }
 
+/** A named JSON value (migration 0004); `value` is the JSON text, SQL NULL for a null value. */
+export interface VariableTable {
+  id: string;
+  created: Timestamp;
+  updated: Timestamp;
+  name: string;
+  value: Json | null;
+  tags: Json;
+}
+
+/** One artifact version (migration 0004); `data` and `metadata_` are JSON text, SQL NULL for null. */
+export interface ArtifactTable {
+  id: string;
+  created: Timestamp;
+  updated: Timestamp;
+  key: string | null;
+  type: string | null;
+  description: string | null;
+  data: Json | null;
+  metadata_: Json | null;
+  flow_run_id: string | null;
+  task_run_id: string | null;
+}
+
+/** The newest artifact of each key, copied (migration 0004); `id` is the key's own, stable across versions. */
+export interface ArtifactCollectionTable extends Omit<ArtifactTable, "key"> {
+  key: string;
+  latest_id: string;
+}
+
 export interface DB {
   flow: FlowTable;
   deployment: DeploymentTable;
@@ -204,6 +234,9 @@ export interface DB {
   block_schema: BlockSchemaTable;
   block_document: BlockDocumentTable;
   block_document_reference: BlockDocumentReferenceTable;
+  variable: VariableTable;
+  artifact: ArtifactTable;
+  artifact_collection: ArtifactCollectionTable;
 }
 
 /** Prefect's blocks (migration 0006). */

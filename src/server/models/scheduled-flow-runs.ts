@@ -111,7 +111,14 @@ async function recordPoll(db: Kysely<DB>, queues: WorkQueueTable[], now: number)
  * worker claims a run by proposing PENDING. Without `scheduled_before` there is no upper bound, as
  * in Prefect.
  */
-export async function getScheduledFlowRuns(database: Database, workPoolName: string, body: GetScheduledFlowRunsBody, now: number = Date.now()): Promise<WorkerFlowRun[]> {
+export async function getScheduledFlowRuns(
+  database: Database,
+  workPoolName: string,
+  body: GetScheduledFlowRunsBody,
+  now: number = Date.now(),
+  // The UI reads a queue's runs without being a poll (Prefect's `x-prefect-ui` header).
+  options: { recordPoll?: boolean } = {},
+): Promise<WorkerFlowRun[]> {
   const limit = resolveLimit(body.limit);
   const pool = await readWorkPoolRow(database.db, workPoolName);
   const queues = await database.db.selectFrom("work_queue").selectAll().where("work_pool_id", "=", pool.id).orderBy("priority").execute();
@@ -121,6 +128,6 @@ export async function getScheduledFlowRuns(database: Database, workPoolName: str
     after: body.scheduled_after ? normalizeTimestamp(body.scheduled_after) : null,
   };
   const offered = toBool(pool.is_paused) || limit === 0 ? [] : await offerableRuns(database, pool, polled, window, limit);
-  await recordPoll(database.db, polled, now);
+  if (options.recordPoll !== false) await recordPoll(database.db, polled, now);
   return offered.map(({ queue, run }) => ({ work_pool_id: pool.id, work_queue_id: queue.id, flow_run: flowRunFromRow(run, now) }));
 }

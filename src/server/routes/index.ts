@@ -15,6 +15,9 @@ import { taskRunRoutes } from "./task-runs.js";
 import { blockTypeRoutes } from "./block-types.js";
 import { blockSchemaRoutes } from "./block-schemas.js";
 import { blockDocumentRoutes } from "./block-documents.js";
+import { variableRoutes } from "./variables.js";
+import { artifactRoutes } from "./artifacts.js";
+import { workQueueTopLevelRoutes } from "./work-queues-top-level.js";
 
 /** Every route group, each an encapsulated plugin, mounted under /api by app.ts. */
 export const apiRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -34,4 +37,7 @@ export const apiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(blockTypeRoutes);
   await app.register(blockSchemaRoutes);
   await app.register(blockDocumentRoutes);
+  await app.register(variableRoutes);
+  await app.register(workQueueTopLevelRoutes);
+  await app.register(artifactRoutes);
 };
