@@ -187,6 +187,38 @@ export interface ServiceLeaseTable {
   expires: Timestamp;
 }
 
+export interface ConcurrencyLimitTable {
+  id: string;
+  created: Timestamp;
+  updated: Timestamp;
+  tag: string;
+  concurrency_limit: number;
+  /** JSON list of the ids of the task runs holding a slot. */
+  active_slots: Json;
+}
+
+export interface ConcurrencyLimitV2Table {
+  id: string;
+  created: Timestamp;
+  updated: Timestamp;
+  name: string;
+  active: Bool;
+  limit: number;
+  active_slots: number;
+  denied_slots: number;
+  slot_decay_per_second: number;
+  avg_slot_occupancy_seconds: number;
+}
+
+export interface TaskRunStateCacheTable {
+  id: string;
+  created: Timestamp;
+  updated: Timestamp;
+  cache_key: string;
+  cache_expiration: Timestamp | null;
+  task_run_state_id: string;
+}
+
 export interface DB {
   flow: FlowTable;
   deployment: DeploymentTable;
@@ -200,4 +232,7 @@ export interface DB {
   worker: WorkerTable;
   log: LogTable;
   service_lease: ServiceLeaseTable;
+  concurrency_limit: ConcurrencyLimitTable;
+  concurrency_limit_v2: ConcurrencyLimitV2Table;
+  task_run_state_cache: TaskRunStateCacheTable;
 }

@@ -12,6 +12,9 @@ import { logRoutes } from "./logs.js";
 import { runEventRoutes } from "./run-events.js";
 import { runStateRoutes } from "./run-states.js";
 import { taskRunRoutes } from "./task-runs.js";
+import { concurrencyLimitRoutes } from "./concurrency-limits.js";
+import { concurrencyLimitV2Routes } from "./concurrency-limits-v2.js";
+import { flowRunResumeRoutes } from "./flow-run-resume.js";
 
 /** Every route group, each an encapsulated plugin, mounted under /api by app.ts. */
 export const apiRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -28,4 +31,7 @@ export const apiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(runStateRoutes);
   await app.register(deploymentScheduleRoutes);
   await app.register(runEventRoutes);
+  await app.register(concurrencyLimitRoutes);
+  await app.register(concurrencyLimitV2Routes);
+  await app.register(flowRunResumeRoutes);
 };
