@@ -8,7 +8,7 @@ import { startTestServer, type TestServer } from "../support/test-server.js";
 // Random and mutated bodies to every POST/PATCH endpoint: the server never answers 5xx, and a
 // rejected request (4xx) leaves every table exactly as it was.
 
-const TABLES = ["flow", "deployment", "deployment_schedule", "flow_run", "flow_run_state", "task_run", "task_run_state", "work_pool", "work_queue", "worker", "log"] as const;
+const TABLES = ["flow", "deployment", "deployment_schedule", "flow_run", "flow_run_state", "task_run", "task_run_state", "work_pool", "work_queue", "worker", "log", "concurrency_limit", "concurrency_limit_v2", "task_run_state_cache"] as const;
 
 async function snapshot(server: TestServer): Promise<string> {
   const h = createHash("sha256");
@@ -80,6 +80,8 @@ describe.each(ENGINES)("random bodies on $engine", ({ engine, available, skipRea
     const deployment = await ok("POST", "/deployments/", { name: "fuzz-dep", flow_id: flow.id, work_pool_name: "fuzz-pool" });
     const run = await ok("POST", `/deployments/${deployment.id}/create_flow_run`, {});
     const taskRun = await ok("POST", "/task_runs/", { flow_run_id: run.id, task_key: "t", dynamic_key: "0", name: "t-0" });
+    await ok("POST", "/concurrency_limits/", { tag: "fuzz-tag", concurrency_limit: 1000 });
+    await ok("POST", "/v2/concurrency_limits/", { name: "fuzz-limit", limit: 1000 });
     endpoints = [
       { method: "POST", path: "/flows/", valid: { name: "f2", tags: ["a"] } },
       { method: "POST", path: "/flows/filter", valid: { flows: { name: { any_: ["fuzz-flow"] } }, limit: 10 } },
@@ -108,6 +110,13 @@ describe.each(ENGINES)("random bodies on $engine", ({ engine, available, skipRea
       { method: "POST", path: "/work_pools/fuzz-pool/workers/filter", valid: {} },
       { method: "POST", path: "/logs/", valid: [{ name: "n", level: 20, message: "m", timestamp: new Date().toISOString(), flow_run_id: run.id }] },
       { method: "POST", path: "/logs/filter", valid: { logs: { flow_run_id: { any_: [run.id] } }, limit: 10 } },
+      { method: "POST", path: "/concurrency_limits/", valid: { tag: "fuzz-tag-2", concurrency_limit: 3 } },
+      { method: "POST", path: "/concurrency_limits/increment", valid: { names: ["fuzz-tag"], task_run_id: taskRun.id } },
+      { method: "POST", path: "/concurrency_limits/tag/fuzz-tag/reset", valid: { slot_override: [taskRun.id] } },
+      { method: "POST", path: "/v2/concurrency_limits/", valid: { name: "fuzz-limit-2", limit: 3, slot_decay_per_second: 0.5 } },
+      { method: "PATCH", path: "/v2/concurrency_limits/fuzz-limit", valid: { limit: 1000, active: true } },
+      { method: "POST", path: "/v2/concurrency_limits/decrement", valid: { names: ["fuzz-limit"], slots: 1, occupancy_seconds: 2 } },
+      { method: "POST", path: `/flow_runs/${run.id}/resume`, valid: { run_input: { x: 1 } } },
     ];
   });
   afterAll(async () => server?.close());
