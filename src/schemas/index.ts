@@ -21,3 +21,5 @@ export * from "./api/blocks.js";
 export * from "./api/work-queues-top-level.js";
 export * from "./api/variables.js";
 export * from "./api/artifacts.js";
+export * from "./api/concurrency-limits.js";
+export * from "./api/flow-run-resume.js";

@@ -74,3 +74,18 @@ export class BadRequestError extends Error {
     super(message);
   }
 }
+
+/**
+ * Prefect's 423: a concurrency slot is not free now. `retryAfterSeconds`, when known, becomes the
+ * Retry-After header, as Prefect's clients wait that long before asking again.
+ */
+export class LockedError extends Error {
+  override readonly name = "LockedError";
+  readonly code = "LOCKED";
+  constructor(
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+}

@@ -8,7 +8,7 @@ import { startTestServer, type TestServer } from "../support/test-server.js";
 // Random and mutated bodies to every POST/PATCH endpoint: the server never answers 5xx, and a
 // rejected request (4xx) leaves every table exactly as it was.
 
-const TABLES = ["flow", "deployment", "deployment_schedule", "flow_run", "flow_run_state", "task_run", "task_run_state", "work_pool", "work_queue", "worker", "log", "block_type", "block_schema", "block_document", "block_document_reference", "variable", "artifact", "artifact_collection"] as const;
+const TABLES = ["flow", "deployment", "deployment_schedule", "flow_run", "flow_run_state", "task_run", "task_run_state", "work_pool", "work_queue", "worker", "log", "block_type", "block_schema", "block_document", "block_document_reference", "variable", "artifact", "artifact_collection", "concurrency_limit", "concurrency_limit_v2", "task_run_state_cache"] as const;
 
 async function snapshot(server: TestServer): Promise<string> {
   const h = createHash("sha256");
@@ -85,6 +85,8 @@ describe.each(ENGINES)("random bodies on $engine", ({ engine, available, skipRea
     const blockType = await ok("POST", "/block_types/", { name: "Fuzz Creds", slug: "fuzz-creds" });
     const blockSchema = await ok("POST", "/block_schemas/", { block_type_id: blockType.id, fields: { properties: { key: { type: "string" } }, secret_fields: ["key"] } });
     const blockDocument = await ok("POST", "/block_documents/", { name: "fuzz-doc", block_type_id: blockType.id, block_schema_id: blockSchema.id, data: { key: "k" } });
+    await ok("POST", "/concurrency_limits/", { tag: "fuzz-tag", concurrency_limit: 1000 });
+    await ok("POST", "/v2/concurrency_limits/", { name: "fuzz-limit", limit: 1000 });
     endpoints = [
       { method: "POST", path: "/block_types/", valid: { name: "Fuzz Two", slug: "fuzz-two", description: "d" } },
       { method: "PATCH", path: `/block_types/${blockType.id}`, valid: { description: "d", logo_url: null } },
@@ -134,6 +136,13 @@ describe.each(ENGINES)("random bodies on $engine", ({ engine, available, skipRea
       { method: "PATCH", path: `/artifacts/${artifact.id}`, valid: { description: "d", data: { x: 1 } } },
       { method: "POST", path: "/artifacts/filter", valid: { artifacts: { key: { any_: ["fuzz-art"] } }, flow_runs: { id: { any_: [run.id] } } } },
       { method: "POST", path: "/artifacts/latest/filter", valid: { artifacts: { type: { not_any_: ["x"] } }, sort: "KEY_ASC" } },
+      { method: "POST", path: "/concurrency_limits/", valid: { tag: "fuzz-tag-2", concurrency_limit: 3 } },
+      { method: "POST", path: "/concurrency_limits/increment", valid: { names: ["fuzz-tag"], task_run_id: taskRun.id } },
+      { method: "POST", path: "/concurrency_limits/tag/fuzz-tag/reset", valid: { slot_override: [taskRun.id] } },
+      { method: "POST", path: "/v2/concurrency_limits/", valid: { name: "fuzz-limit-2", limit: 3, slot_decay_per_second: 0.5 } },
+      { method: "PATCH", path: "/v2/concurrency_limits/fuzz-limit", valid: { limit: 1000, active: true } },
+      { method: "POST", path: "/v2/concurrency_limits/decrement", valid: { names: ["fuzz-limit"], slots: 1, occupancy_seconds: 2 } },
+      { method: "POST", path: `/flow_runs/${run.id}/resume`, valid: { run_input: { x: 1 } } },
     ];
   });
   afterAll(async () => server?.close());

@@ -7,6 +7,7 @@ import { serviceLeasesMigration } from "./migrations/0002-service-leases.js";
 import { dropFlowRunUpdatedIndexMigration } from "./migrations/0003-drop-flow-run-updated-index.js";
 import { blocksMigration } from "./migrations/0006-blocks.js";
 import { variablesArtifactsMigration } from "./migrations/0004-variables-artifacts.js";
+import { concurrencyLimitsMigration } from "./migrations/0005-concurrency-limits.js";
 
 /** Every migration in order. Names sort; never rename or edit one that has shipped. */
 function migrations(engine: Engine): Record<string, Migration> {
@@ -16,6 +17,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     "0003-drop-flow-run-updated-index": dropFlowRunUpdatedIndexMigration(engine),
     "0006-blocks": blocksMigration(engine),
     "0004-variables-artifacts": variablesArtifactsMigration(engine),
+    "0005-concurrency-limits": concurrencyLimitsMigration(engine),
   };
 }
 

@@ -217,6 +217,38 @@ export interface ArtifactCollectionTable extends Omit<ArtifactTable, "key"> {
   latest_id: string;
 }
 
+export interface ConcurrencyLimitTable {
+  id: string;
+  created: Timestamp;
+  updated: Timestamp;
+  tag: string;
+  concurrency_limit: number;
+  /** JSON list of the ids of the task runs holding a slot. */
+  active_slots: Json;
+}
+
+export interface ConcurrencyLimitV2Table {
+  id: string;
+  created: Timestamp;
+  updated: Timestamp;
+  name: string;
+  active: Bool;
+  limit: number;
+  active_slots: number;
+  denied_slots: number;
+  slot_decay_per_second: number;
+  avg_slot_occupancy_seconds: number;
+}
+
+export interface TaskRunStateCacheTable {
+  id: string;
+  created: Timestamp;
+  updated: Timestamp;
+  cache_key: string;
+  cache_expiration: Timestamp | null;
+  task_run_state_id: string;
+}
+
 export interface DB {
   flow: FlowTable;
   deployment: DeploymentTable;
@@ -237,6 +269,9 @@ export interface DB {
   variable: VariableTable;
   artifact: ArtifactTable;
   artifact_collection: ArtifactCollectionTable;
+  concurrency_limit: ConcurrencyLimitTable;
+  concurrency_limit_v2: ConcurrencyLimitV2Table;
+  task_run_state_cache: TaskRunStateCacheTable;
 }
 
 /** Prefect's blocks (migration 0006). */

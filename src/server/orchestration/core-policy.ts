@@ -1,9 +1,11 @@
-import { ANY_STATE, type OrchestrationRule } from "./orchestration-rule.js";
+import { ANY_STATE, type OrchestrationRule, type UniversalTransform } from "./orchestration-rule.js";
+import { CacheInsertion, CacheRetrieval } from "./cache-rules.js";
 import type { RunKind } from "./transition-context.js";
 import { BypassCancellingFlowRunsWithNoInfra, EnforceCancellingToCancelledTransition } from "./cancellation-rules.js";
 import { SecureFlowConcurrencySlots } from "./deployment-concurrency-rule.js";
 import { EnsureOnlyScheduledFlowsMarkedLate, HandlePausingFlows, HandleResumingPausedFlows } from "./pause-rules.js";
 import { RenameReruns, RetryFailedFlows, RetryFailedTasks } from "./retry-rules.js";
+import { ReleaseTaskConcurrencySlots, SecureTaskConcurrencySlots } from "./task-concurrency-rules.js";
 import { HandleFlowTerminalStateTransitions, HandleTaskTerminalStateTransitions } from "./terminal-state-rules.js";
 
 /**
@@ -120,16 +122,27 @@ export const CORE_FLOW_POLICY: readonly OrchestrationRule[] = [
   RetryFailedFlows,
 ];
 
-/** Rules for task-run transitions, in the order they apply (Prefect does not claim task runs). */
+/**
+ * Rules for task-run transitions, in the order they apply (Prefect does not claim task runs). The
+ * cache is looked up first, so a cached task completes even while its tags' slots are all held.
+ */
 export const CORE_TASK_POLICY: readonly OrchestrationRule[] = [
+  CacheRetrieval,
   HandleTaskTerminalStateTransitions,
+  SecureTaskConcurrencySlots,
   CopyScheduledTime,
   WaitForScheduledTime,
   RetryFailedTasks,
   RenameReruns,
   UpdateFlowRunTrackerOnTasks,
+  CacheInsertion,
 ];
 
 export function corePolicy(kind: RunKind): readonly OrchestrationRule[] {
   return kind === "flow_run" ? CORE_FLOW_POLICY : CORE_TASK_POLICY;
+}
+
+/** Transforms that apply to every written transition of the kind, forced ones included (Prefect's MinimalTaskPolicy). */
+export function universalTransforms(kind: RunKind): readonly UniversalTransform[] {
+  return kind === "task_run" ? [ReleaseTaskConcurrencySlots] : [];
 }

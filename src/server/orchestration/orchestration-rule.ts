@@ -1,4 +1,6 @@
+import type { Kysely } from "kysely";
 import { STATE_TYPES, type StateType } from "../../schemas/index.js";
+import type { DB, Engine } from "../database/index.js";
 import type { TransitionContext } from "./transition-context.js";
 
 /** Every state type and "no state yet" (a run's first transition starts from null). */
@@ -30,4 +32,20 @@ export async function applyPolicy(rules: readonly OrchestrationRule[], context: 
     if (!rule.fromStates.includes(from) || !rule.toStates.includes(to)) continue;
     await rule.beforeTransition(context);
   }
+}
+
+/**
+ * A write that must commit together with the transition or not at all (a concurrency slot taken,
+ * a cache entry). The writer runs it inside the transition's transaction, after the run's state
+ * was written; returning false undoes the transition, which is then decided again on fresh data.
+ */
+export type TransitionSideEffect = (trx: Kysely<DB>, engine: Engine) => Promise<boolean>;
+
+/**
+ * Prefect's universal transforms: they apply to every transition that writes a state, forced or
+ * not and whatever the rules decided, after the rules (e.g. giving back a run's concurrency slots).
+ */
+export interface UniversalTransform {
+  readonly name: string;
+  beforeWrite(context: TransitionContext): void | Promise<void>;
 }

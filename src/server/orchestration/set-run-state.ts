@@ -3,7 +3,7 @@ import type { Database } from "../database/index.js";
 import { QueryTemplateCache } from "../database/query-template.js";
 import { ObjectNotFoundError, ServiceUnavailableError } from "../errors.js";
 import { parseJson, toJson } from "../models/json-columns.js";
-import { corePolicy } from "./core-policy.js";
+import { corePolicy, universalTransforms } from "./core-policy.js";
 import { applyPolicy, type OrchestrationRule } from "./orchestration-rule.js";
 import { materializeState, proposedStateFrom } from "./proposed-state.js";
 import { transitionColumns } from "./run-bookkeeping.js";
@@ -107,7 +107,9 @@ export async function setRunState(database: Database, options: SetRunStateOption
     if (context.proposedState === null) {
       return { state: current, status: context.status, details: context.details };
     }
+    for (const transform of universalTransforms(kind)) await transform.beforeWrite(context);
     const next = materializeState(kind, run, context.proposedState, current, now);
+    const sideEffects = context.writeEffects.map((effect) => effect(next)).filter((effect) => effect !== null);
     // Rule updates first, so the bookkeeping counts from them (a new attempt's run_count of 0 becomes 1 on RUNNING).
     const columns = { ...context.runUpdates, ...transitionColumns(kind, { ...run, ...context.runUpdates } as RunRow, current, next) };
     const written = await writeTransition(database, {
@@ -117,6 +119,7 @@ export async function setRunState(database: Database, options: SetRunStateOption
       columns,
       historyRow: stateHistoryRow(runId, next),
       slotLimit: context.slotLimit ?? undefined,
+      sideEffects,
     });
     if (written) {
       // Built only when someone listens: set_state is the server's hottest path.

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { OrchestrationResult, SetStateStatus, State, StateDetails, StateType } from "../../schemas/index.js";
+import type { TransitionSideEffect } from "./orchestration-rule.js";
 import type { DB, FlowRunTable, TaskRunTable } from "../database/index.js";
 import { DEFAULT_ORCHESTRATION_SETTINGS, type OrchestrationSettings } from "./orchestration-settings.js";
 
@@ -30,7 +31,7 @@ export const FLOW_RUN_RULE_COLUMNS = [
   "work_pool_name",
   "work_queue_name",
 ] as const satisfies readonly (keyof FlowRunTable)[];
-export const TASK_RUN_RULE_COLUMNS = [...SHARED_RULE_COLUMNS, "flow_run_id"] as const satisfies readonly (keyof TaskRunTable)[];
+export const TASK_RUN_RULE_COLUMNS = [...SHARED_RULE_COLUMNS, "flow_run_id", "tags"] as const satisfies readonly (keyof TaskRunTable)[];
 
 /** A run as the rules see it (a whole row will do too). */
 export type RunRow = Pick<FlowRunTable, (typeof FLOW_RUN_RULE_COLUMNS)[number]> | Pick<TaskRunTable, (typeof TASK_RUN_RULE_COLUMNS)[number]>;
@@ -74,6 +75,11 @@ export class TransitionContext {
    */
   slotLimit: { deploymentId: string; limit: number } | null = null;
   settings: OrchestrationSettings = DEFAULT_ORCHESTRATION_SETTINGS;
+  /**
+   * Writes to commit with the transition, each given the state about to be written (which may no
+   * longer be the type the rule saw, so it can decline with null).
+   */
+  readonly writeEffects: ((next: State) => TransitionSideEffect | null)[] = [];
 
   constructor(
     readonly kind: RunKind,
@@ -119,6 +125,11 @@ export class TransitionContext {
     this.proposedState = null;
     this.status = "WAIT";
     this.details = { type: "wait_details", delay_seconds: delaySeconds, reason };
+  }
+
+  /** Registers a write to commit with the transition (see `writeEffects`). */
+  onWrite(effect: (next: State) => TransitionSideEffect | null): void {
+    this.writeEffects.push(effect);
   }
 
   /** Renames the proposed state without changing its type. */

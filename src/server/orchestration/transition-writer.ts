@@ -3,6 +3,7 @@ import { countSlotsInUse } from "./deployment-concurrency-rule.js";
 import type { Database, DB } from "../database/index.js";
 import { QueryTemplateCache } from "../database/query-template.js";
 import type { RunKind } from "./transition-context.js";
+import type { TransitionSideEffect } from "./orchestration-rule.js";
 
 /** One decided transition: the compare-and-set update of the run and the history row to add if it wins. */
 export interface TransitionWrite {
@@ -17,25 +18,33 @@ export interface TransitionWrite {
    * the deployment's slot-holding runs stay within `limit` (counted inside the write).
    */
   slotLimit?: { deploymentId: string; limit: number };
+  /** Writes that commit with the transition or undo it (see TransitionSideEffect). */
+  sideEffects?: readonly TransitionSideEffect[];
 }
+
+const isGuarded = (write: TransitionWrite) => write.slotLimit !== undefined || (write.sideEffects?.length ?? 0) > 0;
 
 const HISTORY_TABLE = { flow_run: "flow_run_state", task_run: "task_run_state" } as const;
 
-/** Raised inside a transaction to roll back a write that would exceed a deployment's limit. */
+/** Raised inside a transaction to roll back a write that would exceed a limit or that a side effect refused. */
 class SlotTaken extends Error {}
 
 /**
- * A slot-taking write: the compare-and-set, then a count of the deployment's slot holders (this
- * run included); over the limit, everything is rolled back to the savepoint. On SQLite the
- * update makes the transaction the only writer, so the count cannot change under it; on
- * PostgreSQL the caller locked the deployment row first, so racing claims count one by one.
+ * A guarded write: the compare-and-set, then a count of the deployment's slot holders (this run
+ * included) and the side effects; over the limit or refused by an effect, everything is rolled
+ * back to the savepoint. On SQLite the update makes the transaction the only writer, so the
+ * count cannot change under it; on PostgreSQL the caller locked the deployment row first, so
+ * racing claims count one by one (side effects lock the rows they change themselves).
  */
 async function writeOneWithSlot(trx: Transaction<any>, write: TransitionWrite, database: Database): Promise<boolean> {
-  const slot = write.slotLimit!;
+  const slot = write.slotLimit;
   await sql`savepoint take_slot`.execute(trx);
   try {
-    if (!(await writeOne(trx, { ...write, slotLimit: undefined }, database))) throw new SlotTaken();
-    if ((await countSlotsInUse(trx as unknown as Kysely<DB>, slot.deploymentId)) > slot.limit) throw new SlotTaken();
+    if (!(await writeOne(trx, { ...write, slotLimit: undefined, sideEffects: undefined }, database))) throw new SlotTaken();
+    if (slot && (await countSlotsInUse(trx as unknown as Kysely<DB>, slot.deploymentId)) > slot.limit) throw new SlotTaken();
+    for (const effect of write.sideEffects ?? []) {
+      if (!(await effect(trx as unknown as Kysely<DB>, database.engine))) throw new SlotTaken();
+    }
     await sql`release savepoint take_slot`.execute(trx);
     return true;
   } catch (error) {
@@ -62,7 +71,7 @@ function shapeOf(write: TransitionWrite): string {
 
 /** @returns whether the run still had the expected state, i.e. the transition was written. */
 async function writeOne(trx: Transaction<any>, write: TransitionWrite, database: Database): Promise<boolean> {
-  if (write.slotLimit) return writeOneWithSlot(trx, write, database);
+  if (isGuarded(write)) return writeOneWithSlot(trx, write, database);
   // The update comes first: on SQLite that makes the transaction a writer from its first
   // statement, so another server process waits for the lock instead of failing on a stale snapshot.
   const shape = shapeOf(write);
@@ -103,10 +112,10 @@ async function writeOnePostgres(database: Database, write: TransitionWrite): Pro
   return Number(result.numAffectedRows ?? 0) === 1;
 }
 
-/** PostgreSQL, slot-taking write: lock the deployment so racing claims of its runs count in turn. */
+/** PostgreSQL, guarded write: lock the deployment so racing claims of its runs count in turn. */
 function writeWithSlotPostgres(database: Database, write: TransitionWrite): Promise<boolean> {
   return (database.db as unknown as Kysely<any>).transaction().execute(async (trx) => {
-    await trx.selectFrom("deployment").select("id").where("id", "=", write.slotLimit!.deploymentId).forUpdate().execute();
+    if (write.slotLimit) await trx.selectFrom("deployment").select("id").where("id", "=", write.slotLimit.deploymentId).forUpdate().execute();
     return writeOne(trx, write, database);
   });
 }
@@ -159,7 +168,7 @@ const batchers = new WeakMap<Kysely<DB>, SqliteTransitionBatcher>();
  * each is one statement (concurrent commits already share WAL flushes there).
  */
 export function writeTransition(database: Database, write: TransitionWrite): Promise<boolean> {
-  if (database.engine !== "sqlite" && write.slotLimit) return writeWithSlotPostgres(database, write);
+  if (database.engine !== "sqlite" && isGuarded(write)) return writeWithSlotPostgres(database, write);
   if (database.engine !== "sqlite") return writeOnePostgres(database, write);
   let batcher = batchers.get(database.db);
   if (!batcher) {

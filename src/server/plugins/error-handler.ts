@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import { isTransientStorageError } from "../database/transient-errors.js";
-import { ConflictError, ForbiddenError, InvalidRequestError, ObjectNotFoundError, ServiceUnavailableError, ValidationFailedError } from "../errors.js";
+import { ConflictError, ForbiddenError, InvalidRequestError, LockedError, ObjectNotFoundError, ServiceUnavailableError, ValidationFailedError } from "../errors.js";
 
 interface ValidationItem {
   loc: (string | number)[];
@@ -72,6 +72,10 @@ export const errorHandlerPlugin = fp(async function errorHandler(app: FastifyIns
     if (error instanceof ConflictError) return reply.code(409).send({ detail: error.message });
     if (error instanceof ForbiddenError) return reply.code(403).send({ detail: error.message });
     if (error instanceof InvalidRequestError) return reply.code(422).send({ detail: error.message });
+    if (error instanceof LockedError) {
+      if (error.retryAfterSeconds !== undefined) reply.header("Retry-After", String(error.retryAfterSeconds));
+      return reply.code(423).send({ detail: error.message });
+    }
     if (error instanceof ServiceUnavailableError) {
       request.log.warn({ err: error }, "storage unavailable");
       return reply.code(503).header("Retry-After", "1").send({ exception_message: "Service Unavailable", detail: error.message });

@@ -18,6 +18,9 @@ import { blockDocumentRoutes } from "./block-documents.js";
 import { variableRoutes } from "./variables.js";
 import { artifactRoutes } from "./artifacts.js";
 import { workQueueTopLevelRoutes } from "./work-queues-top-level.js";
+import { concurrencyLimitRoutes } from "./concurrency-limits.js";
+import { concurrencyLimitV2Routes } from "./concurrency-limits-v2.js";
+import { flowRunResumeRoutes } from "./flow-run-resume.js";
 
 /** Every route group, each an encapsulated plugin, mounted under /api by app.ts. */
 export const apiRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -40,4 +43,7 @@ export const apiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(variableRoutes);
   await app.register(workQueueTopLevelRoutes);
   await app.register(artifactRoutes);
+  await app.register(concurrencyLimitRoutes);
+  await app.register(concurrencyLimitV2Routes);
+  await app.register(flowRunResumeRoutes);
 };

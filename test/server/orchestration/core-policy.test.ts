@@ -155,12 +155,15 @@ describe("policies", () => {
       "RetryFailedFlows",
     ]);
     expect(CORE_TASK_POLICY.map((r) => r.name)).toEqual([
+      "CacheRetrieval",
       "HandleTaskTerminalStateTransitions",
+      "SecureTaskConcurrencySlots",
       "CopyScheduledTime",
       "WaitForScheduledTime",
       "RetryFailedTasks",
       "RenameReruns",
       "UpdateFlowRunTrackerOnTasks",
+      "CacheInsertion",
     ]);
   });
 
