@@ -10,6 +10,7 @@ import { PostgresRunEventBridge } from "./events/postgres-bridge.js";
 import { runEventsFor } from "./events/run-events.js";
 import { uiStaticPlugin } from "./plugins/ui-static.js";
 import { apiRoutes } from "./routes/index.js";
+import { metricsPlugin } from "./metrics/index.js";
 
 import { configureOrchestration, type OrchestrationSettings } from "./orchestration/orchestration-settings.js";
 import { enabledServices, type ServicesOptions } from "./services/server-services.js";
@@ -28,6 +29,8 @@ export interface AppOptions {
   services?: ServicesOptions;
   /** Tunables of the orchestration rules. */
   orchestration?: Partial<OrchestrationSettings>;
+  /** Prometheus metrics at `GET /metrics` (default on). */
+  metrics?: boolean;
 }
 
 export type EcsflowApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -56,6 +59,7 @@ export async function buildApp(options: AppOptions): Promise<EcsflowApp> {
   await app.register(errorHandlerPlugin);
   await app.register(authPlugin, options.auth ?? {});
   await app.register(databasePlugin, { database: options.database, closeOnShutdown: options.closeDatabase ?? false });
+  await app.register(metricsPlugin, { database: options.database, enabled: options.metrics ?? true });
   await app.register(apiRoutes, { prefix: "/api" });
   await app.register(uiStaticPlugin, {});
   configureOrchestration(options.database, options.orchestration ?? {});
