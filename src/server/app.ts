@@ -12,6 +12,7 @@ import { PostgresRunEventBridge } from "./events/postgres-bridge.js";
 import { runEventsFor } from "./events/run-events.js";
 import { uiStaticPlugin } from "./plugins/ui-static.js";
 import { apiRoutes } from "./routes/index.js";
+import { metricsPlugin } from "./metrics/index.js";
 
 import { configureOrchestration, type OrchestrationSettings } from "./orchestration/orchestration-settings.js";
 import { enabledServices, type ServicesOptions } from "./services/server-services.js";
@@ -32,6 +33,8 @@ export interface AppOptions {
   orchestration?: Partial<OrchestrationSettings>;
   /** Called with every route as it is added (tests read the route table, schemas included, from it). */
   onRoute?: (route: RouteOptions) => void;
+  /** Prometheus metrics at `GET /metrics` (default on). */
+  metrics?: boolean;
 }
 
 export type EcsflowApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -63,6 +66,7 @@ export async function buildApp(options: AppOptions): Promise<EcsflowApp> {
   await app.register(authPlugin, options.auth ?? {});
   await app.register(nullAsAbsentPlugin);
   await app.register(databasePlugin, { database: options.database, closeOnShutdown: options.closeDatabase ?? false });
+  await app.register(metricsPlugin, { database: options.database, enabled: options.metrics ?? true });
   await app.register(apiRoutes, { prefix: "/api" });
   await app.register(uiStaticPlugin, {});
   configureOrchestration(options.database, options.orchestration ?? {});

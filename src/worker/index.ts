@@ -7,3 +7,4 @@ export { renderJobTemplate, DEFAULT_FLOW_RUN_COMMAND, type RenderJobTemplateInpu
 export { explainExitCode } from "./explain-exit-code.js";
 export * from "./errors.js";
 export { startHealthServer } from "./health-server.js";
+export { WorkerMetrics, defaultWorkerMetrics } from "./metrics/index.js";

@@ -1,9 +1,12 @@
 import type { Logger } from "pino";
 import type { EcsflowClient } from "../client/index.js";
 import type { Infrastructure } from "./infrastructure/infrastructure.js";
+import { defaultWorkerMetrics, type WorkerMetrics } from "./metrics/index.js";
 
 export interface WorkerOptions {
   client: EcsflowClient;
+  /** Where log lines shipped and run due → started are counted. @default defaultWorkerMetrics */
+  metrics?: WorkerMetrics;
   infrastructure: Infrastructure;
   logger: Logger;
   workPoolName: string;
@@ -64,6 +67,7 @@ export function compileWorkerOptions(options: WorkerOptions, hostname: string, r
   if (limit !== null && (!Number.isInteger(limit) || limit < 1)) throw new WorkerOptionsError(`limit must be a whole number ≥ 1, got ${limit}.`);
   return {
     client: options.client,
+    metrics: options.metrics ?? defaultWorkerMetrics,
     infrastructure: options.infrastructure,
     logger: options.logger,
     workPoolName: options.workPoolName,

@@ -310,7 +310,10 @@ export class Worker {
   /** A run's log shipping: the worker's own lines about it and its infrastructure's output. */
   private runLogsFor(flowRunId: string, log: Logger) {
     const runLogs = new LogBatcher({
-      send: (logs) => this.options.client.createLogs(logs),
+      send: async (logs) => {
+        await this.options.client.createLogs(logs);
+        this.options.metrics.logLinesShipped.inc(logs.length);
+      },
       onError: (err, info) => log.warn({ err, ...info }, "could not ship run logs"),
     });
     const entry = (name: string, level: number, message: string) => ({ name, level, message, timestamp: new Date().toISOString(), flow_run_id: flowRunId });
@@ -333,6 +336,11 @@ export class Worker {
     } catch (err) {
       log.warn({ err }, "could not record the infrastructure's labels on the run");
     }
+  }
+
+  private recordDueToStarted(flowRun: FlowRun): void {
+    const due = Date.parse(flowRun.next_scheduled_start_time ?? flowRun.expected_start_time ?? "");
+    if (Number.isFinite(due)) this.options.metrics.dueToStarted.observe({ infrastructure: this.options.infrastructure.type }, Math.max(0, Date.now() - due) / 1000);
   }
 
   /** Claims a run by proposing PENDING; true when this worker won it. */
@@ -371,6 +379,7 @@ export class Worker {
         onStarted: async (infrastructurePid, labels) => {
           tracked.infrastructurePid = infrastructurePid;
           log.info({ infrastructurePid }, "infrastructure started");
+          this.recordDueToStarted(flowRun);
           const labelled = this.recordInfrastructureLabels(flowRun.id, labels, log);
           try {
             await this.options.client.updateFlowRun(flowRun.id, { infrastructure_pid: infrastructurePid });

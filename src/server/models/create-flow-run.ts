@@ -13,6 +13,7 @@ import { enforceParameterSchema } from "./parameter-schema.js";
 import { assertJobVariablesFitPool } from "./job-variables-for-pool.js";
 import { resolveWorkQueue, type QueueRoute } from "./resolve-work-queue.js";
 import { newFlowRunRow } from "./new-flow-run-row.js";
+import { recordTransition } from "../metrics/record-transition.js";
 
 type Labels = Record<string, string | number | boolean>;
 
@@ -43,7 +44,10 @@ async function insertFlowRun(database: Database, row: FlowRunTable, state: State
     ? complete
     : await database.db.selectFrom("flow_run").selectAll().where("flow_id", "=", row.flow_id).where("idempotency_key", "=", row.idempotency_key).executeTakeFirst();
   if (!stored) throw new ConflictError("Data integrity conflict: the flow run with this idempotency key was deleted while it was created.");
-  if (created) runEventsFor(database).publish(runEventFrom("flow_run", complete, complete.created));
+  if (created) {
+    runEventsFor(database).publish(runEventFrom("flow_run", complete, complete.created));
+    recordTransition(database, "flow_run", complete, null, initial.state.type, now);
+  }
   return { flowRun: flowRunFromRow(stored), created };
 }
 

@@ -11,6 +11,7 @@ import { orchestrationSettingsFor } from "./orchestration-settings.js";
 import { FLOW_RUN_RULE_COLUMNS, TASK_RUN_RULE_COLUMNS, TransitionContext, type RunDeploymentLimits, type RunKind, type RunRow } from "./transition-context.js";
 import { writeTransition } from "./transition-writer.js";
 import { runEventFrom, runEventsFor } from "../events/run-events.js";
+import { recordTransition } from "../metrics/record-transition.js";
 
 export interface SetRunStateOptions {
   kind: RunKind;
@@ -122,6 +123,7 @@ export async function setRunState(database: Database, options: SetRunStateOption
       sideEffects,
     });
     if (written) {
+      recordTransition(database, kind, run, current?.type ?? null, next.type, now);
       // Built only when someone listens: set_state is the server's hottest path.
       const events = runEventsFor(database);
       if (events.active) events.publish(runEventFrom(kind, { ...run, ...columns } as never, next.timestamp));

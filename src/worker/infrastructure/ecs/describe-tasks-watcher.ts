@@ -15,6 +15,7 @@ import { DescribeTasksCommand, type Task } from "@aws-sdk/client-ecs";
 import type { Logger } from "pino";
 import type { AwsClientSet } from "./aws-clients.js";
 import { describeAwsError, errorName, isTransientError } from "./aws-errors.js";
+import type { WorkerMetrics } from "../../metrics/index.js";
 
 export type WatchOutcome =
   | { kind: "stopped"; task: Task; startTimedOut: boolean }
@@ -40,6 +41,7 @@ export interface WatchRequest {
 
 export interface WatcherOptions {
   logger: Logger;
+  metrics?: WorkerMetrics;
   /** Smallest gap between rounds. @default 200 */
   minRoundGapMs?: number;
   /** First check of a new task. @default 1000 */
@@ -76,7 +78,7 @@ export class DescribeTasksWatcher {
   private roundRunning = false;
   private lastRoundAt = 0;
   private closed = false;
-  private readonly o: Required<Omit<WatcherOptions, "logger">>;
+  private readonly o: Required<Omit<WatcherOptions, "logger" | "metrics">>;
   private eventsHealthy: () => boolean = () => false;
   /** DescribeTasks calls made, task-milliseconds watched (for calls per task-minute), task states taken from events. */
   readonly stats = { calls: 0, taskMs: 0, tasksDescribed: 0, eventsApplied: 0 };
@@ -205,6 +207,7 @@ export class DescribeTasksWatcher {
     let out;
     try {
       this.stats.calls++;
+      this.options.metrics?.describeTasksBatchSize.observe(batch.length);
       out = await clients.ecs.send(new DescribeTasksCommand({ cluster, tasks: batch.map((e) => e.req.taskArn) }));
     } catch (err) {
       const now = Date.now();

@@ -1,3 +1,4 @@
+import type { WorkerMetrics } from "../../metrics/index.js";
 import pino, { type Logger } from "pino";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import type { BucketLimit, BucketName } from "./rate-budget.js";
@@ -6,6 +7,8 @@ import type { BackoffPolicy } from "./retry-with-backoff.js";
 import { DEFAULT_RUN_TASK_POLICY, type RunTaskPolicy } from "./run-task.js";
 
 export interface EcsInfrastructureOptions {
+  /** Where AWS calls, rate-budget waits and DescribeTasks batches are counted. @default defaultWorkerMetrics */
+  metrics?: WorkerMetrics;
   /** The worker's logger (setup, teardown and call logs; runs log to their job's logger). @default silent */
   logger?: Logger;
   /** AWS Region. @default the SDK's resolution (AWS_REGION, the profile) */

@@ -1,3 +1,4 @@
+import { defaultWorkerMetrics } from "../../metrics/index.js";
 // Each flow run as an ECS task (Fargate or EC2), through AWS SDK v3. run() is the story:
 //   read the rendered configuration → the task definition (registered at most once per hash, or
 //   linked) → the network configuration (checked against the VPC) → the RunTask request →
@@ -109,13 +110,14 @@ export class EcsInfrastructure implements Infrastructure {
   constructor(options: EcsInfrastructureOptions = {}) {
     this.options = compileEcsInfrastructureOptions(options);
     const logger = this.options.logger;
-    this.budget = new RateBudget(this.options.budgets, logger.child({ component: "aws-calls" }));
+    const metrics = options.metrics ?? defaultWorkerMetrics;
+    this.budget = new RateBudget(this.options.budgets, logger.child({ component: "aws-calls" }), metrics);
     this.clients = new AwsClients(
       { region: this.options.region, endpoint: this.options.endpoint, credentials: this.options.credentials, profile: this.options.profile, maxAttempts: this.options.maxAttempts },
       this.budget,
     );
     this.registry = new TaskDefinitionRegistry(logger, this.options.registerPolicy);
-    this.watcher = new DescribeTasksWatcher({ logger, ...this.options.watcher });
+    this.watcher = new DescribeTasksWatcher({ logger, metrics, ...this.options.watcher });
     const events = this.options.taskEvents;
     this.taskEvents = events
       ? new TaskEventListener({ sqs: this.clients.sqs(), queueUrl: events.queueUrl, waitTimeSeconds: events.waitTimeSeconds, logger: logger.child({ component: "task-events" }), onTask: (task) => this.watcher.observe(task) })

@@ -18,6 +18,7 @@ import type {
 } from "@smithy/types";
 import type { Logger } from "pino";
 import { errorName, isThrottlingError } from "./aws-errors.js";
+import type { WorkerMetrics } from "../../metrics/index.js";
 
 export interface BucketLimit {
   burst: number;
@@ -137,6 +138,7 @@ export class RateBudget {
   constructor(
     limits: Partial<Record<BucketName, BucketLimit>> = {},
     private readonly logger?: Logger,
+    private readonly metrics?: WorkerMetrics,
   ) {
     this.buckets = Object.fromEntries(
       (Object.keys(DEFAULT_BUDGETS) as BucketName[]).map((name) => [name, new TokenBucket(name, limits[name] ?? DEFAULT_BUDGETS[name])]),
@@ -159,6 +161,15 @@ export class RateBudget {
    * middleware) takes tokens again for each SDK retry, counts every attempt, feeds throttling
    * answers back to the buckets, and logs each call (trace).
    */
+  /** Takes a token from each bucket, recording how long each made the call wait. */
+  private async takeAll(buckets: TokenBucket[]): Promise<void> {
+    for (const b of buckets) {
+      const asked = performance.now();
+      await b.take();
+      this.metrics?.rateBudgetWait.observe({ bucket: b.name }, (performance.now() - asked) / 1000);
+    }
+  }
+
   plugin(): Pluggable<any, any> {
     const admitted = new WeakMap<HandlerExecutionContext, number>();
     return {
@@ -167,7 +178,7 @@ export class RateBudget {
           <Output extends MetadataBearer>(next: InitializeHandler<any, Output>, context: HandlerExecutionContext) =>
             async (args: InitializeHandlerArguments<any>): Promise<InitializeHandlerOutput<Output>> => {
               const asked = performance.now();
-              for (const b of this.bucketsFor(context.commandName ?? "", (args.input ?? {}) as Record<string, unknown>)) await b.take();
+              await this.takeAll(this.bucketsFor(context.commandName ?? "", (args.input ?? {}) as Record<string, unknown>));
               admitted.set(context, performance.now() - asked);
               return next(args);
             },
@@ -183,7 +194,7 @@ export class RateBudget {
               else {
                 // An SDK retry (the first attempt was admitted at the initialize step).
                 const asked = performance.now();
-                for (const b of buckets) await b.take();
+                await this.takeAll(buckets);
                 waitedMs = performance.now() - asked;
               }
               const sent = performance.now();
@@ -191,10 +202,12 @@ export class RateBudget {
               try {
                 const out = await next(args);
                 for (const b of buckets) b.onSuccess();
+                this.metrics?.awsCalls.inc({ operation: command.replace(/Command$/, ""), outcome: "ok" });
                 this.logger?.trace({ operation: command, waitedMs: Math.round(waitedMs), ms: Math.round(performance.now() - sent) }, "AWS call");
                 return out;
               } catch (err) {
                 const throttled = isThrottlingError(err);
+                this.metrics?.awsCalls.inc({ operation: command.replace(/Command$/, ""), outcome: throttled ? "throttled" : "error" });
                 if (throttled) {
                   this.throttles[command] = (this.throttles[command] ?? 0) + 1;
                   for (const b of buckets) b.onThrottled();

@@ -1,0 +1,1 @@
+export { WorkerMetrics, defaultWorkerMetrics } from "./worker-metrics.js";
