@@ -55,12 +55,7 @@ export const HandleResumingPausedFlows: OrchestrationRule = {
     if (!ending && timeout && Date.parse(timeout) < ctx.now) {
       const message = "The flow was paused and never resumed.";
       ctx.reject({ type: "FAILED", name: "Failed", message, data: null, state_details: completeStateDetails({}) }, "The flow run pause has timed out and can no longer resume.");
-      return;
     }
-    // The run goes on with the same attempt: the bookkeeping does not count this RUNNING (or the
-    // RUNNING after a rescheduled resume) as a new run, and then clears the flag.
-    const policy = parseJson<Record<string, unknown>>((ctx.runUpdates.empirical_policy as string | undefined) ?? ctx.run.empirical_policy, {});
-    ctx.runUpdates.empirical_policy = toJson({ ...policy, resuming: true });
   },
 };
 
