@@ -17,3 +17,5 @@ export * from "./api/deployments.js";
 export * from "./api/task-runs.js";
 export * from "./api/logs.js";
 export * from "./api/run-events.js";
+export * from "./api/run-costs.js";
+export * from "./api/notifications.js";

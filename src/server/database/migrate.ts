@@ -5,6 +5,7 @@ import { DatabaseConfigError } from "./errors.js";
 import { initialMigration } from "./migrations/0001-initial.js";
 import { serviceLeasesMigration } from "./migrations/0002-service-leases.js";
 import { dropFlowRunUpdatedIndexMigration } from "./migrations/0003-drop-flow-run-updated-index.js";
+import { costNotificationsMigration } from "./migrations/0007-cost-notifications.js";
 
 /** Every migration in order. Names sort; never rename or edit one that has shipped. */
 function migrations(engine: Engine): Record<string, Migration> {
@@ -12,6 +13,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     "0001-initial": initialMigration(engine),
     "0002-service-leases": serviceLeasesMigration(engine),
     "0003-drop-flow-run-updated-index": dropFlowRunUpdatedIndexMigration(engine),
+    "0007-cost-notifications": costNotificationsMigration(engine),
   };
 }
 

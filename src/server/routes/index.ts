@@ -12,6 +12,8 @@ import { logRoutes } from "./logs.js";
 import { runEventRoutes } from "./run-events.js";
 import { runStateRoutes } from "./run-states.js";
 import { taskRunRoutes } from "./task-runs.js";
+import { runCostRoutes } from "./run-costs.js";
+import { notificationRoutes } from "./notifications.js";
 
 /** Every route group, each an encapsulated plugin, mounted under /api by app.ts. */
 export const apiRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -28,4 +30,6 @@ export const apiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(runStateRoutes);
   await app.register(deploymentScheduleRoutes);
   await app.register(runEventRoutes);
+  await app.register(runCostRoutes);
+  await app.register(notificationRoutes);
 };
