@@ -26,6 +26,8 @@ export function isLinkLocal(host: string): boolean {
     const lower = host.toLowerCase();
     const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
     if (mapped) return mapped[1].startsWith("169.254.");
+    // WHATWG URL writes an IPv4-mapped address in hex: ::ffff:a9fe:xxxx is 169.254.x.x.
+    if (/^::ffff:a9fe:[0-9a-f]{1,4}$/.test(lower)) return true;
     // fe80::/10, and AWS's IPv6 metadata address fd00:ec2::254.
     return /^fe[89ab]/.test(lower) || lower === "fd00:ec2::254";
   }
