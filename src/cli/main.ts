@@ -15,6 +15,8 @@ import { registerFlow } from "./commands/flow/index.js";
 import { registerDeploy } from "./commands/deploy/index.js";
 import { registerInit } from "./commands/init/index.js";
 import { registerUp } from "./commands/up/index.js";
+import { registerCost } from "./commands/cost/index.js";
+import { registerNotification } from "./commands/notification/index.js";
 import { CliError } from "./errors.js";
 import { ExitCode } from "./exit-codes.js";
 
@@ -38,6 +40,8 @@ export function buildProgram(): Command {
   registerDeploy(program);
   registerInit(program);
   registerUp(program);
+  registerCost(program);
+  registerNotification(program);
   // Every subcommand throws instead of exiting, so one place maps errors to exit codes.
   const applyExitOverride = (cmd: Command) => {
     cmd.exitOverride();

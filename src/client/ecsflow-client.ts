@@ -16,6 +16,8 @@ import type {
   StateCreate,
   StateType,
   EcsflowCapabilities,
+  RunCost,
+  RunUsage,
   TaskRun,
   TaskRunCreate,
   Worker,
@@ -76,6 +78,11 @@ export class EcsflowClient {
    * ecsflow's extensions (event stream, set_state preconditions), or null when the server is a
    * plain Prefect server (404) — callers then use only Prefect's API.
    */
+  /** ecsflow only: what a run's task used, for the server to price (`GET /ecsflow/capabilities` lists `run_costs`). */
+  reportFlowRunUsage(id: string, usage: RunUsage): Promise<RunCost> {
+    return this.request<RunCost>("POST", `/ecsflow/flow_runs/${enc(id)}/cost`, usage);
+  }
+
   async capabilities(): Promise<EcsflowCapabilities | null> {
     try {
       return await this.request<EcsflowCapabilities>("GET", "/ecsflow/capabilities");

@@ -199,6 +199,24 @@ export const SETTING_DEFINITIONS = {
     default: 100,
     description: "The scheduler creates at most this many runs of each schedule ahead.",
   },
+  "services.notification_delivery.enabled": {
+    type: "boolean",
+    env: ["ECSFLOW_SERVICES_NOTIFICATION_DELIVERY_ENABLED"],
+    default: true,
+    description: "Send queued webhook notifications (ecsflow notification create).",
+  },
+  "services.notification_delivery.loop_seconds": {
+    type: "number",
+    env: ["ECSFLOW_SERVICES_NOTIFICATION_DELIVERY_LOOP_SECONDS"],
+    default: 2,
+    description: "Seconds between passes of the notification-delivery service.",
+  },
+  "services.notification_delivery.max_attempts": {
+    type: "number",
+    env: ["ECSFLOW_SERVICES_NOTIFICATION_DELIVERY_MAX_ATTEMPTS"],
+    default: 8,
+    description: "Attempts per webhook delivery before it is marked FAILED (waits double from 5 s, at most 5 min).",
+  },
   "sdk.esbuild_binary": {
     type: "string",
     env: ["ECSFLOW_ESBUILD_BINARY", "ESBUILD_BINARY_PATH"],

@@ -391,6 +391,7 @@ export class Worker {
         },
         onRunning: () => void this.reportRunning(flowRun.id, log),
       });
+      await this.reportCost(flowRun.id, result, log);
       await this.reportResult(flowRun.id, result, runLog);
     } catch (err) {
       const message =
@@ -478,6 +479,16 @@ export class Worker {
     const message = [result.reason, explanation].filter(Boolean).join(" — ");
     runLog(message, 40);
     await this.proposeFinal(flowRunId, { type: "CRASHED", name: "Crashed", message });
+  }
+
+  /** Hands what the run's infrastructure used to the server for pricing; a run's end never waits on it failing. */
+  private async reportCost(flowRunId: string, result: InfrastructureResult, log: Logger): Promise<void> {
+    if (!result.usage || !this.capabilities?.run_costs) return;
+    try {
+      await this.options.client.reportFlowRunUsage(flowRunId, result.usage);
+    } catch (err) {
+      log.warn({ err, flowRunId }, "could not report the run's cost");
+    }
   }
 
   private async proposeFinal(flowRunId: string, state: StateCreate): Promise<void> {
@@ -668,6 +679,7 @@ export class Worker {
       } else {
         result = await infrastructure.adopt!(job, null);
       }
+      await this.reportCost(flowRun.id, result, log);
       await this.reportResult(flowRun.id, result, runLog);
     } catch (err) {
       await this.adoptionFailed(candidate, err, runLog, log);

@@ -62,7 +62,7 @@ describe.each(ENGINES)("run event stream on $engine", ({ engine, available, skip
 
   it.skipIf(!available)(`advertises its capabilities ${skipReason}`, async () => {
     const r = await server.request("GET", "/ecsflow/capabilities");
-    expect(r).toEqual({ status: 200, body: { run_events: "/ecsflow/run_events", set_state_preconditions: ["expected_state_type"] } });
+    expect(r).toEqual({ status: 200, body: { run_events: "/ecsflow/run_events", set_state_preconditions: ["expected_state_type"], run_costs: "/ecsflow/flow_runs/{id}/cost", notifications: "/ecsflow/notifications" } });
   });
 
   it.skipIf(!available)(`streams a pool's new, rescheduled and cancelling runs, and only that pool's ${skipReason}`, async () => {

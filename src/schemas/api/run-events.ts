@@ -23,4 +23,7 @@ export interface RunEvent {
 export interface EcsflowCapabilities {
   run_events: string;
   set_state_preconditions: readonly string[];
+  /** Where a worker reports a run's task usage for pricing (absent on older servers). */
+  run_costs?: string;
+  notifications?: string;
 }

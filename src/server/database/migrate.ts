@@ -8,6 +8,7 @@ import { dropFlowRunUpdatedIndexMigration } from "./migrations/0003-drop-flow-ru
 import { blocksMigration } from "./migrations/0006-blocks.js";
 import { variablesArtifactsMigration } from "./migrations/0004-variables-artifacts.js";
 import { concurrencyLimitsMigration } from "./migrations/0005-concurrency-limits.js";
+import { costNotificationsMigration } from "./migrations/0007-cost-notifications.js";
 
 /** Every migration in order. Names sort; never rename or edit one that has shipped. */
 function migrations(engine: Engine): Record<string, Migration> {
@@ -18,6 +19,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     "0006-blocks": blocksMigration(engine),
     "0004-variables-artifacts": variablesArtifactsMigration(engine),
     "0005-concurrency-limits": concurrencyLimitsMigration(engine),
+    "0007-cost-notifications": costNotificationsMigration(engine),
   };
 }
 

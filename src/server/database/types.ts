@@ -249,6 +249,63 @@ export interface TaskRunStateCacheTable {
   task_run_state_id: string;
 }
 
+/** A flow run's ECS cost, reported by its worker when the task stopped (migration 0007). */
+export interface FlowRunCostTable {
+  flow_run_id: string;
+  created: Timestamp;
+  updated: Timestamp;
+  launch_type: string;
+  capacity_provider: string | null;
+  cpu_architecture: string | null;
+  region: string | null;
+  cpu_units: number | null;
+  memory_mib: number | null;
+  instance_type: string | null;
+  started_at: Timestamp | null;
+  stopped_at: Timestamp | null;
+  billed_seconds: number | null;
+  /** Null when the prices table has no price for it (`pricing` says why). */
+  cost_usd: number | null;
+  /** How the cost was priced, or why it could not be, in words. */
+  pricing: string;
+}
+
+/** A webhook subscribed to run states (migration 0007). `secret` signs deliveries; the API never returns it after creation. */
+export interface NotificationSubscriptionTable {
+  id: string;
+  created: Timestamp;
+  updated: Timestamp;
+  name: string;
+  url: string;
+  format: string;
+  secret: string;
+  state_types: Json;
+  state_names: Json;
+  deployment_ids: Json;
+  work_pool_names: Json;
+  tags: Json;
+  last_delivery_status: string | null;
+  last_delivery_attempts: number | null;
+  last_delivery_error: string | null;
+  last_delivery_at: Timestamp | null;
+}
+
+/** One webhook call to make (or made) for one state transition (migration 0007). */
+export interface NotificationDeliveryTable {
+  id: string;
+  created: Timestamp;
+  updated: Timestamp;
+  subscription_id: string;
+  flow_run_id: string;
+  body: Json;
+  /** PENDING until DELIVERED, or FAILED after the last attempt. */
+  status: string;
+  attempts: number;
+  next_attempt_at: Timestamp;
+  last_status_code: number | null;
+  last_error: string | null;
+}
+
 export interface DB {
   flow: FlowTable;
   deployment: DeploymentTable;
@@ -272,6 +329,9 @@ export interface DB {
   concurrency_limit: ConcurrencyLimitTable;
   concurrency_limit_v2: ConcurrencyLimitV2Table;
   task_run_state_cache: TaskRunStateCacheTable;
+  flow_run_cost: FlowRunCostTable;
+  notification_subscription: NotificationSubscriptionTable;
+  notification_delivery: NotificationDeliveryTable;
 }
 
 /** Prefect's blocks (migration 0006). */

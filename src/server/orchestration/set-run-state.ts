@@ -12,6 +12,7 @@ import { FLOW_RUN_RULE_COLUMNS, TASK_RUN_RULE_COLUMNS, TransitionContext, type R
 import { writeTransition } from "./transition-writer.js";
 import { runEventFrom, runEventsFor } from "../events/run-events.js";
 import { recordTransition } from "../metrics/record-transition.js";
+import { enqueueNotifications } from "../notifications/enqueue-notifications.js";
 
 export interface SetRunStateOptions {
   kind: RunKind;
@@ -127,10 +128,20 @@ export async function setRunState(database: Database, options: SetRunStateOption
       // Built only when someone listens: set_state is the server's hottest path.
       const events = runEventsFor(database);
       if (events.active) events.publish(runEventFrom(kind, { ...run, ...columns } as never, next.timestamp));
+      if (kind === "flow_run") queueNotifications(database, run, next);
       return { state: next, status: context.status, details: context.details };
     }
   }
   throw new ServiceUnavailableError(`${LABEL[kind]} ${runId} changed state ${MAX_ATTEMPTS} times while a transition was decided; try again.`);
+}
+
+/** After the commit, never awaited: notifications must not slow or fail a transition. */
+function queueNotifications(database: Database, run: RunRow, state: State): void {
+  const row = run as { id: string; deployment_id?: string | null; work_pool_name?: string | null };
+  enqueueNotifications(database, { runId: row.id, deploymentId: row.deployment_id ?? null, workPoolName: row.work_pool_name ?? null, state }).catch(() => {
+    // Lost only if the database fails right after the transition committed; the delivery
+    // service logs its own failures, and a notification is a hint, not a record.
+  });
 }
 
 /**

@@ -21,6 +21,8 @@ import { workQueueTopLevelRoutes } from "./work-queues-top-level.js";
 import { concurrencyLimitRoutes } from "./concurrency-limits.js";
 import { concurrencyLimitV2Routes } from "./concurrency-limits-v2.js";
 import { flowRunResumeRoutes } from "./flow-run-resume.js";
+import { runCostRoutes } from "./run-costs.js";
+import { notificationRoutes } from "./notifications.js";
 
 /** Every route group, each an encapsulated plugin, mounted under /api by app.ts. */
 export const apiRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -46,4 +48,6 @@ export const apiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(concurrencyLimitRoutes);
   await app.register(concurrencyLimitV2Routes);
   await app.register(flowRunResumeRoutes);
+  await app.register(runCostRoutes);
+  await app.register(notificationRoutes);
 };

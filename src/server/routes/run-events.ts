@@ -16,6 +16,8 @@ const RunEventsQuery = Type.Object({
 export const ECSFLOW_CAPABILITIES = {
   run_events: "/ecsflow/run_events",
   set_state_preconditions: ["expected_state_type"],
+  run_costs: "/ecsflow/flow_runs/{id}/cost",
+  notifications: "/ecsflow/notifications",
 } as const;
 
 function matches(event: RunEvent, query: { work_pool_name?: string; flow_run_id?: string }): boolean {

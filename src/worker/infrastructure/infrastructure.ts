@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { FlowRun } from "../../schemas/index.js";
+import type { FlowRun, RunUsage } from "../../schemas/index.js";
 
 /** What a run of infrastructure reports when it ends. */
 export interface InfrastructureResult {
@@ -16,6 +16,8 @@ export interface InfrastructureResult {
    * not succeed even when its command exited 0 on SIGTERM.
    */
   interrupted?: boolean;
+  /** What the infrastructure used, for the server to price (ECS: from the stopped task). */
+  usage?: RunUsage;
 }
 
 export interface InfrastructureJob {

@@ -32,6 +32,11 @@ export function serverOptionsFromSettings(settings: Settings, logger: Logger, ov
         minRuns: settings["services.scheduler.min_runs"],
         maxRuns: settings["services.scheduler.max_runs"],
       },
+      notificationDelivery: {
+        enabled: settings["services.notification_delivery.enabled"],
+        loopSeconds: settings["services.notification_delivery.loop_seconds"],
+        maxAttempts: settings["services.notification_delivery.max_attempts"],
+      },
       orphanRecovery: {
         enabled: settings["services.orphan_recovery.enabled"],
         loopSeconds: settings["services.orphan_recovery.loop_seconds"],

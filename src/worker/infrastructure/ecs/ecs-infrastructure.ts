@@ -24,6 +24,7 @@ import { TaskEventListener } from "./task-event-listener.js";
 import { readEcsJobConfiguration, readJobAwsCredentials, type EcsJobConfiguration } from "./ecs-job-configuration.js";
 import { compileEcsInfrastructureOptions, type CompiledEcsInfrastructureOptions, type EcsInfrastructureOptions } from "./ecs-infrastructure-options.js";
 import { resultFromStoppedTask } from "./explain-stopped-task.js";
+import { usageOfTask } from "./task-usage.js";
 import { getCallerIdentity } from "./get-caller-identity.js";
 import { CloudWatchLogStreamer, type LogFollowHandle, type LogStreamRef } from "./get-log-events.js";
 import { formatInfrastructureId, parseInfrastructureId, taskIdOf } from "./infrastructure-id.js";
@@ -467,6 +468,7 @@ export class EcsInfrastructure implements Infrastructure {
       result = { exitCode: null, reason: `ECS task ${f.taskArn} can no longer be found`, explanation: outcome.reason };
     } else {
       result = resultFromStoppedTask(outcome.task, { containerName: f.containerName, stoppedByWorker, startTimeoutSeconds: outcome.kind === "start-timeout" || outcome.startTimedOut ? timeoutS : undefined });
+      result.usage = usageOfTask(outcome.task);
     }
     if (!streaming && ref && result.exitCode !== 0 && this.options.backfillLines > 0) {
       const lines = await this.logStreamer.tail(ref, this.options.backfillLines);

@@ -1,0 +1,60 @@
+// A run's cost from its ECS task: the worker reports what DescribeTasks said about the stopped
+// task, the server prices it. The expected cost is worked out here from the task's own
+// timestamps, cpu and memory (real server, real Worker, ecs-local over HTTP).
+
+import { DescribeTasksCommand } from "@aws-sdk/client-ecs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FARGATE_PRICES } from "../../src/server/cost/prices.js";
+import { parseInfrastructureId } from "../../src/worker/infrastructure/ecs/infrastructure-id.js";
+import { startEcsWorkerBed, until, type EcsWorkerBed } from "./ecs-worker-fixture.js";
+
+let bed: EcsWorkerBed;
+beforeAll(async () => {
+  bed = await startEcsWorkerBed();
+});
+afterAll(async () => {
+  await bed?.close();
+});
+
+describe("ECS worker: the run's cost", () => {
+  it.each([
+    ["cost-fargate", {}, false],
+    ["cost-spot", { launch_type: "FARGATE_SPOT" }, true],
+  ] as const)("prices a completed run on pool %s from its task's launch type, cpu, memory and timestamps", async (pool, jobVariables, spot) => {
+    await bed.pool(pool);
+    const dep = await bed.deployment(pool, { command: "sh -c 'echo hi'", ...jobVariables });
+    const [id] = await bed.runs(dep, 1);
+    await bed.worker(pool, { runOnce: true }).run();
+    const run = await until("COMPLETED", async () => ((await bed.readRun(id)).state_type === "COMPLETED" ? bed.readRun(id) : undefined));
+    const { cluster, taskArn } = parseInfrastructureId(run.infrastructure_pid!);
+    const [task] = (await bed.world.ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }))).tasks ?? [];
+    expect(task.launchType).toBe("FARGATE");
+    expect(task.cpu && task.memory && task.stoppedAt && task.startedAt).toBeTruthy();
+    const cost = await bed.server.request("GET", `/ecsflow/flow_runs/${id}/cost`);
+    expect(cost.status).toBe(200);
+
+    const region = taskArn.split(":")[3];
+    const prices = FARGATE_PRICES[region];
+    const rate = spot ? prices.spot!.x86_64! : prices.x86_64;
+    const from = (task.pullStartedAt ?? task.startedAt)!.getTime();
+    const seconds = Math.max(60, Math.ceil((task.stoppedAt!.getTime() - from) / 1000));
+    const expected = (seconds / 3600) * ((Number(task.cpu) / 1024) * rate.vcpuHour + (Number(task.memory) / 1024) * rate.gbHour);
+    expect(cost.body).toMatchObject({
+      flow_run_id: id,
+      launch_type: "FARGATE",
+      capacity_provider: spot ? "FARGATE_SPOT" : null,
+      region,
+      cpu: Number(task.cpu),
+      memory: Number(task.memory),
+      billed_seconds: seconds,
+    });
+    expect(cost.body.cost_usd).toBeCloseTo(expected, 12);
+    expect(cost.body.pricing).toContain("https://aws.amazon.com/fargate/pricing/");
+
+    const byPool = (await bed.server.request("GET", "/ecsflow/costs?group_by=work_pool")).body as { key: string; runs: number; cost_usd: number }[];
+    expect(byPool.find((r) => r.key === pool)).toMatchObject({ runs: 1, priced_runs: 1 });
+    expect(byPool.find((r) => r.key === pool)!.cost_usd).toBeCloseTo(expected, 12);
+    const byDeployment = (await bed.server.request("GET", "/ecsflow/costs?group_by=deployment")).body as { key: string; cost_usd: number }[];
+    expect(byDeployment.find((r) => r.key === dep)!.cost_usd).toBeCloseTo(expected, 12);
+  });
+});
