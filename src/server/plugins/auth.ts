@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
+import { posix } from "node:path";
 
 export interface AuthOptions {
   /** `Authorization: Bearer <apiKey>` (what Prefect Cloud clients send). */
@@ -31,8 +32,20 @@ function isPublic(routeUrl: string | undefined, params: unknown): boolean {
   if (PUBLIC_ROUTES.has(routeUrl)) return true;
   if (routeUrl !== UI_ROUTE) return false;
   // The UI's catch-all also matches unknown /api paths: those stay behind the key.
-  const rest = String((params as Record<string, unknown> | undefined)?.["*"] ?? "");
+  // Dot segments are resolved first: a proxy in front may resolve `/x/../api/…` to an API path.
+  const rest = posix.normalize(`/${String((params as Record<string, unknown> | undefined)?.["*"] ?? "")}`);
   return !/^\/*api(\/|$)/i.test(rest);
+}
+
+/**
+ * How many Authorization headers the request carried. Node keeps only the first of repeated
+ * Authorization headers, so a request sending a right and a wrong one (or a key split across two)
+ * would be judged on whichever came first: such a request is refused whatever its order.
+ */
+function authorizationHeaderCount(rawHeaders: string[]): number {
+  let count = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i].length === 13 && rawHeaders[i].toLowerCase() === "authorization") count++;
+  return count;
 }
 
 /** Guards every route but health and the UI's static files (the login page must load). */
@@ -44,9 +57,10 @@ export const authPlugin = fp(async function auth(app: FastifyInstance, opts: Aut
     if (isPublic(request.routeOptions.url, request.params)) return;
     const header = request.headers.authorization ?? "";
     const [scheme, value = ""] = header.split(" ", 2);
+    const single = authorizationHeaderCount(request.raw.rawHeaders) === 1;
     let ok = false;
-    if (key && /^bearer$/i.test(scheme)) ok = safeEqual(value.trim(), key);
-    else if (basic && /^basic$/i.test(scheme)) ok = safeEqual(Buffer.from(value.trim(), "base64").toString("utf8"), basic);
+    if (single && key && /^bearer$/i.test(scheme)) ok = safeEqual(value.trim(), key);
+    else if (single && basic && /^basic$/i.test(scheme)) ok = safeEqual(Buffer.from(value.trim(), "base64").toString("utf8"), basic);
     if (!ok) {
       reply
         .code(401)
