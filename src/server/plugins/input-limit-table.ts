@@ -20,6 +20,8 @@ export const TEXT_MAX_LENGTH: Readonly<Record<string, number>> = {
   rrule: 6_500,
   cache_key: 2_000,
   infrastructure_pid: 1_024,
+  // Artifact metadata values: Prefect cuts them to 500 characters itself, so longer ones must arrive.
+  metadata_: 100_000,
 };
 
 /** Integers are stored in 32-bit columns on PostgreSQL: out of this range is a 422, not a 500. */
