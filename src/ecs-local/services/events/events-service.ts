@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { AwsError } from "../../errors.js";
 import { checkEnum, checkLength, checkPattern } from "../../protocol/input-checks.js";
 import type { OperationContext, ServiceDefinition } from "../../protocol/service-definition.js";
@@ -138,19 +137,7 @@ export function createEventsService(bus: EventBus): ServiceDefinition {
             return { ErrorCode: "MalformedDetail", ErrorMessage: "Detail is malformed." };
           }
           if (typeof detail !== "object" || detail === null || Array.isArray(detail)) return { ErrorCode: "MalformedDetail", ErrorMessage: "Detail is malformed." };
-          const at = e.Time !== undefined ? e.Time * 1000 : ctx.now;
-          const event = {
-            version: "0" as const,
-            id: randomUUID(),
-            "detail-type": e.DetailType,
-            source: e.Source,
-            account: ctx.accountId,
-            time: new Date(Math.floor(at / 1000) * 1000).toISOString().replace(".000Z", "Z"),
-            region: ctx.region,
-            resources: e.Resources ?? [],
-            detail: detail as Record<string, unknown>,
-          };
-          bus.publish(event);
+          const event = bus.emit(e.Source, e.DetailType, e.Resources ?? [], detail as Record<string, unknown>, e.Time !== undefined ? e.Time * 1000 : ctx.now);
           return { EventId: event.id };
         });
         return { FailedEntryCount: Entries.filter((e) => "ErrorCode" in e).length, Entries };
