@@ -11,7 +11,6 @@ import { inputLimitsPlugin } from "./plugins/input-limits.js";
 import { PostgresRunEventBridge } from "./events/postgres-bridge.js";
 import { runEventsFor } from "./events/run-events.js";
 import { uiStaticPlugin } from "./plugins/ui-static.js";
-import { routeTablePlugin } from "./plugins/route-table.js";
 import { apiRoutes } from "./routes/index.js";
 import { metricsPlugin } from "./metrics/index.js";
 
@@ -62,7 +61,6 @@ export async function buildApp(options: AppOptions): Promise<EcsflowApp> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   if (options.onRoute) app.addHook("onRoute", options.onRoute);
-  await app.register(routeTablePlugin);
   await app.register(errorHandlerPlugin);
   await app.register(inputLimitsPlugin);
   await app.register(authPlugin, options.auth ?? {});
