@@ -27,6 +27,7 @@ export interface ContractEndpoint {
 export const CONTROL_PLANE_ENDPOINTS: readonly ContractEndpoint[] = [
   // admin
   { method: "GET", path: "/health", status: 200, response: "boolean" },
+  { method: "GET", path: "/ready", status: 200, response: "any" },
   { method: "GET", path: "/version", status: 200, response: "string" },
   { method: "GET", path: "/admin/version", status: 200, response: "string" },
   { method: "GET", path: "/csrf-token", status: 200, response: "CsrfToken" },
@@ -35,6 +36,8 @@ export const CONTROL_PLANE_ENDPOINTS: readonly ContractEndpoint[] = [
   { method: "GET", path: "/flows/{id}", status: 200, response: "Flow" },
   { method: "GET", path: "/flows/name/{name}", status: 200, response: "Flow" },
   { method: "POST", path: "/flows/filter", status: 200, response: "Flow[]" },
+  { method: "POST", path: "/flows/count", status: 200, response: "integer" },
+  { method: "PATCH", path: "/flows/{id}", status: 204, response: "none" },
   { method: "DELETE", path: "/flows/{id}", status: 204, response: "none" },
   // deployments
   { method: "POST", path: "/deployments/", status: 201, alsoStatus: 200, response: "DeploymentResponse" },
@@ -44,6 +47,11 @@ export const CONTROL_PLANE_ENDPOINTS: readonly ContractEndpoint[] = [
   { method: "DELETE", path: "/deployments/{id}", status: 204, response: "none" },
   { method: "POST", path: "/deployments/filter", status: 200, response: "DeploymentResponse[]" },
   { method: "POST", path: "/deployments/{id}/create_flow_run", status: 201, response: "FlowRunResponse" },
+  { method: "POST", path: "/deployments/count", status: 200, response: "integer" },
+  { method: "POST", path: "/deployments/{id}/schedules", status: 201, response: "DeploymentSchedule[]" },
+  { method: "GET", path: "/deployments/{id}/schedules", status: 200, response: "DeploymentSchedule[]" },
+  { method: "PATCH", path: "/deployments/{id}/schedules/{schedule_id}", status: 204, response: "none" },
+  { method: "DELETE", path: "/deployments/{id}/schedules/{schedule_id}", status: 204, response: "none" },
   // flow runs
   { method: "POST", path: "/flow_runs/", status: 201, alsoStatus: 200, response: "FlowRunResponse" },
   { method: "GET", path: "/flow_runs/{id}", status: 200, response: "FlowRunResponse" },
@@ -54,11 +62,14 @@ export const CONTROL_PLANE_ENDPOINTS: readonly ContractEndpoint[] = [
   { method: "POST", path: "/flow_runs/history", status: 200, response: "HistoryResponse[]" },
   { method: "POST", path: "/flow_runs/{id}/set_state", status: 201, alsoStatus: 200, response: "OrchestrationResult" },
   { method: "PATCH", path: "/flow_runs/{id}/labels", status: 204, response: "none" },
+  // resume: 201 when the run went on (as set_state), 200 when refused
+  { method: "POST", path: "/flow_runs/{id}/resume", status: 201, alsoStatus: 200, response: "OrchestrationResult" },
   // task runs
   { method: "POST", path: "/task_runs/", status: 201, alsoStatus: 200, response: "TaskRun" },
   { method: "GET", path: "/task_runs/{id}", status: 200, response: "TaskRun" },
   { method: "POST", path: "/task_runs/filter", status: 200, response: "TaskRun[]" },
   { method: "POST", path: "/task_runs/{id}/set_state", status: 201, alsoStatus: 200, response: "OrchestrationResult" },
+  { method: "POST", path: "/task_runs/count", status: 200, response: "integer" },
   // work pools
   { method: "POST", path: "/work_pools/", status: 201, response: "WorkPoolResponse" },
   { method: "GET", path: "/work_pools/{name}", status: 200, response: "WorkPoolResponse" },
@@ -83,6 +94,8 @@ export const CONTROL_PLANE_ENDPOINTS: readonly ContractEndpoint[] = [
   // states (query: ?flow_run_id= / ?task_run_id=)
   { method: "GET", path: "/flow_run_states/", status: 200, response: "State[]" },
   { method: "GET", path: "/task_run_states/", status: 200, response: "State[]" },
+  { method: "GET", path: "/flow_run_states/{id}", status: 200, response: "State" },
+  { method: "GET", path: "/task_run_states/{id}", status: 200, response: "State" },
   // blocks (POST /block_schemas/ answers 200 with the stored schema when the checksum is known)
   { method: "POST", path: "/block_types/", status: 201, response: "BlockType" },
   { method: "GET", path: "/block_types/{id}", status: 200, response: "BlockType" },
@@ -103,6 +116,8 @@ export const CONTROL_PLANE_ENDPOINTS: readonly ContractEndpoint[] = [
   { method: "DELETE", path: "/block_documents/{id}", status: 204, response: "none" },
   { method: "DELETE", path: "/block_schemas/{id}", status: 204, response: "none" },
   { method: "DELETE", path: "/block_types/{id}", status: 204, response: "none" },
+  { method: "POST", path: "/block_types/install_system_block_types", status: 200, response: "any" },
+  { method: "GET", path: "/block_capabilities/", status: 200, response: "string[]" },
   // top-level work queues (created in default-agent-pool)
   { method: "POST", path: "/work_queues/", status: 201, response: "WorkQueueResponse" },
   { method: "POST", path: "/work_queues/filter", status: 200, response: "WorkQueueResponse[]" },
@@ -133,4 +148,23 @@ export const CONTROL_PLANE_ENDPOINTS: readonly ContractEndpoint[] = [
   { method: "POST", path: "/artifacts/count", status: 200, response: "integer" },
   { method: "POST", path: "/artifacts/latest/filter", status: 200, response: "ArtifactCollection[]" },
   { method: "POST", path: "/artifacts/latest/count", status: 200, response: "integer" },
+  // tag concurrency limits (v1): POST answers 201 when created, 200 when the tag's limit existed
+  // (updated); the DELETEs and reset answer 200 with a JSON null
+  { method: "POST", path: "/concurrency_limits/", status: 201, alsoStatus: 200, response: "ConcurrencyLimit" },
+  { method: "GET", path: "/concurrency_limits/{id}", status: 200, response: "ConcurrencyLimit" },
+  { method: "GET", path: "/concurrency_limits/tag/{tag}", status: 200, response: "ConcurrencyLimit" },
+  { method: "POST", path: "/concurrency_limits/filter", status: 200, response: "ConcurrencyLimit[]" },
+  { method: "POST", path: "/concurrency_limits/tag/{tag}/reset", status: 200, response: "any" },
+  { method: "POST", path: "/concurrency_limits/increment", status: 200, response: "MinimalConcurrencyLimitResponse[]" },
+  { method: "POST", path: "/concurrency_limits/decrement", status: 200, response: "MinimalConcurrencyLimitResponse[]" },
+  { method: "DELETE", path: "/concurrency_limits/{id}", status: 200, response: "any" },
+  { method: "DELETE", path: "/concurrency_limits/tag/{tag}", status: 200, response: "any" },
+  // global concurrency limits (v2)
+  { method: "POST", path: "/v2/concurrency_limits/", status: 201, response: "ConcurrencyLimitV2" },
+  { method: "GET", path: "/v2/concurrency_limits/{id_or_name}", status: 200, response: "GlobalConcurrencyLimitResponse" },
+  { method: "PATCH", path: "/v2/concurrency_limits/{id_or_name}", status: 204, response: "none" },
+  { method: "POST", path: "/v2/concurrency_limits/filter", status: 200, response: "GlobalConcurrencyLimitResponse[]" },
+  { method: "POST", path: "/v2/concurrency_limits/increment", status: 200, response: "MinimalConcurrencyLimitResponse[]" },
+  { method: "POST", path: "/v2/concurrency_limits/decrement", status: 200, response: "MinimalConcurrencyLimitResponse[]" },
+  { method: "DELETE", path: "/v2/concurrency_limits/{id_or_name}", status: 204, response: "none" },
 ];
