@@ -29,6 +29,9 @@ export async function startPodmanService(): Promise<PodmanService> {
   const socket = join(dir, "podman.sock");
   const service: ChildProcess = spawn("podman", ["system", "service", "--time=0", `unix://${socket}`], {
     env: { ...process.env, CONTAINERS_CONF: conf },
+    // conmon writes an `oom` marker file into its working directory when a container is
+    // OOM-killed (the OOM test does that): keep it out of the checkout.
+    cwd: dir,
     stdio: ["ignore", "ignore", "pipe"],
   });
   let stderr = "";
