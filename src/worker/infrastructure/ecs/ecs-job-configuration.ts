@@ -1,8 +1,12 @@
 // The rendered `job_configuration` of an `ecs` work pool, read once into typed fields. Rendering
 // (src/worker/render-job-template.ts) already stamped `env`, `labels`, `name` and `command`; here
-// we only check types and fill the defaults Prefect's ECSJobConfiguration fills, so that every
-// later step trusts its input. A wrong type is a SubmissionError that names the job variable.
+// one TypeBox schema checks the types and the defaults Prefect's ECSJobConfiguration fills are
+// filled, so that every later step trusts its input. A wrong type is a SubmissionError that names
+// the job variable (each property's schema carries the variable's name and what it must be).
 
+import { Type, type TSchema } from "@sinclair/typebox";
+import { TypeCompiler } from "@sinclair/typebox/compiler";
+import { Value } from "@sinclair/typebox/value";
 import { SubmissionError } from "../../errors.js";
 
 export type LaunchType = "FARGATE" | "FARGATE_SPOT" | "EC2" | "EXTERNAL";
@@ -60,36 +64,94 @@ export interface EcsJobConfiguration {
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 const nonEmpty = (v: unknown): v is string => typeof v === "string" && v.trim() !== "";
 
-function fail(variable: string, expected: string, value: unknown): never {
-  throw new SubmissionError(`The job variable "${variable}" must be ${expected}, got ${JSON.stringify(value)}; fix it in the work pool, deployment or flow run job variables.`);
+/** A property's schema, annotated with the job variable it comes from and what it must be. */
+interface Annotation {
+  variable: string;
+  expected: string;
+  /** The value is not shown in the error (it may hold credentials). */
+  secret?: boolean;
+}
+const nullable = <T extends TSchema>(schema: T, a: Annotation) => Type.Optional(Type.Union([schema, Type.Null()], a));
+const str = (variable: string) => nullable(Type.String(), { variable, expected: "a string" });
+const bool = (variable: string) => nullable(Type.Boolean(), { variable, expected: "true or false" });
+const num = (variable: string) => nullable(Type.Number({ minimum: 0 }), { variable, expected: "a number ≥ 0" });
+const obj = (variable: string, expected: string, a: Partial<Annotation> = {}) => nullable(Type.Record(Type.String(), Type.Unknown()), { variable, expected, ...a });
+
+const STRATEGY = { variable: "capacity_provider_strategy", expected: "a list of {capacityProvider, weight, base}" };
+
+/** The rendered configuration as far as ecsflow reads it; other keys pass through untouched. */
+const RenderedEcsJobConfiguration = Type.Object({
+  task_definition: obj("task_definition", "an object (a RegisterTaskDefinition request)"),
+  task_run_request: nullable(
+    Type.Object({
+      launchType: nullable(Type.Union(LAUNCH_TYPES.map((t) => Type.Literal(t))), { variable: "launch_type", expected: `one of ${LAUNCH_TYPES.join(", ")}` }),
+      capacityProviderStrategy: nullable(Type.Array(Type.Object({ capacityProvider: Type.String({ pattern: "\\S" }) }, STRATEGY), STRATEGY), STRATEGY),
+      cluster: str("cluster"),
+    }),
+    { variable: "task_run_request", expected: "an object (a RunTask request)" },
+  ),
+  network_configuration: obj("network_configuration", "an object (awsvpcConfiguration)"),
+  command: Type.String({ variable: "command", expected: "a string" }),
+  env: obj("env", "an object of strings"),
+  labels: obj("labels", "an object of strings"),
+  cloudwatch_logs_options: obj("cloudwatch_logs_options", "an object of strings"),
+  cluster: str("cluster"),
+  vpc_id: str("vpc_id"),
+  container_name: str("container_name"),
+  cloudwatch_logs_prefix: str("cloudwatch_logs_prefix"),
+  api_key_secret_arn: str("api_key_secret_arn"),
+  configure_cloudwatch_logs: bool("configure_cloudwatch_logs"),
+  stream_output: bool("stream_output"),
+  auto_deregister_task_definition: bool("auto_deregister_task_definition"),
+  match_latest_revision_in_family: bool("match_latest_revision_in_family"),
+  task_start_timeout_seconds: num("task_start_timeout_seconds"),
+  task_watch_poll_interval: num("task_watch_poll_interval"),
+  aws_credentials: obj("aws_credentials", "an object (AwsCredentials)", { secret: true }),
+});
+const check = TypeCompiler.Compile(RenderedEcsJobConfiguration);
+
+/**
+ * The deepest annotated schema whose value fails, and that value. Walks down only where a part
+ * fails (through the nullable unions, into objects and lists), so a bad `launchType` is reported
+ * as `launch_type`, not as a bad `task_run_request`.
+ */
+function locate(schema: TSchema, value: unknown, found: { a: Annotation; value: unknown }): { a: Annotation; value: unknown } {
+  if (typeof schema.variable === "string") found = { a: schema as unknown as Annotation, value };
+  if (value === null || value === undefined) return found;
+  const inner = (schema.anyOf as TSchema[] | undefined)?.find((b) => b.type !== "null" && (b.type === "object" || b.type === "array"));
+  const target = inner ?? schema;
+  if (target.type === "object" && target.properties && isObject(value)) {
+    const required = new Set<string>(target.required ?? []);
+    for (const [key, sub] of Object.entries(target.properties as Record<string, TSchema>)) {
+      // An optional property checked alone would fail on undefined: absent is fine unless required.
+      if (value[key] === undefined && !required.has(key)) continue;
+      if (!Value.Check(sub, value[key])) return locate(sub, value[key], found);
+    }
+  }
+  if (target.type === "array" && target.items && Array.isArray(value)) {
+    const bad = value.find((item) => !Value.Check(target.items as TSchema, item));
+    if (bad !== undefined) return locate(target.items as TSchema, bad, found);
+  }
+  return found;
 }
 
-function optionalString(c: Record<string, unknown>, key: string, variable = key): string | undefined {
-  const v = c[key];
-  if (v === undefined || v === null || v === "") return undefined;
-  if (typeof v !== "string") fail(variable, "a string", v);
-  return v;
+function fail({ variable, expected, secret }: Annotation, value: unknown): never {
+  const shown = secret ? "…" : JSON.stringify(value);
+  throw new SubmissionError(`The job variable "${variable}" must be ${expected}, got ${shown}; fix it in the work pool, deployment or flow run job variables.`);
 }
 
-function optionalBoolean(c: Record<string, unknown>, key: string): boolean | undefined {
-  const v = c[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== "boolean") fail(key, "true or false", v);
-  return v;
+function validate(c: Record<string, unknown>): void {
+  const first = check.Errors(c).First();
+  if (!first) return;
+  const { a, value } = locate(RenderedEcsJobConfiguration, c, { a: { variable: "job_configuration", expected: "an object" }, value: c });
+  fail(a, value);
 }
 
-function optionalNumber(c: Record<string, unknown>, key: string): number | undefined {
-  const v = c[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== "number" || !Number.isFinite(v) || v < 0) fail(key, "a number ≥ 0", v);
-  return v;
-}
+const text = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 
-function stringRecord(value: unknown, variable: string): Record<string, string> {
-  if (value === undefined || value === null) return {};
-  if (!isObject(value)) fail(variable, "an object of strings", value);
+function stringRecord(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(value)) {
+  for (const [k, v] of Object.entries(isObject(value) ? value : {})) {
     if (v === null || v === undefined) continue;
     out[k] = typeof v === "string" ? v : JSON.stringify(v);
   }
@@ -99,7 +161,7 @@ function stringRecord(value: unknown, variable: string): Record<string, string> 
 /** `aws_credentials` of a rendered configuration (also of a partial one, as kill() gets). */
 export function readJobAwsCredentials(value: unknown): JobAwsCredentials {
   if (value === undefined || value === null) return {};
-  if (!isObject(value)) fail("aws_credentials", "an object (AwsCredentials)", "…");
+  if (!isObject(value)) fail({ variable: "aws_credentials", expected: "an object (AwsCredentials)", secret: true }, value);
   const s = (k: string) => (nonEmpty(value[k]) ? (value[k] as string) : undefined);
   const params = isObject(value.aws_client_parameters) ? value.aws_client_parameters : {};
   return {
@@ -113,10 +175,8 @@ export function readJobAwsCredentials(value: unknown): JobAwsCredentials {
 }
 
 function readStrategy(value: unknown): CapacityProviderStrategyItem[] {
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) fail("capacity_provider_strategy", "a list of {capacityProvider, weight, base}", value);
-  return value.map((item) => {
-    if (!isObject(item) || !nonEmpty(item.capacityProvider)) fail("capacity_provider_strategy", "a list of {capacityProvider, weight, base}", item);
+  if (!Array.isArray(value)) return [];
+  return value.map((item: Record<string, unknown>) => {
     const out: CapacityProviderStrategyItem = { capacityProvider: item.capacityProvider as string };
     if (typeof item.weight === "number") out.weight = item.weight;
     if (typeof item.base === "number") out.base = item.base;
@@ -126,49 +186,40 @@ function readStrategy(value: unknown): CapacityProviderStrategyItem[] {
 
 /** Reads the rendered configuration; throws SubmissionError naming the variable at fault. */
 export function readEcsJobConfiguration(c: Record<string, unknown>): EcsJobConfiguration {
-  const taskDefinition = c.task_definition === undefined || c.task_definition === null ? {} : c.task_definition;
-  if (!isObject(taskDefinition)) fail("task_definition", "an object (a RegisterTaskDefinition request)", taskDefinition);
-  const taskRunRequest = c.task_run_request === undefined || c.task_run_request === null ? {} : c.task_run_request;
-  if (!isObject(taskRunRequest)) fail("task_run_request", "an object (a RunTask request)", taskRunRequest);
-
-  const launchType = taskRunRequest.launchType;
-  if (launchType !== undefined && launchType !== null && !LAUNCH_TYPES.includes(launchType as LaunchType)) {
-    fail("launch_type", `one of ${LAUNCH_TYPES.join(", ")}`, launchType);
-  }
-  const strategy = readStrategy(taskRunRequest.capacityProviderStrategy);
-  const linked = nonEmpty(taskRunRequest.taskDefinition) ? taskRunRequest.taskDefinition : undefined;
-  const network = c.network_configuration;
-  if (network !== undefined && network !== null && !isObject(network)) fail("network_configuration", "an object (awsvpcConfiguration)", network);
-  const command = c.command;
-  if (typeof command !== "string") fail("command", "a string", command);
-  const configureCloudwatchLogs = optionalBoolean(c, "configure_cloudwatch_logs");
-  const streamOutput = optionalBoolean(c, "stream_output");
+  validate(c);
+  const taskDefinition = isObject(c.task_definition) ? c.task_definition : {};
+  const taskRunRequest = isObject(c.task_run_request) ? c.task_run_request : {};
+  const launchType = (taskRunRequest.launchType ?? undefined) as LaunchType | undefined;
+  const network = isObject(c.network_configuration) ? c.network_configuration : undefined;
+  const configureCloudwatchLogs = c.configure_cloudwatch_logs as boolean | null | undefined;
+  const streamOutput = c.stream_output as boolean | null | undefined;
+  const number = (v: unknown) => (typeof v === "number" ? v : undefined);
 
   return {
     taskDefinition,
     taskRunRequest,
-    taskDefinitionArn: linked,
-    command,
-    env: stringRecord(c.env, "env"),
+    taskDefinitionArn: nonEmpty(taskRunRequest.taskDefinition) ? taskRunRequest.taskDefinition : undefined,
+    command: c.command as string,
+    env: stringRecord(c.env),
     unsetEnv: Array.isArray(c.unset_env) ? c.unset_env.filter((k): k is string => typeof k === "string") : [],
-    labels: stringRecord(c.labels, "labels"),
+    labels: stringRecord(c.labels),
     name: typeof c.name === "string" ? c.name : "",
-    cluster: optionalString(c, "cluster") ?? optionalString(taskRunRequest, "cluster", "cluster"),
-    launchType: (launchType ?? undefined) as LaunchType | undefined,
-    capacityProviderStrategy: strategy,
-    vpcId: optionalString(c, "vpc_id"),
-    networkConfiguration: isObject(network) && Object.keys(network).length > 0 ? network : undefined,
-    containerName: optionalString(c, "container_name"),
+    cluster: text(c.cluster) ?? text(taskRunRequest.cluster),
+    launchType,
+    capacityProviderStrategy: readStrategy(taskRunRequest.capacityProviderStrategy),
+    vpcId: text(c.vpc_id),
+    networkConfiguration: network && Object.keys(network).length > 0 ? network : undefined,
+    containerName: text(c.container_name),
     // Prefect: "The default for this field is `False` unless `stream_output` is set."
     configureCloudwatchLogs: configureCloudwatchLogs ?? streamOutput === true,
-    cloudwatchLogsOptions: stringRecord(c.cloudwatch_logs_options, "cloudwatch_logs_options"),
-    cloudwatchLogsPrefix: optionalString(c, "cloudwatch_logs_prefix"),
+    cloudwatchLogsOptions: stringRecord(c.cloudwatch_logs_options),
+    cloudwatchLogsPrefix: text(c.cloudwatch_logs_prefix),
     streamOutput: streamOutput ?? false,
-    taskStartTimeoutSeconds: optionalNumber(c, "task_start_timeout_seconds") ?? 300,
-    taskWatchPollIntervalSeconds: optionalNumber(c, "task_watch_poll_interval") || 5,
-    autoDeregisterTaskDefinition: optionalBoolean(c, "auto_deregister_task_definition") ?? false,
-    matchLatestRevisionInFamily: optionalBoolean(c, "match_latest_revision_in_family") ?? false,
-    apiKeySecretArn: optionalString(c, "api_key_secret_arn"),
+    taskStartTimeoutSeconds: number(c.task_start_timeout_seconds) ?? 300,
+    taskWatchPollIntervalSeconds: number(c.task_watch_poll_interval) || 5,
+    autoDeregisterTaskDefinition: (c.auto_deregister_task_definition as boolean | null | undefined) ?? false,
+    matchLatestRevisionInFamily: (c.match_latest_revision_in_family as boolean | null | undefined) ?? false,
+    apiKeySecretArn: text(c.api_key_secret_arn),
     awsCredentials: readJobAwsCredentials(c.aws_credentials),
   };
 }
