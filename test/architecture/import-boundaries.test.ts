@@ -81,3 +81,57 @@ describe("module boundaries (DESIGN.md)", () => {
     expect(readers).toEqual([]);
   });
 });
+
+/** The files `file` imports (relative imports only), resolved from `.js` specifiers to the sources. */
+function localImports(file: string, known: Set<string>): string[] {
+  const out: string[] = [];
+  for (const spec of importsOf(file)) {
+    if (!spec.startsWith(".")) continue;
+    const base = resolve(dirname(file), spec).replace(/\.js$/, "");
+    const hit = [".ts", ".tsx", ".mts", "/index.ts"].map((ext) => base + ext).find((p) => known.has(p));
+    if (hit) out.push(hit);
+  }
+  return out;
+}
+
+/** Import cycles among files, each as its files in order (Tarjan's strongly connected components). */
+function importCycles(files: string[]): string[][] {
+  const known = new Set(files);
+  const edges = new Map(files.map((f) => [f, localImports(f, known)]));
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[][] = [];
+  let next = 0;
+  const visit = (v: string) => {
+    index.set(v, next);
+    low.set(v, next++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of edges.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const component: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        component.push(relative(SRC, w));
+      } while (w !== v);
+      if (component.length > 1) cycles.push(component.sort());
+    }
+  };
+  for (const f of files) if (!index.has(f)) visit(f);
+  return cycles;
+}
+
+describe("import graph", () => {
+  it("has no import cycles between files (type-only imports included: they mean the split is wrong)", () => {
+    expect(importCycles(sourceFiles(SRC))).toEqual([]);
+  });
+});

@@ -1,5 +1,5 @@
 import { Migrator, sql, type Migration, type MigrationProvider } from "kysely";
-import type { Database } from "./open-database.js";
+import type { Database } from "./database.js";
 import type { Engine } from "./engine.js";
 import { DatabaseConfigError } from "./errors.js";
 import { initialMigration } from "./migrations/0001-initial.js";

@@ -3,12 +3,14 @@ import { dirname } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
 import pg from "pg";
-import type { Engine } from "./engine.js";
+import type { Database } from "./database.js";
 import { DatabaseConfigError } from "./errors.js";
 import { migrateToLatest } from "./migrate.js";
 import { parseDatabaseUrl } from "./parse-database-url.js";
 import { cachePreparedStatements } from "./statement-cache.js";
 import type { DB } from "./types.js";
+
+export type { Database } from "./database.js";
 
 export interface OpenDatabaseOptions {
   url: string;
@@ -23,16 +25,6 @@ export interface OpenDatabaseOptions {
    * survives a process crash but may lose the last commits on power loss.
    */
   sqliteSynchronous?: "FULL" | "NORMAL";
-}
-
-export interface Database {
-  db: Kysely<DB>;
-  engine: Engine;
-  /** Safe to show: the URL without its password. */
-  description: string;
-  /** PostgreSQL only: how to open a dedicated connection (LISTEN/NOTIFY for run events). */
-  postgres?: { connectionString: string; schema?: string };
-  close(): Promise<void>;
 }
 
 // PostgreSQL returns COUNT(*) and bigint as strings; every count we take fits a JS number.

@@ -1,6 +1,4 @@
-import type { Kysely } from "kysely";
 import { STATE_TYPES, type StateType } from "../../schemas/index.js";
-import type { DB, Engine } from "../database/index.js";
 import type { TransitionContext } from "./transition-context.js";
 
 /** Every state type and "no state yet" (a run's first transition starts from null). */
@@ -33,13 +31,6 @@ export async function applyPolicy(rules: readonly OrchestrationRule[], context: 
     await rule.beforeTransition(context);
   }
 }
-
-/**
- * A write that must commit together with the transition or not at all (a concurrency slot taken,
- * a cache entry). The writer runs it inside the transition's transaction, after the run's state
- * was written; returning false undoes the transition, which is then decided again on fresh data.
- */
-export type TransitionSideEffect = (trx: Kysely<DB>, engine: Engine) => Promise<boolean>;
 
 /**
  * Prefect's universal transforms: they apply to every transition that writes a state, forced or

@@ -1,8 +1,14 @@
 import type { Kysely } from "kysely";
 import type { OrchestrationResult, SetStateStatus, State, StateDetails, StateType } from "../../schemas/index.js";
-import type { TransitionSideEffect } from "./orchestration-rule.js";
-import type { DB, FlowRunTable, TaskRunTable } from "../database/index.js";
+import type { DB, Engine, FlowRunTable, TaskRunTable } from "../database/index.js";
 import { DEFAULT_ORCHESTRATION_SETTINGS, type OrchestrationSettings } from "./orchestration-settings.js";
+
+/**
+ * A write that must commit together with the transition or not at all (a concurrency slot taken,
+ * a cache entry). The writer runs it inside the transition's transaction, after the run's state
+ * was written; returning false undoes the transition, which is then decided again on fresh data.
+ */
+export type TransitionSideEffect = (trx: Kysely<DB>, engine: Engine) => Promise<boolean>;
 
 export type RunKind = "flow_run" | "task_run";
 

@@ -3,7 +3,7 @@ import { countSlotsInUse } from "./deployment-concurrency-rule.js";
 import type { Database, DB } from "../database/index.js";
 import { QueryTemplateCache } from "../database/query-template.js";
 import type { RunKind } from "./transition-context.js";
-import type { TransitionSideEffect } from "./orchestration-rule.js";
+import type { TransitionSideEffect } from "./transition-context.js";
 
 /** One decided transition: the compare-and-set update of the run and the history row to add if it wins. */
 export interface TransitionWrite {
