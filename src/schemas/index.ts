@@ -25,3 +25,4 @@ export * from "./api/concurrency-limits.js";
 export * from "./api/flow-run-resume.js";
 export * from "./api/run-costs.js";
 export * from "./api/notifications.js";
+export * from "./version.js";

@@ -1,5 +1,6 @@
-/** ecsflow's own version. */
-export const ECSFLOW_VERSION = "0.1.0";
+import { ECSFLOW_VERSION } from "../schemas/index.js";
+
+export { ECSFLOW_VERSION };
 /**
  * What `/admin/version` reports. Prefect clients refuse a server whose major version differs from
  * theirs, so we report the Prefect 3 release whose API we follow, with ours as the local part.

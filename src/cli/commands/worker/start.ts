@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import type { Logger } from "pino";
+import { ECSFLOW_VERSION } from "../../../schemas/index.js";
 import { loadSettings, type Settings } from "../../../settings/index.js";
 import type { Infrastructure, Worker } from "../../../worker/index.js";
 import { CliError } from "../../errors.js";
@@ -88,7 +89,6 @@ export function registerWorkerStart(parent: Command): void {
       const { Worker: WorkerClass } = await import("../../../worker/worker.js");
       const { WorkerOptionsError } = await import("../../../worker/worker-options.js");
       const { EcsflowClient } = await import("../../../client/index.js");
-      const { ECSFLOW_VERSION } = await import("../../../server/version.js");
       const logger = createRootLogger({ level: settings["logging.level"], format: settings["logging.format"], name: "ecsflow-worker" });
       const client = new EcsflowClient({
         apiUrl,
