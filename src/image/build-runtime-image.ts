@@ -3,8 +3,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import type Docker from "dockerode";
-import { candidateEngineAddresses, findEngine, type EngineAddress } from "../ecs-local/runtime/detect-engine.js";
-import { engineClient } from "../ecs-local/runtime/engine-driver.js";
+import { candidateEngineAddresses, engineClient, findEngine, type EngineAddress } from "../ecs-local/index.js";
 import { hostNodeBaseRootfs } from "./host-node-base.js";
 import { runtimeImageContext } from "./runtime-image-context.js";
 
