@@ -26,3 +26,4 @@ export * from "./api/flow-run-resume.js";
 export * from "./api/run-costs.js";
 export * from "./api/notifications.js";
 export * from "./version.js";
+export * from "./errors/define-error.js";

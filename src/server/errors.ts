@@ -1,19 +1,13 @@
+import { definedError } from "../schemas/index.js";
+
 /**
  * Errors that route handlers and models throw; only plugins/error-handler.ts turns them into HTTP.
  * Each has a stable `code` so tests and clients can branch on it.
  */
-export class ObjectNotFoundError extends Error {
-  override readonly name = "ObjectNotFoundError";
-  readonly code = "NOT_FOUND";
-  constructor(message: string) {
-    super(message);
-  }
-}
+export class ObjectNotFoundError extends definedError("ObjectNotFoundError", "NOT_FOUND") {}
 
 /** Bad input that passed the JSON Schema but breaks a rule (unknown reference, invalid template, …). */
-export class ValidationFailedError extends Error {
-  override readonly name = "ValidationFailedError";
-  readonly code = "VALIDATION_FAILED";
+export class ValidationFailedError extends definedError("ValidationFailedError", "VALIDATION_FAILED") {
   /**
    * @param errors each with `loc`, a path like ["body", "job_variables", "cpu"], and `msg`.
    */
@@ -26,62 +20,31 @@ export class ValidationFailedError extends Error {
 }
 
 /** The request conflicts with stored data (e.g. a name that must be unique). */
-export class ConflictError extends Error {
-  override readonly name = "ConflictError";
-  readonly code = "CONFLICT";
-  constructor(message: string) {
-    super(message);
-  }
-}
+export class ConflictError extends definedError("ConflictError", "CONFLICT") {}
 
 /** The storage is briefly unavailable (lock contention past its timeout, connection loss). */
-export class ServiceUnavailableError extends Error {
-  override readonly name = "ServiceUnavailableError";
-  readonly code = "UNAVAILABLE";
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
+export class ServiceUnavailableError extends definedError("ServiceUnavailableError", "UNAVAILABLE") {}
 
 /** The request is understood but not allowed (Prefect's 403, e.g. for reserved work pool names). */
-export class ForbiddenError extends Error {
-  override readonly name = "ForbiddenError";
-  readonly code = "FORBIDDEN";
-  constructor(message: string) {
-    super(message);
-  }
-}
+export class ForbiddenError extends definedError("ForbiddenError", "FORBIDDEN") {}
 
 /**
  * Prefect's 422 whose `detail` is a sentence rather than a list of field errors (FastAPI's
  * `HTTPException(422, detail=...)`), e.g. "Invalid limit: must be less than or equal to 200."
  */
-export class InvalidRequestError extends Error {
-  override readonly name = "InvalidRequestError";
-  readonly code = "INVALID_REQUEST";
-  constructor(message: string) {
-    super(message);
-  }
-}
+export class InvalidRequestError extends definedError("InvalidRequestError", "INVALID_REQUEST") {}
 
 /** Prefect's 400 with a sentence (e.g. moving a block document to another type's schema). */
-export class BadRequestError extends Error {
-  override readonly name = "BadRequestError";
-  readonly code = "BAD_REQUEST";
+export class BadRequestError extends definedError("BadRequestError", "BAD_REQUEST") {
   /** The error handler answers any error carrying a 4xx `statusCode` with `{detail: message}`. */
   readonly statusCode = 400;
-  constructor(message: string) {
-    super(message);
-  }
 }
 
 /**
  * Prefect's 423: a concurrency slot is not free now. `retryAfterSeconds`, when known, becomes the
  * Retry-After header, as Prefect's clients wait that long before asking again.
  */
-export class LockedError extends Error {
-  override readonly name = "LockedError";
-  readonly code = "LOCKED";
+export class LockedError extends definedError("LockedError", "LOCKED") {
   constructor(
     message: string,
     readonly retryAfterSeconds?: number,

@@ -1,12 +1,10 @@
 // Errors of the worker module: those infrastructures throw (only worker.ts turns them into
 // flow-run states) and template rendering's. Each has a fixed `name`, a stable `code` and typed
 // fields.
-import type { TemplateError } from "../schemas/index.js";
+import { definedError, type TemplateError } from "../schemas/index.js";
 
 /** The infrastructure named by an infrastructure id does not exist (any more). */
-export class InfrastructureNotFoundError extends Error {
-  override readonly name = "InfrastructureNotFoundError";
-  readonly code = "INFRASTRUCTURE_NOT_FOUND";
+export class InfrastructureNotFoundError extends definedError("InfrastructureNotFoundError", "INFRASTRUCTURE_NOT_FOUND") {
   constructor(
     message: string,
     readonly infrastructurePid: string,
@@ -16,9 +14,7 @@ export class InfrastructureNotFoundError extends Error {
 }
 
 /** This worker cannot act on that infrastructure (another host's process, another cluster). */
-export class InfrastructureNotAvailableError extends Error {
-  override readonly name = "InfrastructureNotAvailableError";
-  readonly code = "INFRASTRUCTURE_NOT_AVAILABLE";
+export class InfrastructureNotAvailableError extends definedError("InfrastructureNotAvailableError", "INFRASTRUCTURE_NOT_AVAILABLE") {
   constructor(
     message: string,
     readonly infrastructurePid: string,
@@ -28,13 +24,7 @@ export class InfrastructureNotAvailableError extends Error {
 }
 
 /** Starting the infrastructure failed; `message` says what to fix. */
-export class SubmissionError extends Error {
-  override readonly name = "SubmissionError";
-  readonly code = "SUBMISSION_FAILED";
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
+export class SubmissionError extends definedError("SubmissionError", "SUBMISSION_FAILED") {}
 
 // `instanceof` holds across two copies of this package (a Symbol.for brand, as Temporal's SDK does).
 const RENDER_ERROR_BRAND = Symbol.for("ecsflow.worker.JobTemplateRenderError");

@@ -1,8 +1,4 @@
+import { definedError } from "../../schemas/index.js";
+
 /** The database URL cannot be understood or the database cannot be opened. */
-export class DatabaseConfigError extends Error {
-  override readonly name = "DatabaseConfigError";
-  readonly code = "DATABASE_CONFIG";
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
+export class DatabaseConfigError extends definedError("DatabaseConfigError", "DATABASE_CONFIG") {}
