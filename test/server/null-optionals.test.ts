@@ -102,6 +102,10 @@ const CASES: Record<string, Case> = {
   "POST /work_pools/{work_pool_name}/queues/filter": () => ({ path: "/work_pools/npool/queues/filter", body: { limit: 10 } }),
   "POST /work_pools/{work_pool_name}/workers/heartbeat": () => ({ path: "/work_pools/npool/workers/heartbeat", body: { name: "nworker" } }),
   "POST /work_pools/{work_pool_name}/workers/filter": () => ({ path: "/work_pools/npool/workers/filter", body: { limit: 10 } }),
+  "POST /flow_runs/{id}/input": (f, n) => ({ path: `/flow_runs/${f.runId}/input`, body: { key: `nkey-${n}`, value: "v" } }),
+  "POST /flow_runs/{id}/input/filter": (f) => ({ path: `/flow_runs/${f.runId}/input/filter`, body: { prefix: "nkey" } }),
+  "POST /v2/concurrency_limits/increment-with-lease": () => ({ path: "/v2/concurrency_limits/increment-with-lease", body: { names: ["nlimit-missing"], slots: 1 } }),
+  "POST /v2/concurrency_limits/decrement-with-lease": () => ({ path: "/v2/concurrency_limits/decrement-with-lease", body: { lease_id: "0190a0a0-0000-7000-8000-000000000001" } }),
 };
 
 /** What must match between the two answers: the status, the keys of an object, the ids of a list read (the keys of a list created). */
@@ -142,6 +146,7 @@ const NOT_YET_COVERED = new Set<string>([
   "POST /v2/concurrency_limits/decrement",
   "POST /v2/concurrency_limits/filter",
   "POST /v2/concurrency_limits/increment",
+  "POST /v2/concurrency_limits/leases/{lease_id}/renew",
   "POST /variables/",
   "POST /variables/count",
   "POST /variables/filter",
