@@ -86,6 +86,35 @@ describe.each(ENGINES)("resume on $engine", ({ engine, available, skipReason }) 
     expect((await server.request("GET", `/flow_runs/${id}`)).body.state.type).toBe("PAUSED");
   });
 
+  it.skipIf(!available)(`resumes a pause waiting for input only with input matching the flow's schema, storing it with the state ${skipReason}`, async () => {
+    const keyset = { schema: "paused-1-schema", response: "paused-1-response" };
+    const id = await paused({ run_input_keyset: keyset });
+    const schema = { title: "Approval", type: "object", properties: { approved: { type: "boolean", position: 0 } }, required: ["approved"] };
+    expect((await server.request("POST", `/flow_runs/${id}/input`, { key: keyset.schema, value: JSON.stringify(schema) })).status).toBe(201);
+    const responses = async () => (await server.request("POST", `/flow_runs/${id}/input/filter`, { prefix: keyset.response, limit: 5 })).body;
+
+    const wrong = await resume(id, { run_input: { approved: "yes" } });
+    expect(wrong.body).toMatchObject({ status: "REJECT", state: { type: "PAUSED" } });
+    expect(wrong.body.details.reason).toMatch(/^Reason: approved /);
+    expect((await resume(id, {})).body.status).toBe("REJECT");
+    expect(await responses()).toEqual([]);
+
+    const results = await Promise.all(Array.from({ length: 4 }, () => resume(id, { run_input: { approved: true } })));
+    expect(results.map((r) => r.body.status).sort()).toEqual(["ABORT", "ABORT", "ABORT", "ACCEPT"]);
+    const stored = await responses();
+    expect(stored.map((i: { key: string; value: string }) => [i.key, i.value])).toEqual([[keyset.response, '{"approved":true}']]);
+    const run = (await server.request("GET", `/flow_runs/${id}`)).body;
+    expect([run.state.type, run.run_count]).toEqual(["RUNNING", 1]);
+  });
+
+  it.skipIf(!available)(`rejects a resume when the stored input schema is not JSON ${skipReason}`, async () => {
+    const id = await paused({ run_input_keyset: { schema: "bad-schema", response: "bad-response" } });
+    await server.request("POST", `/flow_runs/${id}/input`, { key: "bad-schema", value: "{not json" });
+    const result = await resume(id, { run_input: {} });
+    expect(result.body).toMatchObject({ status: "REJECT", details: { reason: "Run input schema is not valid JSON." } });
+    expect((await server.request("GET", `/flow_runs/${id}`)).body.state.type).toBe("PAUSED");
+  });
+
   it.skipIf(!available)(`lets exactly one of 4 racing resumes through ${skipReason}`, async () => {
     const id = await paused();
     const results = await Promise.all(Array.from({ length: 4 }, () => resume(id)));
