@@ -23,6 +23,7 @@ export * from "./api/variables.js";
 export * from "./api/artifacts.js";
 export * from "./api/concurrency-limits.js";
 export * from "./api/flow-run-resume.js";
+export * from "./api/flow-run-inputs.js";
 export * from "./api/run-costs.js";
 export * from "./api/notifications.js";
 export * from "./version.js";

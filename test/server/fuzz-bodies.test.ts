@@ -8,7 +8,7 @@ import { startTestServer, type TestServer } from "../support/test-server.js";
 // Random and mutated bodies to every POST/PATCH endpoint: the server never answers 5xx, and a
 // rejected request (4xx) leaves every table exactly as it was.
 
-const TABLES = ["flow", "deployment", "deployment_schedule", "flow_run", "flow_run_state", "task_run", "task_run_state", "work_pool", "work_queue", "worker", "log", "block_type", "block_schema", "block_document", "block_document_reference", "variable", "artifact", "artifact_collection", "concurrency_limit", "concurrency_limit_v2", "task_run_state_cache"] as const;
+const TABLES = ["flow", "deployment", "deployment_schedule", "flow_run", "flow_run_state", "task_run", "task_run_state", "work_pool", "work_queue", "worker", "log", "block_type", "block_schema", "block_document", "block_document_reference", "variable", "artifact", "artifact_collection", "concurrency_limit", "concurrency_limit_v2", "task_run_state_cache", "concurrency_lease", "flow_run_input"] as const;
 
 async function snapshot(server: TestServer): Promise<string> {
   const h = createHash("sha256");
@@ -87,6 +87,9 @@ describe.each(ENGINES)("random bodies on $engine", ({ engine, available, skipRea
     const blockDocument = await ok("POST", "/block_documents/", { name: "fuzz-doc", block_type_id: blockType.id, block_schema_id: blockSchema.id, data: { key: "k" } });
     await ok("POST", "/concurrency_limits/", { tag: "fuzz-tag", concurrency_limit: 1000 });
     await ok("POST", "/v2/concurrency_limits/", { name: "fuzz-limit", limit: 1000 });
+    await ok("POST", "/v2/concurrency_limits/", { name: "fuzz-lease-limit", limit: 1_000_000 });
+    const lease = await ok("POST", "/v2/concurrency_limits/increment-with-lease", { names: ["fuzz-lease-limit"], slots: 1 });
+    await ok("POST", `/flow_runs/${run.id}/input`, { key: "fuzz-input", value: "v" });
     endpoints = [
       { method: "POST", path: "/block_types/", valid: { name: "Fuzz Two", slug: "fuzz-two", description: "d" } },
       { method: "PATCH", path: `/block_types/${blockType.id}`, valid: { description: "d", logo_url: null } },
@@ -143,6 +146,11 @@ describe.each(ENGINES)("random bodies on $engine", ({ engine, available, skipRea
       { method: "PATCH", path: "/v2/concurrency_limits/fuzz-limit", valid: { limit: 1000, active: true } },
       { method: "POST", path: "/v2/concurrency_limits/decrement", valid: { names: ["fuzz-limit"], slots: 1, occupancy_seconds: 2 } },
       { method: "POST", path: `/flow_runs/${run.id}/resume`, valid: { run_input: { x: 1 } } },
+      { method: "POST", path: "/v2/concurrency_limits/increment-with-lease", valid: { names: ["fuzz-lease-limit"], slots: 1, lease_duration: 120, holder: { type: "flow_run", id: run.id } } },
+      { method: "POST", path: "/v2/concurrency_limits/decrement-with-lease", valid: { lease_id: "0190a0a0-0000-7000-8000-000000000001" } },
+      { method: "POST", path: `/v2/concurrency_limits/leases/${lease.lease_id}/renew`, valid: { lease_duration: 600 } },
+      { method: "POST", path: `/flow_runs/${run.id}/input`, valid: { key: "fuzz-input-2", value: "v", sender: "s" } },
+      { method: "POST", path: `/flow_runs/${run.id}/input/filter`, valid: { prefix: "fuzz", limit: 5, exclude_keys: ["x"] } },
     ];
   });
   afterAll(async () => server?.close());

@@ -152,6 +152,10 @@ const CASES: Record<string, Case> = {
   "PATCH /variables/name/{name}": () => ({ path: "/variables/name/nvar", body: { value: 3 } }),
   "POST /variables/filter": () => ({ path: "/variables/filter", body: { variables: { name: { like_: "nvar" } } } }),
   "POST /variables/count": () => ({ path: "/variables/count", body: { variables: { name: { like_: "nvar" } } } }),
+  "POST /flow_runs/{id}/input": (f, n) => ({ path: `/flow_runs/${f.runId}/input`, body: { key: `nkey-${n}`, value: "v" } }),
+  "POST /flow_runs/{id}/input/filter": (f) => ({ path: `/flow_runs/${f.runId}/input/filter`, body: { prefix: "nkey" } }),
+  "POST /v2/concurrency_limits/increment-with-lease": () => ({ path: "/v2/concurrency_limits/increment-with-lease", body: { names: ["nlimit-missing"], slots: 1 } }),
+  "POST /v2/concurrency_limits/decrement-with-lease": () => ({ path: "/v2/concurrency_limits/decrement-with-lease", body: { lease_id: "0190a0a0-0000-7000-8000-000000000001" } }),
 };
 
 /** What must match between the two answers: the status, the keys of an object, the ids of a list read (the keys of a list created). */
@@ -160,6 +164,12 @@ function shape(status: number, body: any, reads: boolean): unknown {
   if (body && typeof body === "object") return { status, keys: Object.keys(body).sort() };
   return { status, body: typeof body === "number" ? body : typeof body };
 }
+
+/** Operations whose null case lives in another file, because it needs state this fixture has not got. */
+const COVERED_ELSEWHERE: Record<string, string> = {
+  // Needs a live lease: test/server/concurrency-leases.test.ts sends its body with nulls.
+  "POST /v2/concurrency_limits/leases/{lease_id}/renew": "test/server/concurrency-leases.test.ts",
+};
 
 describe.each(ENGINES)("null in optional request fields on $engine", ({ engine, available, skipReason }) => {
   const ready = available && openApiAvailable;
@@ -240,7 +250,7 @@ describe.each(ENGINES)("null in optional request fields on $engine", ({ engine, 
     const ops = implementedWithBody();
     expect(ops.length).toBeGreaterThanOrEqual(30);
     // A new route that takes a body fails here until it has a case above.
-    expect(ops.filter((op) => !CASES[op]).sort()).toEqual([]);
+    expect(ops.filter((op) => !CASES[op] && !COVERED_ELSEWHERE[op]).sort()).toEqual([]);
   });
 
   it.skipIf(!ready)(`answers a body with every optional field null as it answers the body without them ${reason}`, async () => {

@@ -124,3 +124,40 @@ export const V2DecrementBodySchema = Type.Object(
   { additionalProperties: false },
 );
 export type V2DecrementBody = Static<typeof V2DecrementBodySchema>;
+
+// Leases (`/v2/concurrency_limits/increment-with-lease`, `decrement-with-lease`, `leases/{id}/renew`):
+// slots taken for a time, given back by the holder or, once the lease expires, by the server.
+
+/** Seconds a lease lasts before it must be renewed: a minute to a day, 5 minutes by default (Prefect's bounds). */
+const LeaseDurationField = Type.Optional(Type.Number({ minimum: 60, maximum: 86_400 }));
+
+/** Who holds a lease (Prefect's `ConcurrencyLeaseHolder`). */
+export const ConcurrencyLeaseHolderSchema = Type.Object(
+  { type: Type.Union([Type.Literal("flow_run"), Type.Literal("task_run"), Type.Literal("deployment")]), id: Uuid },
+  { additionalProperties: false },
+);
+export type ConcurrencyLeaseHolder = Static<typeof ConcurrencyLeaseHolderSchema>;
+
+export const V2IncrementWithLeaseBodySchema = Type.Object(
+  {
+    slots: Type.Integer({ exclusiveMinimum: 0 }),
+    names: Type.Array(Type.String(), { minItems: 1 }),
+    mode: Type.Optional(Type.Union([Type.Literal("concurrency"), Type.Literal("rate_limit")])),
+    lease_duration: LeaseDurationField,
+    holder: Type.Optional(Nullable(ConcurrencyLeaseHolderSchema)),
+  },
+  { additionalProperties: false },
+);
+export type V2IncrementWithLeaseBody = Static<typeof V2IncrementWithLeaseBodySchema>;
+
+export const V2DecrementWithLeaseBodySchema = Type.Object({ lease_id: Uuid }, { additionalProperties: false });
+export type V2DecrementWithLeaseBody = Static<typeof V2DecrementWithLeaseBodySchema>;
+
+export const LeaseRenewBodySchema = Type.Object({ lease_duration: LeaseDurationField }, { additionalProperties: false });
+export type LeaseRenewBody = Static<typeof LeaseRenewBodySchema>;
+
+export const LeaseIdParamsSchema = Type.Object({ lease_id: Uuid });
+
+/** Prefect's `ConcurrencyLimitWithLeaseResponse`. */
+export const ConcurrencyLimitWithLeaseSchema = Type.Object({ lease_id: Uuid, limits: Type.Array(MinimalConcurrencyLimitSchema) });
+export type ConcurrencyLimitWithLease = Static<typeof ConcurrencyLimitWithLeaseSchema>;

@@ -9,6 +9,7 @@ import { blocksMigration } from "./migrations/0006-blocks.js";
 import { variablesArtifactsMigration } from "./migrations/0004-variables-artifacts.js";
 import { concurrencyLimitsMigration } from "./migrations/0005-concurrency-limits.js";
 import { costNotificationsMigration } from "./migrations/0007-cost-notifications.js";
+import { leasesRunInputsMigration } from "./migrations/0008-leases-run-inputs.js";
 
 /** Every migration in order. Names sort; never rename or edit one that has shipped. */
 function migrations(engine: Engine): Record<string, Migration> {
@@ -20,6 +21,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     "0004-variables-artifacts": variablesArtifactsMigration(engine),
     "0005-concurrency-limits": concurrencyLimitsMigration(engine),
     "0007-cost-notifications": costNotificationsMigration(engine),
+    "0008-leases-run-inputs": leasesRunInputsMigration(engine),
   };
 }
 

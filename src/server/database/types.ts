@@ -249,6 +249,34 @@ export interface TaskRunStateCacheTable {
   task_run_state_id: string;
 }
 
+/** Slots of global limits held until `expiration` (migration 0008). */
+export interface ConcurrencyLeaseTable {
+  id: string;
+  created: Timestamp;
+  expiration: Timestamp;
+  /** Slots taken of each limit in `concurrency_lease_slot`. */
+  slots: number;
+  /** JSON `{type, id}` of the run or deployment holding the lease, or null. */
+  holder: Json | null;
+}
+
+/** One limit whose slots a lease still holds; deleted when they are given back. */
+export interface ConcurrencyLeaseSlotTable {
+  lease_id: string;
+  limit_id: string;
+}
+
+/** A flow run's key/value input (migration 0008). */
+export interface FlowRunInputTable {
+  id: string;
+  created: Timestamp;
+  updated: Timestamp;
+  flow_run_id: string;
+  key: string;
+  value: string;
+  sender: string | null;
+}
+
 /** A flow run's ECS cost, reported by its worker when the task stopped (migration 0007). */
 export interface FlowRunCostTable {
   flow_run_id: string;
@@ -332,6 +360,9 @@ export interface DB {
   flow_run_cost: FlowRunCostTable;
   notification_subscription: NotificationSubscriptionTable;
   notification_delivery: NotificationDeliveryTable;
+  concurrency_lease: ConcurrencyLeaseTable;
+  concurrency_lease_slot: ConcurrencyLeaseSlotTable;
+  flow_run_input: FlowRunInputTable;
 }
 
 /** Prefect's blocks (migration 0006). */

@@ -9,37 +9,23 @@ import type {
   V2DecrementBody,
   V2IncrementBody,
 } from "../../schemas/index.js";
-import type { ConcurrencyLimitV2Table, Database, DB } from "../database/index.js";
+import type { Database, DB } from "../database/index.js";
 import { ConflictError, InvalidRequestError, LockedError } from "../errors.js";
 import { newId } from "../ids.js";
 import { nowTimestamp } from "../timestamps.js";
+import { expiredLeaseSlots } from "./concurrency-lease-expiry.js";
+import { lockLimits } from "./concurrency-limit-locks.js";
+import { decayed, giveBackSlots, limitNumbers, type LimitRow } from "./concurrency-limit-slots.js";
 import { isUniqueViolation } from "./constraint-errors.js";
 import { resolveLimit } from "./filters/resolve-limit.js";
 import { fromBool, toBool } from "./json-columns.js";
 
-// Prefect's averages of how long a slot is held are taken over limit × 2 samples, and never fall
-// below 0.1 s (the wait it suggests would otherwise round to nothing).
-const OCCUPANCY_SAMPLES_MULTIPLIER = 2;
-const MINIMUM_OCCUPANCY_SECONDS_PER_SLOT = 0.1;
-
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-type Row = ConcurrencyLimitV2Table;
-
-function numbers(row: Row): Row {
-  return {
-    ...row,
-    active: Number(row.active),
-    limit: Number(row.limit),
-    active_slots: Number(row.active_slots),
-    denied_slots: Number(row.denied_slots),
-    slot_decay_per_second: Number(row.slot_decay_per_second),
-    avg_slot_occupancy_seconds: Number(row.avg_slot_occupancy_seconds),
-  };
-}
+type Row = LimitRow;
 
 export function concurrencyLimitV2FromRow(raw: Row): ConcurrencyLimitV2 {
-  const row = numbers(raw);
+  const row = limitNumbers(raw);
   return {
     id: row.id,
     created: row.created,
@@ -89,10 +75,19 @@ export async function createConcurrencyLimitV2(database: Database, input: Concur
   return concurrencyLimitV2FromRow(row);
 }
 
+/** A limit as read: slots still counted for expired leases are left out (see concurrency-lease-expiry.ts). */
+async function readable(database: Database, rows: Row[]): Promise<GlobalConcurrencyLimit[]> {
+  const expired = await expiredLeaseSlots(database.db, rows.map((row) => row.id), Date.now());
+  return rows.map((raw) => {
+    const limit = globalLimitFromRow(raw);
+    return { ...limit, active_slots: Math.max(0, limit.active_slots - (expired.get(limit.id) ?? 0)) };
+  });
+}
+
 export async function readConcurrencyLimitV2(database: Database, idOrName: string): Promise<GlobalConcurrencyLimit | undefined> {
   const [column, value] = byIdOrName(idOrName);
   const row = await database.db.selectFrom("concurrency_limit_v2").selectAll().where(column, "=", value).executeTakeFirst();
-  return row && globalLimitFromRow(row);
+  return row && (await readable(database, [row]))[0];
 }
 
 /** Limits in name order, as Prefect lists them. */
@@ -104,7 +99,7 @@ export async function readConcurrencyLimitsV2(database: Database, body: Concurre
     .limit(resolveLimit(body.limit))
     .offset(body.offset ?? 0)
     .execute();
-  return rows.map(globalLimitFromRow);
+  return readable(database, rows);
 }
 
 /** Sets the fields sent (a null leaves its field as it is). @returns whether the limit exists. */
@@ -131,44 +126,7 @@ export async function deleteConcurrencyLimitV2(database: Database, idOrName: str
   return Number(result.numDeletedRows) > 0;
 }
 
-/** Slots decay by `slot_decay_per_second` since the row was last written (whole slots, as in Prefect). */
-function decayed(row: Row, now: number): { active: number; denied: number } {
-  const seconds = Math.max(0, (now - Date.parse(row.updated)) / 1000);
-  const active = Math.max(0, row.active_slots - Math.floor(row.slot_decay_per_second * seconds));
-  const deniedRate = row.slot_decay_per_second > 0 ? row.slot_decay_per_second : 1 / row.avg_slot_occupancy_seconds;
-  const denied = Math.max(0, row.denied_slots - Math.floor(deniedRate * seconds));
-  return { active, denied };
-}
-
-/**
- * The named limits, held until the transaction ends (PostgreSQL: row locks in name order; SQLite:
- * the transaction becomes the writer first). A missing name is created inactive when asked
- * (Prefect 2's behaviour, deprecated since), otherwise left out.
- */
-async function lockLimits(trx: Transaction<DB>, database: Database, names: string[], createIfMissing: boolean): Promise<Row[]> {
-  const unique = [...new Set(names)];
-  if (database.engine === "sqlite") {
-    await trx.updateTable("concurrency_limit_v2").set((eb) => ({ id: eb.ref("id") })).where("name", "in", unique).execute();
-  }
-  const select = () => {
-    const query = trx.selectFrom("concurrency_limit_v2").selectAll().where("name", "in", unique).orderBy("name");
-    return database.engine === "sqlite" ? query : query.forUpdate();
-  };
-  let rows = (await select().execute()).map(numbers);
-  const missing = unique.filter((name) => !rows.some((row) => row.name === name));
-  if (createIfMissing && missing.length > 0) {
-    const now = nowTimestamp();
-    await trx
-      .insertInto("concurrency_limit_v2")
-      .values(missing.map((name) => ({ id: newId(), created: now, updated: now, name, active: 0, limit: 1, active_slots: 0, denied_slots: 0, slot_decay_per_second: 0, avg_slot_occupancy_seconds: 2 })))
-      .onConflict((oc) => oc.column("name").doNothing())
-      .execute();
-    rows = (await select().execute()).map(numbers);
-  }
-  return rows;
-}
-
-const minimal = (row: Row): MinimalConcurrencyLimit => ({ id: row.id, name: row.name, limit: row.limit });
+export const minimalLimit = (row: Row): MinimalConcurrencyLimit => ({ id: row.id, name: row.name, limit: row.limit });
 
 /** The seconds until the limit that blocks most is likely to have room (Prefect's Retry-After). */
 function retryAfterSeconds(active: Row[], slots: number): number {
@@ -178,52 +136,63 @@ function retryAfterSeconds(active: Row[], slots: number): number {
   return perSlot * blocking(worst);
 }
 
+export interface SlotRequest {
+  names: string[];
+  slots: number;
+  mode?: "concurrency" | "rate_limit";
+  create_if_missing?: boolean | null;
+}
+
 /**
- * Takes `slots` of every active named limit, all or none. When one has no room, nothing is taken,
- * the refused slots are counted as denied, and the answer is 423 with a Retry-After estimate.
+ * Takes `slots` of every active named limit, all or none, inside the caller's transaction. When
+ * one has no room, nothing is taken, the refused slots are counted as denied, and `fits` is false.
+ * @returns the named limits (inactive ones too, as Prefect answers) and the active ones, whose slots were taken.
  */
+export async function takeSlots(trx: Transaction<DB>, database: Database, request: SlotRequest): Promise<{ rows: Row[]; active: Row[]; fits: boolean }> {
+  const rows = await lockLimits(trx, database, { names: request.names }, request.create_if_missing === true);
+  const active = rows.filter((row) => row.active === 1);
+  if (active.some((row) => row.limit < request.slots)) throw new InvalidRequestError("Slots requested is greater than the limit");
+  const nonDecaying = active.filter((row) => row.slot_decay_per_second === 0).map((row) => row.name);
+  if (request.mode === "rate_limit" && nonDecaying.length > 0) {
+    throw new InvalidRequestError(
+      `Only concurrency limits with slot decay can be used for rate limiting. The following limits do not have a decay configured: '${nonDecaying.join(",")}'`,
+    );
+  }
+  const now = Date.now();
+  const updated = nowTimestamp();
+  const fits = active.every((row) => decayed(row, now).active + request.slots <= row.limit);
+  for (const row of active) {
+    const { active: slotsNow, denied } = decayed(row, now);
+    const set = fits ? { active_slots: slotsNow + request.slots, denied_slots: denied } : { active_slots: slotsNow, denied_slots: denied + request.slots };
+    await trx.updateTable("concurrency_limit_v2").set({ ...set, updated }).where("id", "=", row.id).execute();
+    Object.assign(row, set);
+  }
+  return { rows, active, fits };
+}
+
+/** Prefect's 423 for a refused increment, with its estimate of when to try again. */
+export function limitReached(active: Row[], slots: number): LockedError {
+  return new LockedError("Concurrency limit reached.", retryAfterSeconds(active, slots));
+}
+
+/** `POST /v2/concurrency_limits/increment`: takes slots for as long as the client holds them. */
 export async function incrementConcurrencyLimitsV2(database: Database, body: V2IncrementBody): Promise<MinimalConcurrencyLimit[]> {
-  const outcome = await (database.db as Kysely<DB>).transaction().execute(async (trx) => {
-    const rows = await lockLimits(trx, database, body.names, body.create_if_missing === true);
-    const active = rows.filter((row) => row.active === 1);
-    if (active.some((row) => row.limit < body.slots)) throw new InvalidRequestError("Slots requested is greater than the limit");
-    const nonDecaying = active.filter((row) => row.slot_decay_per_second === 0).map((row) => row.name);
-    if (body.mode === "rate_limit" && nonDecaying.length > 0) {
-      throw new InvalidRequestError(
-        `Only concurrency limits with slot decay can be used for rate limiting. The following limits do not have a decay configured: '${nonDecaying.join(",")}'`,
-      );
-    }
-    const now = Date.now();
-    const updated = nowTimestamp();
-    const fits = active.every((row) => decayed(row, now).active + body.slots <= row.limit);
-    for (const row of active) {
-      const { active: slotsNow, denied } = decayed(row, now);
-      const set = fits ? { active_slots: slotsNow + body.slots, denied_slots: denied } : { active_slots: slotsNow, denied_slots: denied + body.slots };
-      await trx.updateTable("concurrency_limit_v2").set({ ...set, updated }).where("id", "=", row.id).execute();
-      Object.assign(row, set);
-    }
-    return { rows, active, fits };
-  });
-  if (!outcome.fits) throw new LockedError("Concurrency limit reached.", retryAfterSeconds(outcome.active, body.slots));
-  return outcome.rows.map(minimal);
+  const outcome = await (database.db as Kysely<DB>).transaction().execute((trx) => takeSlots(trx, database, body));
+  if (!outcome.fits) throw limitReached(outcome.active, body.slots);
+  return outcome.rows.map(minimalLimit);
 }
 
 /** Gives back `slots` of every active named limit (never below 0), and folds `occupancy_seconds` into the average hold time. */
 export async function decrementConcurrencyLimitsV2(database: Database, body: V2DecrementBody): Promise<MinimalConcurrencyLimit[]> {
   return (database.db as Kysely<DB>).transaction().execute(async (trx) => {
-    const rows = await lockLimits(trx, database, body.names, body.create_if_missing === true);
-    const now = Date.now();
-    const updated = nowTimestamp();
-    for (const row of rows.filter((r) => r.active === 1)) {
-      const { active, denied } = decayed(row, now);
-      const set: Partial<Row> = { active_slots: Math.max(0, active - body.slots), denied_slots: denied, updated };
-      if (body.occupancy_seconds) {
-        const perSlot = Math.max(body.occupancy_seconds / body.slots, MINIMUM_OCCUPANCY_SECONDS_PER_SLOT);
-        const samples = Math.max(1, row.limit * OCCUPANCY_SAMPLES_MULTIPLIER);
-        set.avg_slot_occupancy_seconds = row.avg_slot_occupancy_seconds + perSlot / samples - row.avg_slot_occupancy_seconds / samples;
-      }
-      await trx.updateTable("concurrency_limit_v2").set(set).where("id", "=", row.id).execute();
-    }
-    return rows.map(minimal);
+    const rows = await lockLimits(trx, database, { names: body.names }, body.create_if_missing === true);
+    await giveBackSlots(
+      trx,
+      rows.filter((r) => r.active === 1),
+      body.slots,
+      body.occupancy_seconds,
+      Date.now(),
+    );
+    return rows.map(minimalLimit);
   });
 }

@@ -32,7 +32,7 @@ export const HandlePausingFlows: OrchestrationRule = {
 
 /**
  * Prefect's HandleResumingPausedFlows: a paused run resumes to RUNNING or SCHEDULED (or ends);
- * once its pause timeout has passed it can only fail.
+ * once its pause timeout has passed it can only fail. A resume marks the run `resuming`.
  */
 export const HandleResumingPausedFlows: OrchestrationRule = {
   name: "HandleResumingPausedFlows",
@@ -55,6 +55,14 @@ export const HandleResumingPausedFlows: OrchestrationRule = {
     if (!ending && timeout && Date.parse(timeout) < ctx.now) {
       const message = "The flow was paused and never resumed.";
       ctx.reject({ type: "FAILED", name: "Failed", message, data: null, state_details: completeStateDetails({}) }, "The flow run pause has timed out and can no longer resume.");
+      return;
+    }
+    // Resuming (PAUSED → RUNNING, or PAUSED → SCHEDULED for a worker to start it again) goes on
+    // with the same attempt: the bookkeeping does not count the RUNNING it leads to as a new run,
+    // and clears the flag on that RUNNING (or on a final state, if the run never gets there).
+    if (!ending) {
+      const policy = parseJson<Record<string, unknown>>((ctx.runUpdates.empirical_policy as string | undefined) ?? ctx.run.empirical_policy, {});
+      ctx.runUpdates.empirical_policy = toJson({ ...policy, resuming: true });
     }
   },
 };

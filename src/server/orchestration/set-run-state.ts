@@ -4,7 +4,7 @@ import { QueryTemplateCache } from "../database/query-template.js";
 import { ObjectNotFoundError, ServiceUnavailableError } from "../errors.js";
 import { parseJson, toJson } from "../models/json-columns.js";
 import { corePolicy, universalTransforms } from "./core-policy.js";
-import { applyPolicy, type OrchestrationRule } from "./orchestration-rule.js";
+import { applyPolicy, type OrchestrationRule, type TransitionSideEffect } from "./orchestration-rule.js";
 import { materializeState, proposedStateFrom } from "./proposed-state.js";
 import { transitionColumns } from "./run-bookkeeping.js";
 import { orchestrationSettingsFor } from "./orchestration-settings.js";
@@ -28,6 +28,8 @@ export interface SetRunStateOptions {
    * RUNNING for a command that never talks to the API, without overtaking the run's own states.
    */
   expectedStateType?: string;
+  /** A write of the caller's to commit with the transition or not at all (see TransitionContext.onWrite). */
+  onWrite?: (next: State) => TransitionSideEffect | null;
 }
 
 // Each failed compare-and-set means another request moved the run on; a run has only a handful
@@ -106,6 +108,7 @@ export async function setRunState(database: Database, options: SetRunStateOption
       return { state: current, status: "ABORT", details: { type: "abort_details", reason } };
     }
     await applyPolicy(policy, context);
+    if (options.onWrite) context.onWrite(options.onWrite);
     if (context.proposedState === null) {
       return { state: current, status: context.status, details: context.details };
     }

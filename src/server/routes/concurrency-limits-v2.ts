@@ -6,10 +6,15 @@ import {
   ConcurrencyLimitV2Schema,
   ConcurrencyLimitV2UpdateSchema,
   GlobalConcurrencyLimitSchema,
+  ConcurrencyLimitWithLeaseSchema,
   IdOrNameParamsSchema,
+  LeaseIdParamsSchema,
+  LeaseRenewBodySchema,
   MinimalConcurrencyLimitSchema,
   V2DecrementBodySchema,
+  V2DecrementWithLeaseBodySchema,
   V2IncrementBodySchema,
+  V2IncrementWithLeaseBodySchema,
 } from "../../schemas/index.js";
 import { ObjectNotFoundError } from "../errors.js";
 import {
@@ -21,11 +26,12 @@ import {
   readConcurrencyLimitV2,
   updateConcurrencyLimitV2,
 } from "../models/concurrency-limits-v2.js";
+import { decrementWithLease, incrementWithLease, renewLease } from "../models/concurrency-leases.js";
 import { emptyBodyIsEmptyObject } from "./empty-body.js";
 
 const notFound = () => new ObjectNotFoundError("Concurrency Limit not found");
 
-/** `/v2/concurrency_limits`: Prefect's global limits, counters that clients take and give back slots of. */
+/** `/v2/concurrency_limits`: Prefect's global limits, counters that clients take and give back slots of, for as long as they like or under a lease. */
 export const concurrencyLimitV2Routes: FastifyPluginAsyncTypebox = async (app) => {
   emptyBodyIsEmptyObject(app);
 
@@ -66,4 +72,20 @@ export const concurrencyLimitV2Routes: FastifyPluginAsyncTypebox = async (app) =
     { schema: { body: V2DecrementBodySchema, response: { 200: Type.Array(MinimalConcurrencyLimitSchema) } } },
     async (request) => decrementConcurrencyLimitsV2(app.database, request.body),
   );
+
+  app.post(
+    "/v2/concurrency_limits/increment-with-lease",
+    { schema: { body: V2IncrementWithLeaseBodySchema, response: { 200: ConcurrencyLimitWithLeaseSchema } } },
+    async (request) => incrementWithLease(app.database, request.body),
+  );
+
+  app.post("/v2/concurrency_limits/decrement-with-lease", { schema: { body: V2DecrementWithLeaseBodySchema } }, async (request, reply) => {
+    await decrementWithLease(app.database, request.body.lease_id.toLowerCase());
+    return reply.code(204).send();
+  });
+
+  app.post("/v2/concurrency_limits/leases/:lease_id/renew", { schema: { params: LeaseIdParamsSchema, body: LeaseRenewBodySchema } }, async (request, reply) => {
+    await renewLease(app.database, request.params.lease_id.toLowerCase(), request.body.lease_duration);
+    return reply.code(204).send();
+  });
 };

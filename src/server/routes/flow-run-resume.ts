@@ -12,7 +12,7 @@ export const flowRunResumeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { params: IdParams, body: ResumeFlowRunBodySchema, response: { 200: OrchestrationResultSchema, 201: OrchestrationResultSchema } } },
     async (request, reply) => {
       const started = nowTimestamp();
-      const result = await resumeFlowRun(app.database, request.params.id);
+      const result = await resumeFlowRun(app.database, request.params.id, request.body.run_input);
       // As set_state: 201 when the returned state was written during this request.
       return reply.code(result.state && result.state.timestamp >= started ? 201 : 200).send(result);
     },

@@ -21,6 +21,7 @@ import { workQueueTopLevelRoutes } from "./work-queues-top-level.js";
 import { concurrencyLimitRoutes } from "./concurrency-limits.js";
 import { concurrencyLimitV2Routes } from "./concurrency-limits-v2.js";
 import { flowRunResumeRoutes } from "./flow-run-resume.js";
+import { flowRunInputRoutes } from "./flow-run-inputs.js";
 import { runCostRoutes } from "./run-costs.js";
 import { notificationRoutes } from "./notifications.js";
 
@@ -48,6 +49,7 @@ export const apiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(concurrencyLimitRoutes);
   await app.register(concurrencyLimitV2Routes);
   await app.register(flowRunResumeRoutes);
+  await app.register(flowRunInputRoutes);
   await app.register(runCostRoutes);
   await app.register(notificationRoutes);
 };

@@ -64,6 +64,9 @@ describe.each(ENGINES)("set_state invariants under concurrent random proposals o
 
           let runCount = 0;
           let claims = 0;
+          // Prefect's resuming flag: leaving PAUSED for RUNNING, or for SCHEDULED to be started again,
+          // continues the paused attempt; the next entry into RUNNING (or a final state) ends it.
+          let resuming = false;
           for (let i = 1; i < history.length; i++) {
             const [before, after] = [history[i - 1], history[i]];
             // At most one claim per attempt: a run enters PENDING only from SCHEDULED, once.
@@ -75,11 +78,15 @@ describe.each(ENGINES)("set_state invariants under concurrent random proposals o
             if (isTerminal(before.type)) expect(["COMPLETED", "FAILED", "CANCELLED", "SCHEDULED", "RUNNING"]).toContain(after.type);
             if (isTerminal(before.type) && !isTerminal(after.type)) runCount = 0;
             if (before.type === "CANCELLING") expect(after.type).toBe("CANCELLED");
-            // run_count only grows within an attempt: one per entry into RUNNING (RUNNING → RUNNING is the same attempt).
-            if (after.type === "RUNNING" && before.type !== "RUNNING") runCount++;
+            if (before.type === "PAUSED" && (after.type === "RUNNING" || after.type === "SCHEDULED")) resuming = true;
+            // run_count only grows within an attempt: one per entry into RUNNING (RUNNING → RUNNING is
+            // the same attempt), except the entry that resumes a paused run.
+            if (after.type === "RUNNING" && before.type !== "RUNNING" && !resuming) runCount++;
+            if (after.type === "RUNNING" || isTerminal(after.type)) resuming = false;
           }
           expect(claims).toBe(acceptedClaims.get(run.id) ?? 0);
           expect(stored.run_count).toBe(runCount);
+          expect(stored.empirical_policy.resuming).toBe(resuming);
         }
       }),
       { numRuns: 12 },
