@@ -200,8 +200,16 @@ describe.each(ENGINES)("OpenAPI contract on $engine", ({ engine, available, skip
     await call("POST", "/v2/concurrency_limits/filter", "/v2/concurrency_limits/filter", { limit: 10 });
     await call("POST", "/v2/concurrency_limits/increment", "/v2/concurrency_limits/increment", { names: ["cgl"], slots: 2 });
     await call("POST", "/v2/concurrency_limits/decrement", "/v2/concurrency_limits/decrement", { names: ["cgl"], slots: 2, occupancy_seconds: 1.5 });
+    const leased = (await call("POST", "/v2/concurrency_limits/increment-with-lease", "/v2/concurrency_limits/increment-with-lease", { names: ["cgl"], slots: 1, lease_duration: 60 })).body;
+    await call("POST", "/v2/concurrency_limits/leases/{lease_id}/renew", `/v2/concurrency_limits/leases/${leased.lease_id}/renew`, { lease_duration: 120 });
+    await call("POST", "/v2/concurrency_limits/decrement-with-lease", "/v2/concurrency_limits/decrement-with-lease", { lease_id: leased.lease_id });
     await call("DELETE", "/v2/concurrency_limits/{id_or_name}", `/v2/concurrency_limits/${globalLimit.id}`);
 
+    // A run input's value is JSON text, as Prefect's client stores it; reading it answers that text.
+    await call("POST", "/flow_runs/{id}/input", `/flow_runs/${own.id}/input`, { key: "approval", value: JSON.stringify({ approved: true }) });
+    await call("POST", "/flow_runs/{id}/input/filter", `/flow_runs/${own.id}/input/filter`, { prefix: "appr" });
+    await call("GET", "/flow_runs/{id}/input/{key}", `/flow_runs/${own.id}/input/approval`);
+    await call("DELETE", "/flow_runs/{id}/input/{key}", `/flow_runs/${own.id}/input/approval`);
     await call("DELETE", "/flow_runs/{id}", `/flow_runs/${own.id}`);
     await call("DELETE", "/work_pools/{work_pool_name}/workers/{name}", "/work_pools/cpool/workers/cw");
     await call("DELETE", "/work_pools/{work_pool_name}/queues/{name}", "/work_pools/cpool/queues/cq");

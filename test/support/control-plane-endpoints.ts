@@ -167,4 +167,12 @@ export const CONTROL_PLANE_ENDPOINTS: readonly ContractEndpoint[] = [
   { method: "POST", path: "/v2/concurrency_limits/increment", status: 200, response: "MinimalConcurrencyLimitResponse[]" },
   { method: "POST", path: "/v2/concurrency_limits/decrement", status: 200, response: "MinimalConcurrencyLimitResponse[]" },
   { method: "DELETE", path: "/v2/concurrency_limits/{id_or_name}", status: 204, response: "none" },
+  { method: "POST", path: "/v2/concurrency_limits/increment-with-lease", status: 200, response: "ConcurrencyLimitWithLeaseResponse" },
+  { method: "POST", path: "/v2/concurrency_limits/decrement-with-lease", status: 204, response: "none" },
+  { method: "POST", path: "/v2/concurrency_limits/leases/{lease_id}/renew", status: 204, response: "none" },
+  // flow run inputs (create answers 201 with a null body; a read answers the stored JSON text)
+  { method: "POST", path: "/flow_runs/{id}/input", status: 201, response: "any" },
+  { method: "POST", path: "/flow_runs/{id}/input/filter", status: 200, response: "FlowRunInput[]" },
+  { method: "GET", path: "/flow_runs/{id}/input/{key}", status: 200, response: "any" },
+  { method: "DELETE", path: "/flow_runs/{id}/input/{key}", status: 204, response: "none" },
 ];

@@ -6,7 +6,7 @@ import { newId } from "../ids.js";
 import { readFlowRunInput } from "../models/flow-run-inputs.js";
 import { checkRunInput } from "../models/run-input-schema.js";
 import { nowTimestamp, toTimestamp } from "../timestamps.js";
-import type { TransitionSideEffect } from "./orchestration-rule.js";
+import type { TransitionSideEffect } from "./transition-context.js";
 import { setRunState } from "./set-run-state.js";
 
 const NOT_PAUSED = "Cannot resume a flow run that is not paused.";
