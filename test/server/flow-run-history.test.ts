@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { HistoryResponse } from "../../src/schemas/index.js";
-import { readFlowRunHistory } from "../../src/server/models/flow-run-history.js";
+import { readFlowRunHistory } from "../../src/server/models/flow-runs/history.js";
 import { toTimestamp } from "../../src/server/timestamps.js";
 import { createFlow, createFlowRun, setState } from "../support/api-fixtures.js";
 import { componentErrors, openApiAvailable } from "../support/openapi-contract.js";

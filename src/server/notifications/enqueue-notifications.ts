@@ -1,7 +1,7 @@
 import type { NotificationEvent, State } from "../../schemas/index.js";
 import type { Database, NotificationSubscriptionTable } from "../database/index.js";
 import { newId } from "../ids.js";
-import { parseJson } from "../models/json-columns.js";
+import { parseJson } from "../models/shared/json-columns.js";
 import { toTimestamp } from "../timestamps.js";
 import { activeSubscriptions } from "./subscription-cache.js";
 

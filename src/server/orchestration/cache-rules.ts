@@ -1,6 +1,6 @@
 import type { StateDetails } from "../../schemas/index.js";
 import { newId } from "../ids.js";
-import { parseJson } from "../models/json-columns.js";
+import { parseJson } from "../models/shared/json-columns.js";
 import { toTimestamp } from "../timestamps.js";
 import { ANY_STATE, type OrchestrationRule } from "./orchestration-rule.js";
 import { completeStateDetails } from "./proposed-state.js";

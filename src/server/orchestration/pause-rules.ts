@@ -1,4 +1,4 @@
-import { parseJson, toJson } from "../models/json-columns.js";
+import { parseJson, toJson } from "../models/shared/json-columns.js";
 import { completeStateDetails } from "./proposed-state.js";
 import { ANY_STATE, type OrchestrationRule } from "./orchestration-rule.js";
 

@@ -1,10 +1,10 @@
 import type { OrchestrationResult, State } from "../../schemas/index.js";
 import type { Database } from "../database/index.js";
 import { ObjectNotFoundError } from "../errors.js";
-import { parseJson } from "../models/json-columns.js";
+import { parseJson } from "../models/shared/json-columns.js";
 import { newId } from "../ids.js";
-import { readFlowRunInput } from "../models/flow-run-inputs.js";
-import { checkRunInput } from "../models/run-input-schema.js";
+import { readFlowRunInput } from "../models/flow-runs/inputs.js";
+import { checkRunInput } from "../models/flow-runs/run-input-schema.js";
 import { nowTimestamp, toTimestamp } from "../timestamps.js";
 import type { TransitionSideEffect } from "./transition-context.js";
 import { setRunState } from "./set-run-state.js";

@@ -1,5 +1,5 @@
 import { toTimestamp } from "../timestamps.js";
-import { parseJson } from "../models/json-columns.js";
+import { parseJson } from "../models/shared/json-columns.js";
 import { completeStateDetails } from "./proposed-state.js";
 import type { OrchestrationRule } from "./orchestration-rule.js";
 import type { ProposedState, TransitionContext } from "./transition-context.js";

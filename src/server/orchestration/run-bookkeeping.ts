@@ -1,5 +1,5 @@
 import { TERMINAL_STATE_TYPES, type State, type StateType } from "../../schemas/index.js";
-import { parseJson, toJson } from "../models/json-columns.js";
+import { parseJson, toJson } from "../models/shared/json-columns.js";
 import { secondsBetween } from "./state-timestamp.js";
 import type { RunKind, RunRow } from "./transition-context.js";
 

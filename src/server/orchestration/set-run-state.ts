@@ -2,7 +2,7 @@ import type { OrchestrationResult, State, StateCreate } from "../../schemas/inde
 import type { Database } from "../database/index.js";
 import { QueryTemplateCache } from "../database/query-template.js";
 import { ObjectNotFoundError, ServiceUnavailableError } from "../errors.js";
-import { parseJson, toJson } from "../models/json-columns.js";
+import { parseJson, toJson } from "../models/shared/json-columns.js";
 import { corePolicy, universalTransforms } from "./core-policy.js";
 import { applyPolicy, type OrchestrationRule } from "./orchestration-rule.js";
 import { materializeState, proposedStateFrom } from "./proposed-state.js";

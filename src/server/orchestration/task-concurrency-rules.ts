@@ -1,5 +1,5 @@
-import { parseJson } from "../models/json-columns.js";
-import { readTagLimits, refusedSlot, releaseTagSlots, takeTagSlots } from "../models/tag-slots.js";
+import { parseJson } from "../models/shared/json-columns.js";
+import { readTagLimits, refusedSlot, releaseTagSlots, takeTagSlots } from "../models/concurrency/tag-slots.js";
 import { ANY_STATE, type OrchestrationRule, type UniversalTransform } from "./orchestration-rule.js";
 import type { TransitionContext } from "./transition-context.js";
 

@@ -1,5 +1,5 @@
 import { TERMINAL_STATE_TYPES } from "../../schemas/index.js";
-import { parseJson, toJson } from "../models/json-columns.js";
+import { parseJson, toJson } from "../models/shared/json-columns.js";
 import { ANY_STATE, type OrchestrationRule } from "./orchestration-rule.js";
 import type { TransitionContext } from "./transition-context.js";
 

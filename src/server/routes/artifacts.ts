@@ -22,7 +22,7 @@ import {
   readLatestArtifact,
   readLatestArtifacts,
   updateArtifact,
-} from "../models/artifacts.js";
+} from "../models/artifacts/artifacts.js";
 import { emptyBodyIsEmptyObject } from "./empty-body.js";
 
 /** Prefect's `/artifacts`: versions by id, and the latest version of each key. */

@@ -10,7 +10,7 @@ import {
   ReadBlockDocumentsBodySchema,
 } from "../../schemas/index.js";
 import { ObjectNotFoundError } from "../errors.js";
-import { countBlockDocuments, createBlockDocument, deleteBlockDocument, readBlockDocument, readBlockDocuments, updateBlockDocument } from "../models/block-documents.js";
+import { countBlockDocuments, createBlockDocument, deleteBlockDocument, readBlockDocument, readBlockDocuments, updateBlockDocument } from "../models/blocks/block-documents.js";
 import { includeSecrets } from "./block-types.js";
 import { emptyBodyIsEmptyObject } from "./empty-body.js";
 

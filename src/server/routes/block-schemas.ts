@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { BlockSchemaCreateSchema, BlockSchemaSchema, IdParams, ReadBlockSchemasBodySchema } from "../../schemas/index.js";
 import { ObjectNotFoundError } from "../errors.js";
-import { createBlockSchema, deleteBlockSchema, readBlockCapabilities, readBlockSchema, readBlockSchemaByChecksum, readBlockSchemas } from "../models/block-schemas.js";
+import { createBlockSchema, deleteBlockSchema, readBlockCapabilities, readBlockSchema, readBlockSchemaByChecksum, readBlockSchemas } from "../models/blocks/block-schemas.js";
 import { emptyBodyIsEmptyObject } from "./empty-body.js";
 
 const notFound = () => new ObjectNotFoundError("Block schema not found");

@@ -10,9 +10,9 @@ import {
   ReadBlockTypesBodySchema,
 } from "../../schemas/index.js";
 import { ObjectNotFoundError } from "../errors.js";
-import { readBlockDocumentByName, readBlockDocuments } from "../models/block-documents.js";
-import { blockTypeIdsWithSchemas } from "../models/block-schemas.js";
-import { createBlockType, deleteBlockType, readBlockType, readBlockTypeBySlug, readBlockTypes, updateBlockType } from "../models/block-types.js";
+import { readBlockDocumentByName, readBlockDocuments } from "../models/blocks/block-documents.js";
+import { blockTypeIdsWithSchemas } from "../models/blocks/block-schemas.js";
+import { createBlockType, deleteBlockType, readBlockType, readBlockTypeBySlug, readBlockTypes, updateBlockType } from "../models/blocks/block-types.js";
 import { emptyBodyIsEmptyObject } from "./empty-body.js";
 
 const typeNotFound = () => new ObjectNotFoundError("Block type not found");

@@ -25,8 +25,8 @@ import {
   readConcurrencyLimitsV2,
   readConcurrencyLimitV2,
   updateConcurrencyLimitV2,
-} from "../models/concurrency-limits-v2.js";
-import { decrementWithLease, incrementWithLease, renewLease } from "../models/concurrency-leases.js";
+} from "../models/concurrency/global-limits.js";
+import { decrementWithLease, incrementWithLease, renewLease } from "../models/concurrency/leases.js";
 import { emptyBodyIsEmptyObject } from "./empty-body.js";
 
 const notFound = () => new ObjectNotFoundError("Concurrency Limit not found");

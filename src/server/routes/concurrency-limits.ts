@@ -21,7 +21,7 @@ import {
   readConcurrencyLimitByTag,
   readConcurrencyLimits,
   resetConcurrencyLimitByTag,
-} from "../models/concurrency-limits.js";
+} from "../models/concurrency/tag-limits.js";
 import { emptyBodyIsEmptyObject } from "./empty-body.js";
 
 const notFound = () => new ObjectNotFoundError("Concurrency limit not found");

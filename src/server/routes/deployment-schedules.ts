@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { DeploymentScheduleCreateSchema, DeploymentScheduleSchema, DeploymentScheduleUpdateSchema, IdParams, Uuid } from "../../schemas/index.js";
-import { createDeploymentSchedules, deleteDeploymentSchedule, updateDeploymentSchedule } from "../models/deployment-schedule-writes.js";
+import { createDeploymentSchedules, deleteDeploymentSchedule, updateDeploymentSchedule } from "../models/deployments/schedule-writes.js";
 
 const ScheduleParams = Type.Object({ id: Uuid, schedule_id: Uuid });
 

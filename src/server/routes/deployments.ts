@@ -12,8 +12,8 @@ import {
   ReadDeploymentsBodySchema,
 } from "../../schemas/index.js";
 import { ObjectNotFoundError } from "../errors.js";
-import { createFlowRunFromDeployment } from "../models/create-flow-run.js";
-import { countDeployments, createDeployment, deleteDeployment, readDeployment, readDeploymentByName, readDeployments, updateDeployment } from "../models/deployments.js";
+import { createFlowRunFromDeployment } from "../models/flow-runs/create-flow-run.js";
+import { countDeployments, createDeployment, deleteDeployment, readDeployment, readDeploymentByName, readDeployments, updateDeployment } from "../models/deployments/deployments.js";
 import { emptyBodyIsEmptyObject } from "./empty-body.js";
 
 const notFound = () => new ObjectNotFoundError("Deployment not found");

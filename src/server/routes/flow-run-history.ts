@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { FlowRunHistoryBodySchema, HistoryResponseSchema } from "../../schemas/index.js";
-import { readFlowRunHistory } from "../models/flow-run-history.js";
+import { readFlowRunHistory } from "../models/flow-runs/history.js";
 
 /** `POST /flow_runs/history`: runs per state per interval, aggregated by the database (the dashboard's chart). */
 export const flowRunHistoryRoutes: FastifyPluginAsyncTypebox = async (app) => {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { FlowRunInputCreateSchema, FlowRunInputFilterBodySchema, FlowRunInputKeyParamsSchema, FlowRunInputSchema, IdParams } from "../../schemas/index.js";
 import { ObjectNotFoundError } from "../errors.js";
-import { createFlowRunInput, deleteFlowRunInput, filterFlowRunInputs, readFlowRunInput } from "../models/flow-run-inputs.js";
+import { createFlowRunInput, deleteFlowRunInput, filterFlowRunInputs, readFlowRunInput } from "../models/flow-runs/inputs.js";
 
 const notFound = () => new ObjectNotFoundError("Flow run input not found");
 

@@ -12,8 +12,8 @@ import {
   SetStateBodySchema,
 } from "../../schemas/index.js";
 import { ObjectNotFoundError } from "../errors.js";
-import { createFlowRun } from "../models/create-flow-run.js";
-import { countFlowRuns, deleteFlowRun, mergeFlowRunLabels, readFlowRun, readFlowRuns, updateFlowRun } from "../models/flow-runs.js";
+import { createFlowRun } from "../models/flow-runs/create-flow-run.js";
+import { countFlowRuns, deleteFlowRun, mergeFlowRunLabels, readFlowRun, readFlowRuns, updateFlowRun } from "../models/flow-runs/flow-runs.js";
 import { setRunState } from "../orchestration/set-run-state.js";
 import { nowTimestamp } from "../timestamps.js";
 import { emptyBodyIsEmptyObject } from "./empty-body.js";

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { CountFlowsBodySchema, FlowCreateSchema, FlowSchema, FlowUpdateSchema, IdParams, ReadFlowsBodySchema } from "../../schemas/index.js";
 import { ObjectNotFoundError } from "../errors.js";
-import { countFlows, createFlow, deleteFlow, readFlow, readFlowByName, readFlows, updateFlow } from "../models/flows.js";
+import { countFlows, createFlow, deleteFlow, readFlow, readFlowByName, readFlows, updateFlow } from "../models/flows/flows.js";
 import { emptyBodyIsEmptyObject } from "./empty-body.js";
 
 const notFound = () => new ObjectNotFoundError("Flow not found");

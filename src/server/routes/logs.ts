@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { LogCreateBatchSchema, LogSchema, ReadLogsBodySchema } from "../../schemas/index.js";
-import { createLogs, readLogs } from "../models/logs.js";
+import { createLogs, readLogs } from "../models/logs/logs.js";
 import { emptyBodyIsEmptyObject } from "./empty-body.js";
 
 /** `/logs`: batches of log lines from flow and task runs. */

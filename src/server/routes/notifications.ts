@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { IdParams, NotificationCreatedSchema, NotificationCreateSchema, NotificationSchema } from "../../schemas/index.js";
-import { createNotification, deleteNotification, readNotification, readNotifications } from "../models/notification-subscriptions.js";
+import { createNotification, deleteNotification, readNotification, readNotifications } from "../models/notifications/subscriptions.js";
 
 /** `/ecsflow/notifications`: webhooks subscribed to flow-run states (delivered by the notification-delivery service). */
 export const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { CostSummaryQuerySchema, CostSummaryRowSchema, IdParams, RunCostSchema, RunUsageSchema } from "../../schemas/index.js";
 import { ObjectNotFoundError } from "../errors.js";
-import { readRunCost, recordRunCost, summarizeCosts } from "../models/run-costs.js";
+import { readRunCost, recordRunCost, summarizeCosts } from "../models/flow-runs/run-costs.js";
 
 /**
  * ecsflow's run costs: a worker reports what ECS said about a run's stopped task, the server

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { IdParams, StateSchema, Uuid } from "../../schemas/index.js";
 import { ObjectNotFoundError } from "../errors.js";
-import { readRunState, readRunStates } from "../models/run-states.js";
+import { readRunState, readRunStates } from "../models/states/run-states.js";
 
 /** `/flow_run_states` and `/task_run_states`: the state history of runs, oldest first. */
 export const runStateRoutes: FastifyPluginAsyncTypebox = async (app) => {

@@ -10,7 +10,7 @@ import {
   TaskRunSchema,
 } from "../../schemas/index.js";
 import { ObjectNotFoundError } from "../errors.js";
-import { countTaskRuns, createTaskRun, readTaskRun, readTaskRuns } from "../models/task-runs.js";
+import { countTaskRuns, createTaskRun, readTaskRun, readTaskRuns } from "../models/task-runs/task-runs.js";
 import { setRunState } from "../orchestration/set-run-state.js";
 import { nowTimestamp } from "../timestamps.js";
 import { emptyBodyIsEmptyObject } from "./empty-body.js";

@@ -9,7 +9,7 @@ import {
   VariableSchema,
   VariableUpdateSchema,
 } from "../../schemas/index.js";
-import { countVariables, createVariable, deleteVariable, readVariable, readVariables, updateVariable } from "../models/variables.js";
+import { countVariables, createVariable, deleteVariable, readVariable, readVariables, updateVariable } from "../models/variables/variables.js";
 import { emptyBodyIsEmptyObject } from "./empty-body.js";
 
 /** Prefect's `/variables`: named JSON values, addressed by id or by name. */

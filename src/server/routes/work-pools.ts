@@ -11,8 +11,8 @@ import {
   WorkPoolSchema,
   WorkPoolUpdateSchema,
 } from "../../schemas/index.js";
-import { getScheduledFlowRuns } from "../models/scheduled-flow-runs.js";
-import { countWorkPools, createWorkPool, deleteWorkPool, readWorkPool, readWorkPools, updateWorkPool } from "../models/work-pools.js";
+import { getScheduledFlowRuns } from "../models/flow-runs/scheduled-flow-runs.js";
+import { countWorkPools, createWorkPool, deleteWorkPool, readWorkPool, readWorkPools, updateWorkPool } from "../models/work-pools/work-pools.js";
 import { emptyBodyIsEmptyObject } from "./empty-body.js";
 import { isPrefectClientAtMost } from "./prefect-client-version.js";
 

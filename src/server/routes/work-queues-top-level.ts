@@ -23,7 +23,7 @@ import {
   readWorkQueueRuns,
   readWorkQueueStatusDetail,
   updateWorkQueueById,
-} from "../models/work-queues-top-level.js";
+} from "../models/work-queues/top-level.js";
 import { emptyBodyIsEmptyObject } from "./empty-body.js";
 
 /** Prefect's top-level `/work_queues` routes: queues by id across pools, new ones in the agent pool. */

@@ -8,7 +8,7 @@ import {
   WorkQueueSchema,
   WorkQueueUpdateSchema,
 } from "../../schemas/index.js";
-import { createWorkQueue, deleteWorkQueue, readWorkQueue, readWorkQueues, updateWorkQueue } from "../models/work-queues.js";
+import { createWorkQueue, deleteWorkQueue, readWorkQueue, readWorkQueues, updateWorkQueue } from "../models/work-queues/work-queues.js";
 import { emptyBodyIsEmptyObject } from "./empty-body.js";
 
 /** The queues of a work pool, addressed by pool name and queue name. */

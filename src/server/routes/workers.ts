@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { WorkerFilterBodySchema, WorkerHeartbeatBodySchema, WorkerPathParamsSchema, WorkerSchema, WorkPoolPathParamsSchema } from "../../schemas/index.js";
-import { deleteWorker, readWorkers, recordWorkerHeartbeat } from "../models/workers.js";
+import { deleteWorker, readWorkers, recordWorkerHeartbeat } from "../models/workers/workers.js";
 import { emptyBodyIsEmptyObject } from "./empty-body.js";
 
 /** The workers of a work pool: heartbeats, list, delete. */

@@ -1,5 +1,5 @@
 import { ObjectNotFoundError } from "../errors.js";
-import { workerStatus } from "../models/workers-status.js";
+import { workerStatus } from "../models/workers/status.js";
 import { setRunState } from "../orchestration/set-run-state.js";
 import { toTimestamp } from "../timestamps.js";
 import type { BackgroundService, ServiceContext } from "./background-service.js";

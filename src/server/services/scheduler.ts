@@ -1,4 +1,4 @@
-import { createScheduledRuns, deploymentsNeedingRuns, PREFECT_SCHEDULING_WINDOW, type SchedulingWindow } from "../models/auto-scheduled-runs.js";
+import { createScheduledRuns, deploymentsNeedingRuns, PREFECT_SCHEDULING_WINDOW, type SchedulingWindow } from "../models/deployments/auto-scheduled-runs.js";
 import type { BackgroundService, ServiceContext } from "./background-service.js";
 
 export interface SchedulerOptions {

@@ -7,8 +7,8 @@ import { and, type Condition } from "./filter-operators.js";
 import { flowCondition } from "./flow-filter.js";
 import { flowRunCondition } from "./flow-run-filter.js";
 import { taskRunCondition } from "./task-run-filter.js";
-import { workPoolFilterCondition } from "../work-pools-filter.js";
-import { workQueueFilterCondition } from "../work-queues-filter.js";
+import { workPoolFilterCondition } from "../work-pools/work-pool-filter.js";
+import { workQueueFilterCondition } from "../work-queues/work-queue-filter.js";
 
 /**
  * Prefect's filter bodies name criteria on several entities at once (`{"flows": …, "flow_runs": …}`);
