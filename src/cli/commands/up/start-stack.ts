@@ -73,8 +73,8 @@ export async function startStack(options: UpOptions, settings: Settings, logger:
         host: options.host,
         port: options.port,
         databaseUrl: `sqlite://${join(options.dataDir, "ecsflow.db")}`,
-        // Local only (127.0.0.1), and the worker task would need the key as a secret: no API auth.
-        auth: {},
+        // With a key, every route but health and the UI's files needs it; without, local only (127.0.0.1) and open.
+        auth: options.apiKey ? { apiKey: options.apiKey } : {},
       });
     } catch (err) {
       if (err instanceof DatabaseConfigError) throw new CliError(err.message, ExitCode.Usage, { cause: err });
@@ -82,7 +82,7 @@ export async function startStack(options: UpOptions, settings: Settings, logger:
     }
     started.push(() => server.close());
     const apiUrl = server.apiUrl;
-    const client = new EcsflowClient({ apiUrl, userAgent: "ecsflow-up", retry: { maxAttempts: 3 } });
+    const client = new EcsflowClient({ apiUrl, apiKey: options.apiKey, userAgent: "ecsflow-up", retry: { maxAttempts: 3 } });
     await checkpoint();
 
     // Chosen before ecs-local starts: a worker task restored from the last `up` may take 8080 at once.
@@ -135,6 +135,8 @@ export async function startStack(options: UpOptions, settings: Settings, logger:
         api: client,
         healthPort,
         image,
+        // The worker's task definition names the secret; ECS (here ecs-local) puts its value in the worker's environment at start.
+        ...(options.apiKey ? { createApiKeySecret: { apiKey: options.apiKey } } : {}),
         onEntry: (e: PlanEntry) => {
           if (e.action === "create" || e.action === "update") hooks.progress(`  ${e.action === "create" ? "created" : "updated"} ${e.resource} ${e.name}${e.detail ? ` (${e.detail})` : ""}`);
         },

@@ -1,6 +1,7 @@
 import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { mkdtempSync } from "node:fs";
+import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { CliError } from "../../errors.js";
 import { ExitCode } from "../../exit-codes.js";
@@ -18,6 +19,8 @@ export interface UpFlags {
   timeout?: string;
   runtime?: string;
   engineHost?: string;
+  apiKey?: string;
+  generateApiKey?: boolean;
 }
 
 export interface UpOptions {
@@ -36,6 +39,10 @@ export interface UpOptions {
   /** ecs-local's --runtime and --engine-host, checked by ecs-local start's own option parser. */
   runtime?: string;
   engineHost?: string;
+  /** The server requires it; the worker and flow runs get it from Secrets Manager. */
+  apiKey?: string;
+  /** `--generate-api-key`: the key was made here and is printed once. */
+  apiKeyGenerated: boolean;
 }
 
 /** ecs-local's placeholder credentials (it accepts any well-formed SigV4 signature) and Region. */
@@ -75,7 +82,10 @@ export function resolveUpOptions(flags: UpFlags, env: Record<string, string | un
   if (flags.runtime !== undefined && !["auto", "docker", "process"].includes(flags.runtime)) {
     throw new CliError(`--runtime must be auto, docker or process, got "${flags.runtime}".`, ExitCode.Usage);
   }
-  return { host: "127.0.0.1", port, ecsPort, dataDir, temporaryDataDir, pool, json: Boolean(flags.json), demoTimeoutMs, runtime: flags.runtime, engineHost: flags.engineHost };
+  if (flags.apiKey !== undefined && flags.generateApiKey) throw new CliError("Pass --api-key or --generate-api-key, not both.", ExitCode.Usage);
+  if (flags.apiKey !== undefined && !/^[\x21-\x7e]{16,}$/.test(flags.apiKey)) throw new CliError("--api-key must be at least 16 printable characters without spaces.", ExitCode.Usage);
+  const apiKey = flags.generateApiKey ? `pnu_${randomBytes(24).toString("base64url")}` : flags.apiKey;
+  return { host: "127.0.0.1", port, ecsPort, dataDir, temporaryDataDir, pool, json: Boolean(flags.json), demoTimeoutMs, runtime: flags.runtime, engineHost: flags.engineHost, apiKey, apiKeyGenerated: Boolean(flags.generateApiKey) };
 }
 
 /**
