@@ -1,5 +1,6 @@
 import { CloudWatchLogsClient, DescribeLogGroupsCommand, FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeTaskDefinitionCommand, DescribeTasksCommand, ECSClient, ListTaskDefinitionsCommand, ListTasksCommand } from "@aws-sdk/client-ecs";
+import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,7 +13,7 @@ import { ecsflow, spawnEcsflow, STACK_FRAME } from "./run-ecsflow.js";
 // service task in ecs-local) and its flow runs get it from Secrets Manager, and the key's value is
 // in no task definition, no task, no log line, no error: only once, in the ready line.
 
-const AWS = { region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } };
+const PLACEHOLDER = { region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" }, maxAttempts: 1 };
 
 const cleanups: (() => void)[] = [];
 afterAll(() => cleanups.forEach((c) => c()));
@@ -29,7 +30,7 @@ describe("ecsflow up with an API key", () => {
       async () => {
         if (up.exitCode !== null) throw new Error(`up exited ${up.exitCode}: ${(await up.result).stderr}`);
         const line = stdout.split("\n").find((l) => l.startsWith('{"event":"ready"'));
-        return line ? (JSON.parse(line) as { apiUrl: string; ecsLocalUrl: string; cluster: string; apiKey: string; auth: string }) : undefined;
+        return line ? (JSON.parse(line) as { apiUrl: string; ecsLocalUrl: string; cluster: string; apiKey: string; auth: string; ecsLocalCredentials: { accessKeyId: string; secretAccessKey: string; adminToken: string } }) : undefined;
       },
       120_000,
     );
@@ -37,9 +38,25 @@ describe("ecsflow up with an API key", () => {
     expect(ready.auth).toBe("api-key");
     expect(key).toMatch(/^pnu_[A-Za-z0-9_-]{32}$/);
 
+    const { adminToken, ...credentials } = ready.ecsLocalCredentials;
+    const AWS = { region: "us-east-1", credentials };
     const ecs = new ECSClient({ endpoint: ready.ecsLocalUrl, ...AWS });
     const logs = new CloudWatchLogsClient({ endpoint: ready.ecsLocalUrl, ...AWS });
     try {
+      // ecs-local holds the key in its Secrets Manager: it takes only this run's credentials now.
+      const stranger = new SecretsManagerClient({ endpoint: ready.ecsLocalUrl, ...PLACEHOLDER });
+      const denied = await stranger.send(new GetSecretValueCommand({ SecretId: "ecsflow/local-ecs/api-key" })).then(
+        () => "ok",
+        (err: Error) => err.name,
+      );
+      stranger.destroy();
+      expect(denied).toBe("UnrecognizedClientException");
+      expect((await fetch(`${ready.ecsLocalUrl}/_ecs-local/counters`)).status).toBe(401);
+      expect((await fetch(`${ready.ecsLocalUrl}/_ecs-local/counters`, { headers: { authorization: `Bearer ${adminToken}` } })).status).toBe(200);
+      const sm = new SecretsManagerClient({ endpoint: ready.ecsLocalUrl, ...AWS });
+      expect((await sm.send(new GetSecretValueCommand({ SecretId: "ecsflow/local-ecs/api-key" }))).SecretString).toBe(key);
+      sm.destroy();
+
       // The API needs the key; the client that has it gets through.
       expect((await fetch(`${ready.apiUrl}/flows/filter`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).status).toBe(401);
       const noKey = new EcsflowClient({ apiUrl: ready.apiUrl, retry: { maxAttempts: 1 } });

@@ -11,7 +11,7 @@ import { CliError } from "../../errors.js";
 import { ExitCode } from "../../exit-codes.js";
 import { serverOptionsFromSettings } from "../server/server-options.js";
 import { deployExamples, REPO_ROOT, type DeployedExample } from "./deploy-examples.js";
-import { ecsLocalOptions, LOCAL_AWS, type UpOptions } from "./up-options.js";
+import { ecsLocalOptions, type LocalAws, type UpOptions } from "./up-options.js";
 import { waitForWorker, type WorkerTask } from "./wait-for-worker.js";
 
 export interface Stack {
@@ -26,6 +26,8 @@ export interface Stack {
   deployments: DeployedExample[];
   client: EcsflowClient;
   ecsLocal: EcsLocalHandle;
+  /** The credentials ecs-local accepts from this process (generated when `up` runs with an API key). */
+  aws: LocalAws;
   /** Stops ecs-local (every task: the worker and any flow run, SIGTERM then SIGKILL), then the server. Safe to call twice. */
   close(): Promise<void>;
   /** Synchronous last resort for an `exit` hook: SIGKILLs every task process. */
@@ -131,7 +133,7 @@ export async function startStack(options: UpOptions, settings: Settings, logger:
       provision({
         pool: options.pool,
         apiUrl,
-        connection: { endpoint: ecsLocal.url, ...LOCAL_AWS },
+        connection: { endpoint: ecsLocal.url, region: options.aws.region, credentials: options.aws.credentials },
         api: client,
         healthPort,
         image,
@@ -149,7 +151,7 @@ export async function startStack(options: UpOptions, settings: Settings, logger:
     await checkpoint();
 
     hooks.progress(`Waiting for the worker: ECS service ${names.service} starting its task…`);
-    const worker = await waitForWorker({ endpoint: ecsLocal.url, cluster: names.cluster, service: names.service, client, pool: options.pool, admin: ecsLocal.admin, signal: hooks.signal });
+    const worker = await waitForWorker({ endpoint: ecsLocal.url, aws: options.aws, cluster: names.cluster, service: names.service, client, pool: options.pool, admin: ecsLocal.admin, signal: hooks.signal });
     await checkpoint();
 
     let closing: Promise<void> | undefined;
@@ -165,6 +167,7 @@ export async function startStack(options: UpOptions, settings: Settings, logger:
       deployments,
       client,
       ecsLocal,
+      aws: options.aws,
       close: () =>
         (closing ??= stopStarted().finally(() => {
           if (exitHook) process.removeListener("exit", exitHook);

@@ -51,7 +51,7 @@ export async function runUp(flags: UpFlags, mode: "up" | "demo"): Promise<void> 
     }
     try {
       // A generated key is shown this once (it is nowhere else to read back); a given one never.
-      emit({ event: "ready", ...readyView(stack), auth: options.apiKey ? "api-key" : "none", ...(options.apiKeyGenerated ? { apiKey: options.apiKey } : {}) });
+      emit({ event: "ready", ...readyView(stack), auth: options.apiKey ? "api-key" : "none", ...(options.apiKeyGenerated ? { apiKey: options.apiKey } : {}), ...(options.aws.adminToken ? { ecsLocalCredentials: { ...options.aws.credentials, adminToken: options.aws.adminToken } } : {}) });
       if (!options.json) printReady(stack, say, mode, options);
       if (mode === "demo" || flags.demo) {
         const result = await demo(stack, options, say, stop.signal);
@@ -140,7 +140,9 @@ function printReady(stack: Stack, say: (line: string) => void, mode: "up" | "dem
   say(`  ${ecsflow} deployment run ${hello} --param name=Ada --watch`);
   say(`  ${ecsflow} flow-run ls`);
   say("See the worker and each run as ECS tasks:");
-  say(`  AWS_ENDPOINT_URL=${stack.ecsLocalUrl} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 aws ecs list-tasks --cluster ${stack.cluster}`);
+  // With an API key, ecs-local's Secrets Manager holds it: ecs-local then takes only this run's credentials.
+  const creds = options.aws.adminToken ? stack.aws.credentials : { accessKeyId: "test", secretAccessKey: "test" };
+  say(`  AWS_ENDPOINT_URL=${stack.ecsLocalUrl} AWS_ACCESS_KEY_ID=${creds.accessKeyId} AWS_SECRET_ACCESS_KEY=${creds.secretAccessKey} AWS_REGION=us-east-1 aws ecs list-tasks --cluster ${stack.cluster}`);
   say("Ctrl-C stops everything.");
   say("");
 }
