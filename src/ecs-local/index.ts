@@ -22,4 +22,3 @@ export {
 export type { ImagePullBehavior } from "./runtime/container-driver.js";
 export type { EcsLocalAdmin, AdminTaskView, RuntimeSettings } from "./admin/ecs-local-admin.js";
 export { AwsError, EcsLocalConfigError, EcsLocalStateError } from "./errors.js";
-export type { AccessOptions } from "./access/access-control.js";
