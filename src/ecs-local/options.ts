@@ -1,5 +1,6 @@
 import { isAbsolute } from "node:path";
 import pino, { type Logger } from "pino";
+import type { AccessOptions } from "./access/access-control.js";
 import { EcsLocalConfigError } from "./errors.js";
 import type { ImagePullBehavior } from "./runtime/container-driver.js";
 import { parseEngineAddress } from "./runtime/detect-engine.js";
@@ -90,8 +91,15 @@ export interface Exchange {
 }
 
 export interface EcsLocalOptions {
-  /** @default "127.0.0.1" */
+  /** Loopback unless told otherwise: anyone who reaches ecs-local can run commands as its tasks. @default "127.0.0.1" */
   host?: string;
+  /**
+   * Credentials ecs-local accepts. Unset: any well-formed SigV4 signature and open admin routes
+   * (fine on loopback). Set: AWS calls must be signed with `accessKeyId` (verified with
+   * `secretAccessKey` when given) or with task role credentials ecs-local issued; admin routes need
+   * `Authorization: Bearer <adminToken>` and are closed without one. @default undefined
+   */
+  access?: AccessOptions;
   /** 0 picks a free port. @default 4566 */
   port?: number;
   /** @default "us-east-1" */
@@ -139,6 +147,8 @@ export interface EcsLocalOptions {
   shutdownGraceMs?: number;
   /** Called with every AWS API response (not admin ones). */
   observer?: (exchange: Exchange) => void;
+  /** Called with every route registered (method and path pattern): for tests that walk the route table. */
+  onRoute?: (route: { method: string | string[]; url: string }) => void;
   /**
    * What runs task containers. `process`: host processes (image mappings stand in for images).
    * `docker`: a Docker Engine API (Docker, or Podman's Docker-compatible service) at `engineHost`,
@@ -154,6 +164,7 @@ export interface EcsLocalOptions {
 
 export interface CompiledOptions {
   host: string;
+  access?: AccessOptions;
   port: number;
   region: string;
   accountId: string;
@@ -174,6 +185,7 @@ export interface CompiledOptions {
   stoppedTaskRetentionMs: number;
   shutdownGraceMs: number;
   observer?: (exchange: Exchange) => void;
+  onRoute?: (route: { method: string | string[]; url: string }) => void;
   runtime: RuntimeChoice;
   engineHost?: string;
   imagePullBehavior: ImagePullBehavior;
@@ -234,10 +246,21 @@ export function compileOptions(options: EcsLocalOptions): CompiledOptions {
   if (!["default", "always", "once", "prefer-cached"].includes(imagePullBehavior)) {
     throw new EcsLocalConfigError(`imagePullBehavior must be default, always, once or prefer-cached, got ${imagePullBehavior}.`, "imagePullBehavior");
   }
+  const access = options.access;
+  if (access !== undefined) {
+    if (typeof access.accessKeyId !== "string" || !/^[A-Za-z0-9_-]{1,128}$/.test(access.accessKeyId)) {
+      throw new EcsLocalConfigError("access.accessKeyId must be 1-128 letters, digits, - or _.", "access.accessKeyId");
+    }
+    for (const field of ["secretAccessKey", "adminToken"] as const) {
+      const v = access[field];
+      if (v !== undefined && (typeof v !== "string" || v.length < 8)) throw new EcsLocalConfigError(`access.${field} must be at least 8 characters.`, `access.${field}`);
+    }
+  }
   const hostEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries(options.hostEnv ?? {})) if (v !== undefined) hostEnv[k] = v;
   return {
     host: options.host ?? "127.0.0.1",
+    access: access && { ...access },
     port,
     region,
     accountId,
@@ -258,6 +281,7 @@ export function compileOptions(options: EcsLocalOptions): CompiledOptions {
     stoppedTaskRetentionMs: options.stoppedTaskRetentionMs ?? 3_600_000,
     shutdownGraceMs: options.shutdownGraceMs ?? 10_000,
     observer: options.observer,
+    onRoute: options.onRoute,
     runtime,
     engineHost: options.engineHost,
     imagePullBehavior,

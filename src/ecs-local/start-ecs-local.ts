@@ -1,3 +1,4 @@
+import { AccessControl } from "./access/access-control.js";
 import { EcsLocalAdmin } from "./admin/ecs-local-admin.js";
 import { Counters } from "./admin/counters.js";
 import { buildApp } from "./build-app.js";
@@ -102,6 +103,7 @@ export async function startEcsLocal(options: EcsLocalOptions = {}): Promise<EcsL
   ensureDefaultCluster(ctx, Date.now());
   const scheduler = new ServiceScheduler(ctx, logger);
 
+  const access = new AccessControl(opts.access, (accessKeyId) => endpoints.secretForAccessKey(accessKeyId, Date.now()));
   const dispatcher = new AwsRequestDispatcher({
     services: [createEcsService(ctx), createLogsService(logs), createSecretsManagerService(secrets), createEc2Service(network), createStsService(), createIamService(state), createSqsService(queues), createEventsService(bus)],
     region: opts.region,
@@ -114,9 +116,10 @@ export async function startEcsLocal(options: EcsLocalOptions = {}): Promise<EcsL
     ],
     observer: opts.observer,
     onError: (code) => counters.error(code),
+    authenticate: (scope, req) => access.checkAws(scope, req, Date.now()),
   });
   const admin = new EcsLocalAdmin({ options: opts, state, counters, limits, faults, runtime });
-  const app = buildApp(dispatcher, admin, logger, (a) => registerTaskEndpointRoutes(a, endpoints, state));
+  const app = buildApp(dispatcher, admin, access, logger, (a) => registerTaskEndpointRoutes(a, endpoints, state), opts.onRoute);
 
   const writer = opts.stateDir ? new StateFileWriter(opts.stateDir, () => state.data, 1_000) : undefined;
   if (writer) state.onChange(() => writer.schedule());
@@ -133,7 +136,7 @@ export async function startEcsLocal(options: EcsLocalOptions = {}): Promise<EcsL
   scheduler.start();
   const purge = setInterval(() => purgeExpiredTasks(ctx, Date.now()), 60_000);
   purge.unref();
-  logger.info({ url, stateDir: opts.stateDir, limits: opts.limitsEnabled, runtime: driver.kind, engine: driver.engineAddress }, "ecs-local listening");
+  logger.info({ url, access: access.enabled ? "credentials required" : "open", stateDir: opts.stateDir, limits: opts.limitsEnabled, runtime: driver.kind, engine: driver.engineAddress }, "ecs-local listening");
 
   let closing: Promise<void> | undefined;
   return {

@@ -16,7 +16,12 @@
 //    - `{{ a.b[0] }}` walks into the variable `a`;
 //    - `{{ $VAR }}` reads the host environment, always as text: "" when unset, even as a whole
 //      value (Prefect does the same: env placeholders never remove keys);
-//    - values are not templated again, so a variable holding `{{ x }}` stays literal.
+//    - values are not templated again, so a variable holding `{{ x }}` stays literal;
+//    - in the top-level `command` text (not a whole placeholder), each value is inserted quoted as
+//      a POSIX shell word, so that splitting the command (parse-command.ts) keeps it one literal
+//      argument: a value with spaces, quotes, `;`, `$(…)` or backticks cannot add arguments or
+//      operators the template did not write. (Prefect inserts the raw text; a value meant as
+//      several arguments belongs in a whole `{{ command }}`.) No shell ever runs the command.
 // 4. Stamps, on the top-level `env`, `labels`, `name` and `command` (the ECS infrastructure uses
 //    these, as Prefect's ECS worker does, not the copies inside task_run_request):
 //    - env, lowest precedence first: PREFECT_API_URL, PREFECT_API_KEY (when given),
@@ -59,6 +64,7 @@ import {
 import { JobTemplateRenderError } from "./errors.js";
 import { appliedValues, mergeJobVariables, type JobVariableLayer, type MergedJobVariables } from "./job-variables.js";
 import { setOwn } from "./set-own.js";
+import { quote } from "shell-quote";
 
 export const DEFAULT_FLOW_RUN_COMMAND = "ecsflow flow-run execute";
 
@@ -116,7 +122,7 @@ export function renderJobTemplate(input: RenderJobTemplateInput): RenderedJobCon
   // A literal env object in the template is a base the variables' env merges over (Prefect).
   if (isObject(jobConfiguration.env) && isObject(values.env)) jobConfiguration.env = { ...jobConfiguration.env, ...values.env };
 
-  const rendered = applyValues(jobConfiguration, values, input.env) as JsonRecord;
+  const rendered = applyValues(jobConfiguration, values, input.env, true) as JsonRecord;
   checkUnsupportedPlaceholders(rendered, merged);
   return stamp(rendered, template.job_configuration, merged, input);
 }
@@ -154,7 +160,7 @@ function sourceNote(loc: (string | number)[], merged: MergedJobVariables): strin
 }
 
 /** Prefect's apply_values, with NOT_SET for "remove this key / drop this item". */
-function applyValues(template: JsonValue, values: JsonRecord, hostEnv: Readonly<Record<string, string | undefined>>): Rendered {
+function applyValues(template: JsonValue, values: JsonRecord, hostEnv: Readonly<Record<string, string | undefined>>, top = false): Rendered {
   if (typeof template === "string") return applyToString(template, values, hostEnv);
   if (Array.isArray(template)) {
     const out: JsonValue[] = [];
@@ -167,7 +173,7 @@ function applyValues(template: JsonValue, values: JsonRecord, hostEnv: Readonly<
   if (isObject(template)) {
     const out: JsonRecord = {};
     for (const [key, value] of Object.entries(template)) {
-      const r = applyValues(value, values, hostEnv);
+      const r = top && key === "command" && typeof value === "string" ? applyToString(value, values, hostEnv, true) : applyValues(value, values, hostEnv);
       if (r !== NOT_SET) setOwn(out, key, r);
     }
     return out;
@@ -175,20 +181,22 @@ function applyValues(template: JsonValue, values: JsonRecord, hostEnv: Readonly<
   return template;
 }
 
-function applyToString(text: string, values: JsonRecord, hostEnv: Readonly<Record<string, string | undefined>>): Rendered {
+/** `asWords`: the text is a command line; values go in quoted as shell words (see step 3). */
+function applyToString(text: string, values: JsonRecord, hostEnv: Readonly<Record<string, string | undefined>>, asWords = false): Rendered {
   const whole = wholePlaceholder(text);
   if (whole?.kind === "standard") {
     const value = lookup(values, whole.name);
     return value === undefined || value === null ? NOT_SET : structuredClone(value);
   }
+  const word = (v: string) => (asWords && v !== "" ? quote([v]) : v);
   return replacePlaceholders(text, (p: Placeholder) => {
     if (p.kind === "standard") {
       const value = lookup(values, p.name);
-      return value === undefined || value === null ? "" : asText(value);
+      return value === undefined || value === null ? "" : word(asText(value));
     }
     if (p.kind === "env") {
       const variable = envPlaceholderVariable(p.name);
-      return (Object.hasOwn(hostEnv, variable) ? hostEnv[variable] : undefined) ?? "";
+      return word((Object.hasOwn(hostEnv, variable) ? hostEnv[variable] : undefined) ?? "");
     }
     return undefined;
   });

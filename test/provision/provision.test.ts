@@ -114,6 +114,8 @@ describe("ecsflow ecs provision / teardown against ecs-local", () => {
       expect(props.vpc_id.default).toBe("vpc-0e5c10ca1de5a0001");
       expect(props.execution_role_arn.default).toBe(exec.Arn);
       expect(props.network_configuration.default.subnets).toHaveLength(3);
+      // Flow runs read the key from the same secret; the worker never stamps it into their environment.
+      expect(props.api_key_secret_arn.default).toBe(secret.ARN);
 
       await eventually(async () => {
         const s = (await ecs.send(new DescribeServicesCommand({ cluster: names.cluster, services: [names.service] }))).services![0];
@@ -131,6 +133,25 @@ describe("ecsflow ecs provision / teardown against ecs-local", () => {
     expect(mutating(await calls())).toEqual([]);
     const dry = await provision(input({ dryRun: true }));
     expect(dry.entries.every((e) => e.action === "exists" || e.action === "check")).toBe(true);
+  });
+
+  it("a new key (a rotation) becomes the secret's current value, under the same ARN; nothing else changes", async () => {
+    const sm = new SecretsManagerClient(f.config);
+    try {
+      const arn = (await sm.send(new DescribeSecretCommand({ SecretId: names.secret }))).ARN;
+      f.handle.admin.resetCounters();
+      const rotated = await provision(input({ createApiKeySecret: { apiKey: "pnu_rotated_key" } }));
+      expect(rotated.entries.filter((e) => e.action === "update").map((e) => [e.resource, e.detail])).toEqual([["Secrets Manager secret", "new API key"]]);
+      expect(mutating(await calls())).toEqual(["secretsmanager:PutSecretValue"]);
+      expect((await sm.send(new GetSecretValueCommand({ SecretId: names.secret }))).SecretString).toBe("pnu_rotated_key");
+      expect((await sm.send(new DescribeSecretCommand({ SecretId: names.secret }))).ARN).toBe(arn);
+      expect(JSON.stringify(rotated)).not.toContain("pnu_rotated_key");
+      // Back to the key the other tests use.
+      await provision(input());
+      expect((await sm.send(new GetSecretValueCommand({ SecretId: names.secret }))).SecretString).toBe("pnu_test_key");
+    } finally {
+      sm.destroy();
+    }
   });
 
   it("a changed setting updates just what it touches", async () => {

@@ -2,6 +2,10 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import { EcsLocalConfigError } from "../errors.js";
 import type { EcsLocalAdmin } from "./ecs-local-admin.js";
 
+export const ADMIN_PREFIX = "/_ecs-local/";
+/** Admin routes open without the admin token: health, for readiness checks. */
+export const OPEN_ADMIN_ROUTES = new Set(["/_ecs-local/health"]);
+
 /** `/_ecs-local/…`: JSON in and out; bad input answers 400 with `{ error }`. */
 export function registerAdminRoutes(app: FastifyInstance, admin: EcsLocalAdmin): void {
   const guarded = (fn: (body: any) => unknown) => async (req: { body: unknown }, reply: FastifyReply) => {

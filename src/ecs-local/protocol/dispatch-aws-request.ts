@@ -5,7 +5,7 @@ import type { Exchange } from "../options.js";
 import { parseQueryParams } from "./query-params.js";
 import { operationInputSchema } from "./sdk-operation-schemas.js";
 import type { OperationContext, ServiceDefinition, WireProtocol } from "./service-definition.js";
-import { readCredentialScope } from "./sigv4-credential-scope.js";
+import { readCredentialScope, type CredentialScope } from "./sigv4-credential-scope.js";
 import { validateJsonInput } from "./validate-json-input.js";
 import { escapeXml, xmlChildren } from "./xml-writer.js";
 
@@ -40,6 +40,8 @@ export interface DispatcherOptions {
   observer?: (exchange: Exchange) => void;
   /** Called with the code of every error answered. */
   onError?: (code: string) => void;
+  /** Refuses a request whose credentials ecs-local does not accept (see AccessControl). */
+  authenticate?: (scope: CredentialScope, req: RawRequest) => { kind: "unknown-key" | "bad-signature"; message: string } | undefined;
 }
 
 interface Resolved {
@@ -81,6 +83,13 @@ export class AwsRequestDispatcher {
           scope.message,
           403,
         );
+      }
+      const refused = this.options.authenticate?.(scope.scope, req);
+      if (refused) {
+        // The codes AWS answers with: JSON services, then the query ones (STS, IAM), then EC2's.
+        const codes = refused.kind === "unknown-key" ? ["UnrecognizedClientException", "InvalidClientTokenId", "AuthFailure"] : ["InvalidSignatureException", "SignatureDoesNotMatch", "AuthFailure"];
+        const ec2 = protocol === "query" && scope.scope.service === "ec2";
+        throw new AwsError(ec2 ? codes[2] : protocol === "json" ? codes[0] : codes[1], refused.message, 403);
       }
       const resolved = this.resolve(req, target, query, scope.scope.service);
       service = resolved.service;

@@ -64,6 +64,12 @@ export class TaskEndpointRegistry {
     return this.credentials.get(token);
   }
 
+  /** The secret key of temporary credentials issued to a task that has not stopped, by access key id. */
+  secretForAccessKey(accessKeyId: string, now: number): string | undefined {
+    for (const c of this.credentials.values()) if (c.accessKeyId === accessKeyId && c.expiration > now) return c.secretAccessKey;
+    return undefined;
+  }
+
   /** Forgets a task's tokens once it has stopped. */
   forgetTask(taskArn: string): void {
     for (const token of this.byTask.get(taskArn) ?? []) {

@@ -1,4 +1,4 @@
-import { CreateSecretCommand, DescribeSecretCommand } from "@aws-sdk/client-secrets-manager";
+import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { aws, awsOrMissing, ProvisionError } from "../provision-error.js";
 import type { Step } from "../plan.js";
 import { managedTags } from "../resource-names.js";
@@ -16,7 +16,14 @@ export const apiKeySecretStep: Step = {
     const found = await awsOrMissing("secretsmanager:DescribeSecret", `secret ${id}`, ["ResourceNotFoundException"], () => ctx.aws.secrets.send(new DescribeSecretCommand({ SecretId: id })));
     if (found) {
       ctx.secretArn = found.ARN;
-      return { action: "exists" };
+      // A new key for a secret provision made (a rotated key, a rerun of `up`) becomes its current
+      // value: ECS reads it at each task start, so new workers and runs get it.
+      const key = ctx.settings.createSecretWithKey;
+      if (given || key === undefined || ctx.dryRun) return { action: "exists" };
+      const current = await aws("secretsmanager:GetSecretValue", `secret ${id}`, () => ctx.aws.secrets.send(new GetSecretValueCommand({ SecretId: found.ARN })));
+      if (current.SecretString === key) return { action: "exists" };
+      await aws("secretsmanager:PutSecretValue", `secret ${id}`, () => ctx.aws.secrets.send(new PutSecretValueCommand({ SecretId: found.ARN, SecretString: key })));
+      return { action: "update", detail: "new API key" };
     }
     if (given) throw new ProvisionError(`The API key secret ${given} does not exist (or is not readable); check --api-key-secret-arn.`);
     const key = ctx.settings.createSecretWithKey;

@@ -9,7 +9,11 @@ type Template = { job_configuration?: unknown; variables?: { properties?: Record
 function wantedDefaults(ctx: ProvisionContext): Record<string, unknown> {
   const network: Record<string, unknown> = { subnets: ctx.subnets, assignPublicIp: "ENABLED" };
   if (ctx.securityGroups.length > 0) network.securityGroups = ctx.securityGroups;
-  return { cluster: ctx.settings.names.cluster, vpc_id: ctx.vpcId, network_configuration: network, execution_role_arn: ctx.executionRoleArn };
+  const defaults: Record<string, unknown> = { cluster: ctx.settings.names.cluster, vpc_id: ctx.vpcId, network_configuration: network, execution_role_arn: ctx.executionRoleArn };
+  // Flow runs get the key as the worker does, from the secret: else the worker would stamp it into
+  // each run's environment in plain text.
+  if (ctx.secretArn) defaults.api_key_secret_arn = ctx.secretArn;
+  return defaults;
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);

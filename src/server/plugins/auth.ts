@@ -20,6 +20,11 @@ function safeEqual(given: string, expected: Buffer): boolean {
 /** Routes open without credentials: health (load balancers call it) and the UI's static files. */
 const PUBLIC_ROUTES = new Set(["/api/health"]);
 const UI_ROUTE = "/*";
+/**
+ * What the UI's catch-all must not serve openly: paths that, spelled another way (`/API/…`,
+ * `//metrics`, `/x/../metrics`), a proxy in front or a case-insensitive one would send to a guarded route.
+ */
+const GUARDED_UI_PATH = /^\/*(api|metrics)(\/|$)/i;
 
 /**
  * Whether a request may pass without credentials. Decided on the route the router matched, not on
@@ -31,10 +36,10 @@ function isPublic(routeUrl: string | undefined, params: unknown): boolean {
   if (routeUrl === undefined) return false;
   if (PUBLIC_ROUTES.has(routeUrl)) return true;
   if (routeUrl !== UI_ROUTE) return false;
-  // The UI's catch-all also matches unknown /api paths: those stay behind the key.
+  // The UI's catch-all also matches unknown /api paths and other spellings of /metrics: those stay behind the key.
   // Dot segments are resolved first: a proxy in front may resolve `/x/../api/…` to an API path.
   const rest = posix.normalize(`/${String((params as Record<string, unknown> | undefined)?.["*"] ?? "")}`);
-  return !/^\/*api(\/|$)/i.test(rest);
+  return !GUARDED_UI_PATH.test(rest);
 }
 
 /**

@@ -28,6 +28,7 @@ export interface StartFlags {
   runtime?: string;
   engineHost?: string;
   imagePullBehavior?: string;
+  accessKeyId?: string;
   json?: boolean;
 }
 
@@ -51,6 +52,10 @@ export const ENV = {
   // The names Docker's own tools and the ECS agent read.
   engineHost: "DOCKER_HOST",
   imagePullBehavior: "ECS_IMAGE_PULL_BEHAVIOR",
+  // Secrets come from the environment only: a flag would show in `ps`.
+  accessKeyId: "ECSFLOW_ECS_LOCAL_ACCESS_KEY_ID",
+  secretAccessKey: "ECSFLOW_ECS_LOCAL_SECRET_ACCESS_KEY",
+  adminToken: "ECSFLOW_ECS_LOCAL_ADMIN_TOKEN",
 } as const;
 
 /** Host variables every task process gets (a container would have its own PATH, HOME, …). */
@@ -125,7 +130,14 @@ export function resolveStartOptions(flags: StartFlags, env: Record<string, strin
   if (imagePullBehavior !== undefined && !["default", "always", "once", "prefer-cached"].includes(imagePullBehavior)) {
     throw usage(`--image-pull-behavior must be default, always, once or prefer-cached, got "${imagePullBehavior}".`);
   }
+  const accessKeyId = pick(flags.accessKeyId, ENV.accessKeyId);
+  const secretAccessKey = pick(undefined, ENV.secretAccessKey);
+  const adminToken = pick(undefined, ENV.adminToken);
+  if (accessKeyId === undefined && (secretAccessKey !== undefined || adminToken !== undefined)) {
+    throw usage(`${ENV.secretAccessKey} and ${ENV.adminToken} need an access key id (--access-key-id or ${ENV.accessKeyId}).`);
+  }
   return {
+    access: accessKeyId === undefined ? undefined : { accessKeyId, secretAccessKey, adminToken },
     runtime: runtime as "auto" | "docker" | "process",
     engineHost: pick(flags.engineHost, ENV.engineHost),
     imagePullBehavior: imagePullBehavior as "default" | "always" | "once" | "prefer-cached" | undefined,

@@ -12,6 +12,8 @@ function withUpFlags(command: Command, mode: "up" | "demo"): Command {
     .option("--timeout <s>", "how long the demo run may take (default 120)")
     .option("--runtime <kind>", "what runs the worker and flow runs: auto (a container engine if one answers, else host processes), docker (Docker or Podman) or process (default auto)")
     .option("--engine-host <address>", "container engine address, e.g. unix:///run/podman/podman.sock (env DOCKER_HOST)")
+    .option("--api-key <key>", "require this API key on the server's API; the worker and flow runs get it from ecs-local's Secrets Manager, never as plain environment")
+    .option("--generate-api-key", "like --api-key with a new random key, printed once")
     .option("--json", "print JSON Lines on stdout ({\"event\":\"ready\",…}, then {\"event\":\"demo\",…}); progress goes to stderr");
 }
 

@@ -4,7 +4,7 @@ import { formatLog, formatStateChange } from "../../format-run.js";
 import { watchFlowRun, WatchTimeoutError } from "../../watch-flow-run.js";
 import type { Stack } from "./start-stack.js";
 import { timingBreakdown, type TimingStep } from "./timing-breakdown.js";
-import { LOCAL_AWS } from "./up-options.js";
+import type { LocalAws } from "./up-options.js";
 
 export interface DemoResult {
   deployment: string;
@@ -45,7 +45,7 @@ export async function runDemo(stack: Stack, say: (line: string) => void, options
   }
   const states = await stack.client.readFlowRunStates(created.id);
   const taskId = final.infrastructure_pid ?? undefined;
-  const task = taskId ? await describeRunTask(stack.ecsLocalUrl, taskId) : undefined;
+  const task = taskId ? await describeRunTask(stack.ecsLocalUrl, stack.aws, taskId) : undefined;
   return {
     deployment: hello.name,
     runId: final.id,
@@ -59,10 +59,10 @@ export async function runDemo(stack: Stack, say: (line: string) => void, options
 }
 
 /** The ECS worker records a run's task as `<cluster>::<task ARN>`. */
-async function describeRunTask(endpoint: string, infrastructureId: string): Promise<{ taskArn: string; createdAt?: Date; startedAt?: Date } | undefined> {
+async function describeRunTask(endpoint: string, aws: LocalAws, infrastructureId: string): Promise<{ taskArn: string; createdAt?: Date; startedAt?: Date } | undefined> {
   const at = infrastructureId.indexOf("::");
   if (at <= 0) return undefined;
-  const ecs = new ECSClient({ endpoint, ...LOCAL_AWS, maxAttempts: 2 });
+  const ecs = new ECSClient({ endpoint, region: aws.region, credentials: aws.credentials, maxAttempts: 2 });
   try {
     const task = (await ecs.send(new DescribeTasksCommand({ cluster: infrastructureId.slice(0, at), tasks: [infrastructureId.slice(at + 2)] }))).tasks?.[0];
     return task ? { taskArn: task.taskArn!, createdAt: task.createdAt, startedAt: task.startedAt } : undefined;

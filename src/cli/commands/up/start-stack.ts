@@ -11,7 +11,7 @@ import { CliError } from "../../errors.js";
 import { ExitCode } from "../../exit-codes.js";
 import { serverOptionsFromSettings } from "../server/server-options.js";
 import { deployExamples, REPO_ROOT, type DeployedExample } from "./deploy-examples.js";
-import { ecsLocalOptions, LOCAL_AWS, type UpOptions } from "./up-options.js";
+import { ecsLocalOptions, type LocalAws, type UpOptions } from "./up-options.js";
 import { waitForWorker, type WorkerTask } from "./wait-for-worker.js";
 
 export interface Stack {
@@ -26,6 +26,8 @@ export interface Stack {
   deployments: DeployedExample[];
   client: EcsflowClient;
   ecsLocal: EcsLocalHandle;
+  /** The credentials ecs-local accepts from this process (generated when `up` runs with an API key). */
+  aws: LocalAws;
   /** Stops ecs-local (every task: the worker and any flow run, SIGTERM then SIGKILL), then the server. Safe to call twice. */
   close(): Promise<void>;
   /** Synchronous last resort for an `exit` hook: SIGKILLs every task process. */
@@ -73,8 +75,8 @@ export async function startStack(options: UpOptions, settings: Settings, logger:
         host: options.host,
         port: options.port,
         databaseUrl: `sqlite://${join(options.dataDir, "ecsflow.db")}`,
-        // Local only (127.0.0.1), and the worker task would need the key as a secret: no API auth.
-        auth: {},
+        // With a key, every route but health and the UI's files needs it; without, local only (127.0.0.1) and open.
+        auth: options.apiKey ? { apiKey: options.apiKey } : {},
       });
     } catch (err) {
       if (err instanceof DatabaseConfigError) throw new CliError(err.message, ExitCode.Usage, { cause: err });
@@ -82,7 +84,7 @@ export async function startStack(options: UpOptions, settings: Settings, logger:
     }
     started.push(() => server.close());
     const apiUrl = server.apiUrl;
-    const client = new EcsflowClient({ apiUrl, userAgent: "ecsflow-up", retry: { maxAttempts: 3 } });
+    const client = new EcsflowClient({ apiUrl, apiKey: options.apiKey, userAgent: "ecsflow-up", retry: { maxAttempts: 3 } });
     await checkpoint();
 
     // Chosen before ecs-local starts: a worker task restored from the last `up` may take 8080 at once.
@@ -131,10 +133,12 @@ export async function startStack(options: UpOptions, settings: Settings, logger:
       provision({
         pool: options.pool,
         apiUrl,
-        connection: { endpoint: ecsLocal.url, ...LOCAL_AWS },
+        connection: { endpoint: ecsLocal.url, region: options.aws.region, credentials: options.aws.credentials },
         api: client,
         healthPort,
         image,
+        // The worker's task definition names the secret; ECS (here ecs-local) puts its value in the worker's environment at start.
+        ...(options.apiKey ? { createApiKeySecret: { apiKey: options.apiKey } } : {}),
         onEntry: (e: PlanEntry) => {
           if (e.action === "create" || e.action === "update") hooks.progress(`  ${e.action === "create" ? "created" : "updated"} ${e.resource} ${e.name}${e.detail ? ` (${e.detail})` : ""}`);
         },
@@ -147,7 +151,7 @@ export async function startStack(options: UpOptions, settings: Settings, logger:
     await checkpoint();
 
     hooks.progress(`Waiting for the worker: ECS service ${names.service} starting its task…`);
-    const worker = await waitForWorker({ endpoint: ecsLocal.url, cluster: names.cluster, service: names.service, client, pool: options.pool, admin: ecsLocal.admin, signal: hooks.signal });
+    const worker = await waitForWorker({ endpoint: ecsLocal.url, aws: options.aws, cluster: names.cluster, service: names.service, client, pool: options.pool, admin: ecsLocal.admin, signal: hooks.signal });
     await checkpoint();
 
     let closing: Promise<void> | undefined;
@@ -163,6 +167,7 @@ export async function startStack(options: UpOptions, settings: Settings, logger:
       deployments,
       client,
       ecsLocal,
+      aws: options.aws,
       close: () =>
         (closing ??= stopStarted().finally(() => {
           if (exitHook) process.removeListener("exit", exitHook);

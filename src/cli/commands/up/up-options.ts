@@ -1,6 +1,7 @@
 import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { mkdtempSync } from "node:fs";
+import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { CliError } from "../../errors.js";
 import { ExitCode } from "../../exit-codes.js";
@@ -18,6 +19,8 @@ export interface UpFlags {
   timeout?: string;
   runtime?: string;
   engineHost?: string;
+  apiKey?: string;
+  generateApiKey?: boolean;
 }
 
 export interface UpOptions {
@@ -36,10 +39,26 @@ export interface UpOptions {
   /** ecs-local's --runtime and --engine-host, checked by ecs-local start's own option parser. */
   runtime?: string;
   engineHost?: string;
+  /** The server requires it; the worker and flow runs get it from Secrets Manager. */
+  apiKey?: string;
+  /** `--generate-api-key`: the key was made here and is printed once. */
+  apiKeyGenerated: boolean;
+  /**
+   * What ecsflow up's own AWS calls sign with. With an API key, ecs-local (whose Secrets Manager
+   * then holds it) accepts only this pair and task role credentials, and its admin routes need `adminToken`.
+   */
+  aws: LocalAws;
 }
 
-/** ecs-local's placeholder credentials (it accepts any well-formed SigV4 signature) and Region. */
-export const LOCAL_AWS = { region: "us-east-1", credentials: { accessKeyId: "ecs-local", secretAccessKey: "ecs-local" } };
+export interface LocalAws {
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  /** Set when ecs-local requires credentials. */
+  adminToken?: string;
+}
+
+/** ecs-local's placeholder credentials (it accepts any well-formed SigV4 signature when started without access credentials) and Region. */
+export const LOCAL_AWS: LocalAws = { region: "us-east-1", credentials: { accessKeyId: "ecs-local", secretAccessKey: "ecs-local" } };
 
 export const DEFAULT_POOL = "local-ecs";
 const DEFAULT_DEMO_TIMEOUT_S = 120;
@@ -75,7 +94,13 @@ export function resolveUpOptions(flags: UpFlags, env: Record<string, string | un
   if (flags.runtime !== undefined && !["auto", "docker", "process"].includes(flags.runtime)) {
     throw new CliError(`--runtime must be auto, docker or process, got "${flags.runtime}".`, ExitCode.Usage);
   }
-  return { host: "127.0.0.1", port, ecsPort, dataDir, temporaryDataDir, pool, json: Boolean(flags.json), demoTimeoutMs, runtime: flags.runtime, engineHost: flags.engineHost };
+  if (flags.apiKey !== undefined && flags.generateApiKey) throw new CliError("Pass --api-key or --generate-api-key, not both.", ExitCode.Usage);
+  if (flags.apiKey !== undefined && !/^[\x21-\x7e]{16,}$/.test(flags.apiKey)) throw new CliError("--api-key must be at least 16 printable characters without spaces.", ExitCode.Usage);
+  const apiKey = flags.generateApiKey ? `pnu_${randomBytes(24).toString("base64url")}` : flags.apiKey;
+  const aws: LocalAws = apiKey
+    ? { region: LOCAL_AWS.region, credentials: { accessKeyId: "ecsflowup", secretAccessKey: randomBytes(24).toString("base64url") }, adminToken: randomBytes(24).toString("base64url") }
+    : LOCAL_AWS;
+  return { host: "127.0.0.1", port, ecsPort, dataDir, temporaryDataDir, pool, json: Boolean(flags.json), demoTimeoutMs, runtime: flags.runtime, engineHost: flags.engineHost, apiKey, apiKeyGenerated: Boolean(flags.generateApiKey), aws };
 }
 
 /**
@@ -90,5 +115,6 @@ export function ecsLocalOptions(options: UpOptions, env: Record<string, string |
     env,
     BIN_PATH,
   );
-  return { ...resolved, hostEnv: { ...resolved.hostEnv, ECSFLOW_HOME: options.dataDir } };
+  const access = options.aws.adminToken ? { accessKeyId: options.aws.credentials.accessKeyId, secretAccessKey: options.aws.credentials.secretAccessKey, adminToken: options.aws.adminToken } : resolved.access;
+  return { ...resolved, access, hostEnv: { ...resolved.hostEnv, ECSFLOW_HOME: options.dataDir } };
 }

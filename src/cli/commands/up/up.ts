@@ -50,8 +50,9 @@ export async function runUp(flags: UpFlags, mode: "up" | "demo"): Promise<void> 
       return;
     }
     try {
-      emit({ event: "ready", ...readyView(stack) });
-      if (!options.json) printReady(stack, say, mode);
+      // A generated key is shown this once (it is nowhere else to read back); a given one never.
+      emit({ event: "ready", ...readyView(stack), auth: options.apiKey ? "api-key" : "none", ...(options.apiKeyGenerated ? { apiKey: options.apiKey } : {}), ...(options.aws.adminToken ? { ecsLocalCredentials: { ...options.aws.credentials, adminToken: options.aws.adminToken } } : {}) });
+      if (!options.json) printReady(stack, say, mode, options);
       if (mode === "demo" || flags.demo) {
         const result = await demo(stack, options, say, stop.signal);
         if (result === "interrupted") {
@@ -118,7 +119,7 @@ function ecsflowCommand(): string {
   return process.cwd() === REPO_ROOT ? `node ${rel}` : `node ${BIN_PATH}`;
 }
 
-function printReady(stack: Stack, say: (line: string) => void, mode: "up" | "demo"): void {
+function printReady(stack: Stack, say: (line: string) => void, mode: "up" | "demo", options: UpOptions): void {
   const ecsflow = ecsflowCommand();
   const hello = stack.deployments[0].name;
   say("");
@@ -129,14 +130,19 @@ function printReady(stack: Stack, say: (line: string) => void, mode: "up" | "dem
   say(`  tasks       ${stack.ecsLocal.runtime.kind === "docker" ? `containers of ecsflow:local in ${stack.ecsLocal.runtime.engine}` : "host processes"}`);
   say(`  data        ${stack.dataDir}`);
   say(`  deployments ${stack.deployments.map((d) => d.name).join(", ")}  (examples/, work pool ${stack.pool})`);
+  if (options.apiKeyGenerated) say(`  API key     ${options.apiKey}  (generated; shown only now: keep it)`);
+  else if (options.apiKey) say("  API key     required (the one given with --api-key)");
   if (mode === "demo") return say("");
   say("");
   say("Run a deployment from another terminal:");
   say(`  export PREFECT_API_URL=${stack.apiUrl}`);
+  if (options.apiKey) say("  export PREFECT_API_KEY=<the API key>");
   say(`  ${ecsflow} deployment run ${hello} --param name=Ada --watch`);
   say(`  ${ecsflow} flow-run ls`);
   say("See the worker and each run as ECS tasks:");
-  say(`  AWS_ENDPOINT_URL=${stack.ecsLocalUrl} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 aws ecs list-tasks --cluster ${stack.cluster}`);
+  // With an API key, ecs-local's Secrets Manager holds it: ecs-local then takes only this run's credentials.
+  const creds = options.aws.adminToken ? stack.aws.credentials : { accessKeyId: "test", secretAccessKey: "test" };
+  say(`  AWS_ENDPOINT_URL=${stack.ecsLocalUrl} AWS_ACCESS_KEY_ID=${creds.accessKeyId} AWS_SECRET_ACCESS_KEY=${creds.secretAccessKey} AWS_REGION=us-east-1 aws ecs list-tasks --cluster ${stack.cluster}`);
   say("Ctrl-C stops everything.");
   say("");
 }

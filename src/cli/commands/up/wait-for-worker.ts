@@ -4,7 +4,7 @@ import { sleep } from "../../../client/sleep.js";
 import type { EcsLocalAdmin } from "../../../ecs-local/index.js";
 import { CliError } from "../../errors.js";
 import { ExitCode } from "../../exit-codes.js";
-import { LOCAL_AWS } from "./up-options.js";
+import type { LocalAws } from "./up-options.js";
 
 /** The worker as ECS and the API see it. */
 export interface WorkerTask {
@@ -17,6 +17,7 @@ export interface WorkerTask {
 
 export interface WaitForWorkerInput {
   endpoint: string;
+  aws: LocalAws;
   cluster: string;
   service: string;
   client: EcsflowClient;
@@ -33,7 +34,7 @@ const POLL_MS = 250;
  * and that worker heartbeating to the pool, so a run created now is picked up at once.
  */
 export async function waitForWorker(input: WaitForWorkerInput): Promise<WorkerTask> {
-  const ecs = new ECSClient({ endpoint: input.endpoint, ...LOCAL_AWS, maxAttempts: 2 });
+  const ecs = new ECSClient({ endpoint: input.endpoint, region: input.aws.region, credentials: input.aws.credentials, maxAttempts: 2 });
   const deadline = Date.now() + (input.timeoutMs ?? 90_000);
   try {
     for (;;) {
