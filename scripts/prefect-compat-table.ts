@@ -87,6 +87,26 @@ function missingCell(ops: readonly PrefectOperation[]): string {
   return missing.map((op) => code(`${op.method} ${op.path}`)).join(", ");
 }
 
+/**
+ * Why an area's missing operations are missing. Judged from what Prefect's worker, flow engine and
+ * CLI call (a missing operation they call is a bug, not a row here); an area without a reason says
+ * "not built yet", so a new gap shows as such.
+ */
+export const WHY_MISSING: Record<string, string> = {
+  Root: "a greeting; no Prefect client path needs it",
+  Flows: "bulk and paginated reads of Prefect 3's UI; the worker, engine and CLI use filter/count",
+  "Flow Runs": "the run graph, lateness and log download feed Prefect's UI (ecsflow's UI has its own views); bulk and paginated variants are Prefect 3 UI additions",
+  "Task Runs": "the flow engine only creates task runs and sets their states; history and paginate feed Prefect's UI",
+  Deployments: "pause/resume and bulk operations: set `paused` with PATCH; the rest feed Prefect 3's UI",
+  SavedSearches: "a Prefect UI feature; ecsflow's UI keeps its filters in the URL",
+  "Work Pools": "not built yet",
+  "Task Workers": "Prefect 3's background task workers; ecsflow runs tasks inside the flow run's task",
+  Collections: "Prefect's integration catalogue, fetched from the internet; nothing to serve offline",
+  Events: "Prefect 3's event system; ecsflow streams run events at `/api/ecsflow/run_events`",
+  Automations: "Prefect 3's automations; ecsflow sends webhook notifications (`/api/ecsflow/notifications`)",
+  Admin: "server settings and storage are set by `ecsflow config` and the database URL, not over the API",
+};
+
 /** The Markdown between the README markers: a summary line and one row per Prefect area. */
 export function renderCompatTable(doc: OpenApiPaths, routes: readonly RouteEntry[]): string {
   const operations = prefectOperations(doc, routes);
@@ -100,9 +120,13 @@ export function renderCompatTable(doc: OpenApiPaths, routes: readonly RouteEntry
   const lines = [
     `**${implemented} of ${operations.length}** operations of Prefect's REST API${version} are implemented; ecsflow adds ${own.length} route${own.length === 1 ? "" : "s"} of its own under \`/api/ecsflow/\`.`,
     "",
-    "| Prefect area | Implemented | Not implemented |",
-    "|---|---|---|",
-    ...[...areas].map(([area, ops]) => `| ${area} | ${ops.filter((op) => op.implemented).length} / ${ops.length} | ${missingCell(ops)} |`),
+    "| Prefect area | Implemented | Not implemented | Why not |",
+    "|---|---|---|---|",
+    ...[...areas].map(([area, ops]) => {
+      const done = ops.filter((op) => op.implemented).length;
+      const why = done === ops.length ? "" : (WHY_MISSING[area] ?? "not built yet");
+      return `| ${area} | ${done} / ${ops.length} | ${missingCell(ops)} | ${why} |`;
+    }),
   ];
   if (other.length > 0) lines.push("", `Also served, not in Prefect's OpenAPI file: ${other.map(code).join(", ")}.`);
   return lines.join("\n");
