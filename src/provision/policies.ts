@@ -25,7 +25,7 @@ export function workerPolicy(executionRoleArn: unknown, workerRoleArn: unknown):
       {
         Sid: "RunFlowRunTasks",
         Effect: "Allow",
-        Action: ["ecs:RunTask", "ecs:StopTask", "ecs:DescribeTasks", "ecs:ListTasks", "ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition", "ecs:DescribeTaskDefinition", "ecs:TagResource"],
+        Action: ["ecs:RunTask", "ecs:StopTask", "ecs:DescribeTasks", "ecs:ListTasks", "ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition", "ecs:DescribeTaskDefinition", "ecs:DescribeContainerInstances", "ecs:TagResource"],
         Resource: "*",
       },
       { Sid: "ResolveNetwork", Effect: "Allow", Action: ["ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups"], Resource: "*" },
