@@ -135,6 +135,12 @@ export interface EcsLocalOptions {
   limits?: false | { enabled?: boolean; buckets?: Partial<Record<LimitName, BucketLimit>> };
   /** Capacity of each cluster for the EC2 launch type (CPU units, MiB). @default unlimited */
   capacity?: { cpu: number; memory: number };
+  /**
+   * The container instance each cluster has for the EC2 launch type, as DescribeContainerInstances
+   * reports it: its `ecs.instance-type` and registered CPU units and MiB.
+   * @default m5.large; cpu and memory from `capacity`, else 2048 and 7680 (an m5.large less the agent's reserve)
+   */
+  containerInstance?: { instanceType?: string; cpu?: number; memory?: number };
   /** @default [] */
   faults?: FaultRule[];
   /** Seed for fault fractions and provisioning delays, for reproducible runs. @default random */
@@ -179,6 +185,7 @@ export interface CompiledOptions {
   limitsEnabled: boolean;
   limits: Record<LimitName, BucketLimit>;
   capacity?: { cpu: number; memory: number };
+  containerInstance: { instanceType: string; cpu: number; memory: number };
   faults: FaultRule[];
   seed: number;
   vpcs: VpcConfig[];
@@ -234,6 +241,13 @@ export function compileOptions(options: EcsLocalOptions): CompiledOptions {
     nonNegative(options.capacity.cpu, "capacity.cpu");
     nonNegative(options.capacity.memory, "capacity.memory");
   }
+  if (options.containerInstance) {
+    if (options.containerInstance.cpu !== undefined) nonNegative(options.containerInstance.cpu, "containerInstance.cpu");
+    if (options.containerInstance.memory !== undefined) nonNegative(options.containerInstance.memory, "containerInstance.memory");
+    if (options.containerInstance.instanceType !== undefined && !/^[a-z0-9-]+\.[a-z0-9-]+$/.test(options.containerInstance.instanceType)) {
+      throw new EcsLocalConfigError(`containerInstance.instanceType looks wrong: ${options.containerInstance.instanceType}.`, "containerInstance");
+    }
+  }
   if (options.stateDir !== undefined && !isAbsolute(options.stateDir)) {
     throw new EcsLocalConfigError(`stateDir must be an absolute path, got ${options.stateDir}.`, "stateDir");
   }
@@ -275,6 +289,11 @@ export function compileOptions(options: EcsLocalOptions): CompiledOptions {
     limitsEnabled: limitsOption === false ? false : (limitsOption?.enabled ?? true),
     limits,
     capacity: options.capacity,
+    containerInstance: {
+      instanceType: options.containerInstance?.instanceType ?? "m5.large",
+      cpu: options.containerInstance?.cpu ?? options.capacity?.cpu ?? 2048,
+      memory: options.containerInstance?.memory ?? options.capacity?.memory ?? 7680,
+    },
     faults: [...(options.faults ?? [])],
     seed: options.seed ?? Math.floor(Math.random() * 2 ** 31),
     vpcs: options.network?.vpcs ?? [],

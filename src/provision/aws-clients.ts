@@ -1,8 +1,10 @@
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { ECSClient } from "@aws-sdk/client-ecs";
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import { STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity } from "@smithy/types";
 
@@ -24,6 +26,9 @@ export interface ProvisionClients {
   secrets: SecretsManagerClient;
   iam: IAMClient;
   sts: STSClient;
+  /** The task-events queue and the EventBridge rule feeding it. */
+  sqs: SQSClient;
+  events: EventBridgeClient;
   region(): Promise<string>;
   destroy(): void;
 }
@@ -36,7 +41,7 @@ export function createProvisionClients(connection: AwsConnection): ProvisionClie
     maxAttempts: connection.maxAttempts ?? 3,
   };
   const ecs = new ECSClient(config);
-  const clients = { ecs, ec2: new EC2Client(config), logs: new CloudWatchLogsClient(config), secrets: new SecretsManagerClient(config), iam: new IAMClient(config), sts: new STSClient(config) };
+  const clients = { ecs, ec2: new EC2Client(config), logs: new CloudWatchLogsClient(config), secrets: new SecretsManagerClient(config), iam: new IAMClient(config), sts: new STSClient(config), sqs: new SQSClient(config), events: new EventBridgeClient(config) };
   return {
     ...clients,
     region: async () => (typeof ecs.config.region === "function" ? await ecs.config.region() : String(ecs.config.region)),

@@ -3,8 +3,9 @@
 // adds the work pool (an ecsflow object, not an AWS one) and, once, a task definition revision
 // carrying its spec hash. Nothing here calls AWS.
 
-import { ECS_TASKS_TRUST, EXECUTION_INLINE_POLICY, EXECUTION_MANAGED_POLICY, executionPolicy, WORKER_INLINE_POLICY, workerPolicy } from "./policies.js";
+import { ECS_TASKS_TRUST, EXECUTION_INLINE_POLICY, EXECUTION_MANAGED_POLICY, executionPolicy, taskEventsPattern, taskEventsQueuePolicy, WORKER_INLINE_POLICY, workerPolicy } from "./policies.js";
 import { managedTags, resourceNames } from "./resource-names.js";
+import { ruleDescription, TASK_EVENTS_RETENTION_SECONDS, TASK_EVENTS_TARGET_ID } from "./steps/task-events-step.js";
 
 export interface CloudFormationInput {
   pool: string;
@@ -18,6 +19,8 @@ export interface CloudFormationInput {
   healthPort?: number;
   cpu?: string;
   memory?: string;
+  /** The EventBridge rule and SQS queue for event-driven task watching. @default true */
+  taskEvents?: boolean;
 }
 
 const ref = (name: string) => ({ Ref: name });
@@ -55,6 +58,16 @@ export function cloudFormationTemplate(input: CloudFormationInput): Record<strin
       Tags: tags,
     },
   };
+  const taskEvents = input.taskEvents ?? true;
+  if (taskEvents) {
+    const clusterArn = input.cluster === undefined ? arnOf("Cluster") : { "Fn::Sub": `arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:cluster/${input.cluster}` };
+    resources.TaskEventsQueue = { Type: "AWS::SQS::Queue", Properties: { QueueName: names.taskEventsQueue, MessageRetentionPeriod: Number(TASK_EVENTS_RETENTION_SECONDS), Tags: tags } };
+    resources.TaskEventsRule = {
+      Type: "AWS::Events::Rule",
+      Properties: { Name: names.taskEventsRule, Description: ruleDescription(input.pool), State: "ENABLED", EventPattern: taskEventsPattern(clusterArn), Targets: [{ Id: TASK_EVENTS_TARGET_ID, Arn: arnOf("TaskEventsQueue") }] },
+    };
+    resources.TaskEventsQueuePolicy = { Type: "AWS::SQS::QueuePolicy", Properties: { Queues: [ref("TaskEventsQueue")], PolicyDocument: taskEventsQueuePolicy(arnOf("TaskEventsQueue"), arnOf("TaskEventsRule")) } };
+  }
   const workerRoleArn = { "Fn::Sub": `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${names.workerRole}` };
   resources.WorkerRole = {
     Type: "AWS::IAM::Role",
@@ -62,7 +75,7 @@ export function cloudFormationTemplate(input: CloudFormationInput): Record<strin
       RoleName: names.workerRole,
       AssumeRolePolicyDocument: ECS_TASKS_TRUST,
       // The role's own ARN by name: GetAtt on itself would be a circular reference.
-      Policies: [{ PolicyName: WORKER_INLINE_POLICY, PolicyDocument: workerPolicy(arnOf("ExecutionRole"), workerRoleArn) }],
+      Policies: [{ PolicyName: WORKER_INLINE_POLICY, PolicyDocument: workerPolicy(arnOf("ExecutionRole"), workerRoleArn, taskEvents ? arnOf("TaskEventsQueue") : undefined) }],
       Tags: tags,
     },
   };
@@ -85,6 +98,7 @@ export function cloudFormationTemplate(input: CloudFormationInput): Record<strin
           Environment: [
             { Name: "PREFECT_API_URL", Value: input.apiUrl },
             { Name: "ECSFLOW_ECS_DEFAULT_IMAGE", Value: input.image },
+            ...(taskEvents ? [{ Name: "ECSFLOW_ECS_TASK_EVENTS_QUEUE_URL", Value: ref("TaskEventsQueue") }] : []),
           ],
           ...(secretArn ? { Secrets: [{ Name: "ECSFLOW_API_KEY", ValueFrom: secretArn }] } : {}),
           LogConfiguration: { LogDriver: "awslogs", Options: { "awslogs-group": ref("LogGroup"), "awslogs-region": ref("AWS::Region"), "awslogs-stream-prefix": "worker" } },
@@ -120,6 +134,7 @@ export function cloudFormationTemplate(input: CloudFormationInput): Record<strin
       ExecutionRoleArn: { Value: arnOf("ExecutionRole") },
       WorkerRoleArn: { Value: arnOf("WorkerRole") },
       LogGroup: { Value: ref("LogGroup") },
+      ...(taskEvents ? { TaskEventsQueueUrl: { Value: ref("TaskEventsQueue") } } : {}),
     },
   };
 }

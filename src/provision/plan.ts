@@ -29,6 +29,8 @@ export interface ProvisionSettings {
   healthPort: number;
   cpu: string;
   memory: string;
+  /** Create the EventBridge rule and SQS queue the worker watches its tasks through. */
+  taskEvents: boolean;
 }
 
 /**
@@ -51,6 +53,9 @@ export interface ProvisionContext {
   executionRoleArn: string;
   workerRoleArn: string;
   taskDefinitionArn?: string;
+  /** The task-events queue (a placeholder URL in a dry run that would create it). */
+  taskEventsQueueUrl?: string;
+  taskEventsQueueArn?: string;
 }
 
 /** One resource: checks what exists and, unless dry-running, creates or updates it. */

@@ -18,20 +18,45 @@ export function executionPolicy(secretArn: unknown): object {
   return { Version: "2012-10-17", Statement: statements };
 }
 
-export function workerPolicy(executionRoleArn: unknown, workerRoleArn: unknown): object {
+/** The worker's calls; with a task-events queue, reading and deleting its messages too. */
+export function workerPolicy(executionRoleArn: unknown, workerRoleArn: unknown, taskEventsQueueArn?: unknown): object {
+  const events = taskEventsQueueArn ? [{ Sid: "ReadTaskEvents", Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], Resource: taskEventsQueueArn }] : [];
   return {
     Version: "2012-10-17",
     Statement: [
       {
         Sid: "RunFlowRunTasks",
         Effect: "Allow",
-        Action: ["ecs:RunTask", "ecs:StopTask", "ecs:DescribeTasks", "ecs:ListTasks", "ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition", "ecs:DescribeTaskDefinition", "ecs:TagResource"],
+        Action: ["ecs:RunTask", "ecs:StopTask", "ecs:DescribeTasks", "ecs:ListTasks", "ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition", "ecs:DescribeTaskDefinition", "ecs:DescribeContainerInstances", "ecs:TagResource"],
         Resource: "*",
       },
       { Sid: "ResolveNetwork", Effect: "Allow", Action: ["ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups"], Resource: "*" },
       { Sid: "ReadRunLogs", Effect: "Allow", Action: ["logs:GetLogEvents"], Resource: "*" },
       { Sid: "CheckRunSecrets", Effect: "Allow", Action: ["secretsmanager:DescribeSecret"], Resource: "*" },
       { Sid: "PassRunRoles", Effect: "Allow", Action: ["iam:PassRole"], Resource: [executionRoleArn, workerRoleArn] },
+      ...events,
+    ],
+  };
+}
+
+/** EventBridge's pattern for one cluster's ECS Task State Change events. */
+export function taskEventsPattern(clusterArn: unknown): object {
+  return { source: ["aws.ecs"], "detail-type": ["ECS Task State Change"], detail: { clusterArn: [clusterArn] } };
+}
+
+/** The queue's resource policy: EventBridge may send to it, and only for this rule. */
+export function taskEventsQueuePolicy(queueArn: unknown, ruleArn: unknown): object {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "EcsTaskStateChangesFromEventBridge",
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: "sqs:SendMessage",
+        Resource: queueArn,
+        Condition: { ArnEquals: { "aws:SourceArn": ruleArn } },
+      },
     ],
   };
 }

@@ -11,6 +11,7 @@ import { networkStep } from "./steps/network-step.js";
 import { executionRoleStep, roleArn, workerRoleStep } from "./steps/role-step.js";
 import { serviceStep } from "./steps/service-step.js";
 import { taskDefinitionStep } from "./steps/task-definition-step.js";
+import { taskEventsQueueStep, taskEventsRuleStep } from "./steps/task-events-step.js";
 import { workPoolStep } from "./steps/work-pool-step.js";
 
 export interface ProvisionInput {
@@ -27,6 +28,8 @@ export interface ProvisionInput {
   healthPort?: number;
   cpu?: string;
   memory?: string;
+  /** Create the EventBridge rule and SQS queue for event-driven task watching. @default true */
+  taskEvents?: boolean;
   connection: AwsConnection;
   api: EcsflowClient;
   /** Called as each resource is done (or, in a dry run, checked). */
@@ -61,6 +64,7 @@ export async function provision(input: ProvisionInput): Promise<ProvisionResult>
     healthPort: input.healthPort ?? 8080,
     cpu: input.cpu ?? "256",
     memory: input.memory ?? "512",
+    taskEvents: input.taskEvents ?? true,
   };
   const clients = createProvisionClients(input.connection);
   try {
@@ -82,7 +86,19 @@ export async function provision(input: ProvisionInput): Promise<ProvisionResult>
     };
     ctx.executionRoleArn = roleArn(ctx, settings.names.executionRole);
     ctx.workerRoleArn = roleArn(ctx, settings.names.workerRole);
-    const steps: Step[] = [networkStep, logGroupStep, clusterStep, ...(input.createApiKeySecret || input.apiKeySecretArn ? [apiKeySecretStep] : []), executionRoleStep, workerRoleStep, workPoolStep, taskDefinitionStep, serviceStep];
+    // The queue comes before the worker's role (whose policy names it) and task definition (which names its URL).
+    const steps: Step[] = [
+      networkStep,
+      logGroupStep,
+      clusterStep,
+      ...(input.createApiKeySecret || input.apiKeySecretArn ? [apiKeySecretStep] : []),
+      ...(settings.taskEvents ? [taskEventsQueueStep, taskEventsRuleStep] : []),
+      executionRoleStep,
+      workerRoleStep,
+      workPoolStep,
+      taskDefinitionStep,
+      serviceStep,
+    ];
     const entries: PlanEntry[] = [];
     for (const step of steps) {
       const name = step.name(ctx);

@@ -15,6 +15,9 @@ export interface ResourceNames {
   secret: string;
   family: string;
   service: string;
+  /** The SQS queue ECS Task State Change events reach the worker through, and the rule sending them. */
+  taskEventsQueue: string;
+  taskEventsRule: string;
 }
 
 export function resourceNames(pool: string, cluster?: string): ResourceNames {
@@ -29,6 +32,9 @@ export function resourceNames(pool: string, cluster?: string): ResourceNames {
     secret: `ecsflow/${ecsSafe(pool)}/api-key`,
     family: `ecsflow-worker-${base}`,
     service: `ecsflow-worker-${base}`,
+    // SQS queue names: letters, digits, - and _, at most 80; rule names: also ".", at most 64.
+    taskEventsQueue: `ecsflow-${base}-task-events`,
+    taskEventsRule: `ecsflow-${base}-task-events`,
   };
 }
 

@@ -12,12 +12,15 @@ import {
   StopTaskCommand,
 } from "@aws-sdk/client-ecs";
 import { DeleteRoleCommand, DeleteRolePolicyCommand, DetachRolePolicyCommand, GetRoleCommand, ListAttachedRolePoliciesCommand } from "@aws-sdk/client-iam";
+import { DeleteRuleCommand, DescribeRuleCommand, ListTargetsByRuleCommand, RemoveTargetsCommand } from "@aws-sdk/client-eventbridge";
 import { DeleteSecretCommand, DescribeSecretCommand } from "@aws-sdk/client-secrets-manager";
+import { DeleteQueueCommand, GetQueueUrlCommand } from "@aws-sdk/client-sqs";
 import { ObjectNotFoundError, type EcsflowClient } from "../client/index.js";
 import { createProvisionClients, type AwsConnection, type ProvisionClients } from "./aws-clients.js";
 import { EXECUTION_INLINE_POLICY, WORKER_INLINE_POLICY } from "./policies.js";
 import { aws, awsOrMissing, ProvisionError } from "./provision-error.js";
 import { isManagedFor, POOL_DESCRIPTION, resourceNames, type ResourceNames } from "./resource-names.js";
+import { ruleDescription } from "./steps/task-events-step.js";
 
 export type TeardownAction = "delete" | "absent" | "keep";
 
@@ -81,6 +84,8 @@ export async function teardown(input: TeardownInput): Promise<TeardownEntry[]> {
     ] as const) {
       note(await removeRole(clients, resource, role, inline, input.pool, dry));
     }
+    note(await removeTaskEventsRule(clients, names, input.pool, dry));
+    note(await removeTaskEventsQueue(clients, names, dry));
     note(await removeSecret(clients, names, input.pool, dry));
     note(await removeLogGroup(clients, names, dry));
     note(await removeCluster(clients, names, input.pool, dry));
@@ -164,6 +169,33 @@ async function removeRole(clients: ProvisionClients, resource: string, name: str
     await awsOrMissing("iam:DeleteRolePolicy", what, NOT_FOUND_ROLE, () => clients.iam.send(new DeleteRolePolicyCommand({ RoleName: name, PolicyName: inlinePolicy })));
     await aws("iam:DeleteRole", what, () => clients.iam.send(new DeleteRoleCommand({ RoleName: name })));
   }
+  return { resource, name, action: "delete" };
+}
+
+/** The rule goes only when it carries provision's description for this pool; its targets first. */
+async function removeTaskEventsRule(clients: ProvisionClients, names: ResourceNames, pool: string, dry: boolean): Promise<TeardownEntry> {
+  const resource = "EventBridge rule (task events)";
+  const name = names.taskEventsRule;
+  const what = `rule ${name}`;
+  const found = await awsOrMissing("events:DescribeRule", what, ["ResourceNotFoundException"], () => clients.events.send(new DescribeRuleCommand({ Name: name })));
+  if (!found) return { resource, name, action: "absent" };
+  if (found.Description !== ruleDescription(pool)) return { resource, name, action: "keep", detail: "not created by ecsflow" };
+  if (!dry) {
+    const targets = await aws("events:ListTargetsByRule", what, () => clients.events.send(new ListTargetsByRuleCommand({ Rule: name })));
+    const ids = (targets.Targets ?? []).map((t) => t.Id!).filter(Boolean);
+    if (ids.length) await aws("events:RemoveTargets", what, () => clients.events.send(new RemoveTargetsCommand({ Rule: name, Ids: ids })));
+    await aws("events:DeleteRule", what, () => clients.events.send(new DeleteRuleCommand({ Name: name })));
+  }
+  return { resource, name, action: "delete" };
+}
+
+/** By its derived name, as the log group: the name says it is the pool's task-events queue. */
+async function removeTaskEventsQueue(clients: ProvisionClients, names: ResourceNames, dry: boolean): Promise<TeardownEntry> {
+  const resource = "SQS queue (task events)";
+  const name = names.taskEventsQueue;
+  const found = await awsOrMissing("sqs:GetQueueUrl", `queue ${name}`, ["QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue"], () => clients.sqs.send(new GetQueueUrlCommand({ QueueName: name })));
+  if (!found?.QueueUrl) return { resource, name, action: "absent" };
+  if (!dry) await aws("sqs:DeleteQueue", `queue ${name}`, () => clients.sqs.send(new DeleteQueueCommand({ QueueUrl: found.QueueUrl })));
   return { resource, name, action: "delete" };
 }
 

@@ -1,11 +1,13 @@
 import { AuthGate } from "./auth/auth-gate";
 import { Layout } from "./components/layout";
+import { CostsPage } from "./pages/costs-page";
 import { DashboardPage } from "./pages/dashboard-page";
 import { DeploymentDetailPage } from "./pages/deployment-detail-page";
 import { DeploymentRunPage } from "./pages/deployment-run-page";
 import { DeploymentsPage } from "./pages/deployments-page";
 import { FlowsPage } from "./pages/flows-page";
 import { NotFoundPage } from "./pages/not-found-page";
+import { NotificationsPage } from "./pages/notifications-page";
 import { RunDetailPage } from "./pages/run-detail-page";
 import { RunsPage } from "./pages/runs-page";
 import { WorkPoolCreatePage } from "./pages/work-pool-create-page";
@@ -28,6 +30,8 @@ function Routes() {
   if (matchPath("/work-pools/new", pathname)) return <WorkPoolCreatePage />;
   if ((m = matchPath("/work-pools/:name", pathname))) return <WorkPoolDetailPage key={m.name} name={m.name} />;
   if (matchPath("/flows", pathname)) return <FlowsPage />;
+  if (matchPath("/costs", pathname)) return <CostsPage />;
+  if (matchPath("/notifications", pathname)) return <NotificationsPage />;
   return <NotFoundPage />;
 }
 

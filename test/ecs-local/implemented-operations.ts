@@ -15,6 +15,8 @@ export const IMPLEMENTED: Record<string, string[]> = {
     "DescribeTasks",
     "ListTasks",
     "StopTask",
+    "DescribeContainerInstances",
+    "ListContainerInstances",
     "CreateService",
     "UpdateService",
     "DescribeServices",

@@ -74,6 +74,8 @@ async function exerciseEverything(): Promise<void> {
     await ecs.send(new ecsSdk.UntagResourceCommand({ resourceArn: taskArn, tagKeys: ["x"] }));
     await ecs.send(new ecsSdk.ListTagsForResourceCommand({ resourceArn: taskArn }));
     await ecs.send(new ecsSdk.StopTaskCommand({ cluster: "shapes", task: taskArn, reason: "shapes" }));
+    const instances = await ecs.send(new ecsSdk.ListContainerInstancesCommand({ cluster: "shapes" }));
+    await ecs.send(new ecsSdk.DescribeContainerInstancesCommand({ cluster: "shapes", containerInstances: [...instances.containerInstanceArns!, "0123456789abcdef0123456789abcdef"] }));
     await eventually(async () => ((await ecs.send(new ecsSdk.DescribeTasksCommand({ cluster: "shapes", tasks: [taskArn] }))).tasks![0].lastStatus === "STOPPED" ? true : undefined), "STOPPED");
 
     await ecs.send(new ecsSdk.CreateServiceCommand({ cluster: "shapes", serviceName: "svc", taskDefinition: "shapes", desiredCount: 1, launchType: "FARGATE", networkConfiguration: network, tags: [{ key: "s", value: "1" }] }));

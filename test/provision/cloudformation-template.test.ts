@@ -31,7 +31,13 @@ describe("CloudFormation template", () => {
       WorkerRole: "AWS::IAM::Role",
       WorkerTaskDefinition: "AWS::ECS::TaskDefinition",
       WorkerService: "AWS::ECS::Service",
+      TaskEventsQueue: "AWS::SQS::Queue",
+      TaskEventsQueuePolicy: "AWS::SQS::QueuePolicy",
+      TaskEventsRule: "AWS::Events::Rule",
     });
+    expect(t.Resources.TaskEventsQueue.Properties.QueueName).toBe(names.taskEventsQueue);
+    expect(t.Resources.TaskEventsRule.Properties).toMatchObject({ Name: names.taskEventsRule, State: "ENABLED", EventPattern: { detail: { clusterArn: [{ "Fn::GetAtt": ["Cluster", "Arn"] }] } } });
+    expect(t.Resources.TaskEventsQueuePolicy.Properties.PolicyDocument.Statement[0].Condition).toEqual({ ArnEquals: { "aws:SourceArn": { "Fn::GetAtt": ["TaskEventsRule", "Arn"] } } });
     expect(t.Resources.Cluster.Properties.ClusterName).toBe(names.cluster);
     expect(t.Resources.ExecutionRole.Properties.RoleName).toBe(names.executionRole);
     expect(t.Resources.WorkerService.Properties).toMatchObject({ ServiceName: names.service, DesiredCount: 1 });

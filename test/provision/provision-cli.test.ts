@@ -55,7 +55,7 @@ describe("ecsflow ecs provision / teardown (CLI)", () => {
     expect(dry.code).toBe(0);
     expect(dry.stdout).toMatch(/^RESOURCE\s+NAME\s+ACTION/);
     expect(dry.stdout).toMatch(/ECS service \(worker\)\s+ecsflow-worker-cli-pool\s+create/);
-    expect(dry.stdout).toMatch(/Dry run: 8 resource\(s\) would be created or changed; nothing was\./);
+    expect(dry.stdout).toMatch(/Dry run: 10 resource\(s\) would be created or changed; nothing was\./);
     expect(dry.stdout).not.toContain("pnu_cli_key");
     const refused = await ecsflow(["ecs", "provision", "--pool", "cli-pool", "--create-api-key-secret"], env);
     expect(refused.code).toBe(2);
@@ -77,15 +77,22 @@ describe("ecsflow ecs provision / teardown (CLI)", () => {
 
   it("--yes provisions, a rerun changes nothing, teardown removes it all", async () => {
     const first = parseJson(await ecsflow(["ecs", "provision", "--pool", "cli-pool", "--create-api-key-secret", "--yes", "--json"], env));
-    expect(first.resources.filter((e: { action: string }) => e.action === "create")).toHaveLength(8);
+    expect(first.resources.filter((e: { action: string }) => e.action === "create")).toHaveLength(10);
     f.handle.admin.resetCounters();
     const second = parseJson(await ecsflow(["ecs", "provision", "--pool", "cli-pool", "--create-api-key-secret", "--yes", "--json"], env));
     expect(second.resources.every((e: { action: string }) => e.action === "exists" || e.action === "check")).toBe(true);
     expect(mutating()).toEqual([]);
     const down = await ecsflow(["ecs", "teardown", "--pool", "cli-pool", "--yes"], env);
     expect(down.code).toBe(0);
-    expect(down.stdout).toMatch(/Done: 8 resource\(s\) deleted\./);
+    expect(down.stdout).toMatch(/Done: 10 resource\(s\) deleted\./);
     const again = parseJson(await ecsflow(["ecs", "teardown", "--pool", "cli-pool", "--yes", "--json"], env));
     expect(again.resources.every((e: { action: string }) => e.action === "absent")).toBe(true);
+  });
+
+  it("--no-task-events plans no task-events rule or queue", async () => {
+    const plan = parseJson(await ecsflow(["ecs", "provision", "--pool", "cli-poll", "--no-task-events", "--dry-run", "--json"], env));
+    const resources = plan.resources.map((e: { resource: string }) => e.resource);
+    expect(resources).toContain("ECS service (worker)");
+    expect(resources.filter((r: string) => /task events/.test(r))).toEqual([]);
   });
 });

@@ -1,6 +1,8 @@
 import { DescribeClustersCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, ListTaskDefinitionsCommand } from "@aws-sdk/client-ecs";
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { GetRoleCommand, GetRolePolicyCommand, IAMClient, ListAttachedRolePoliciesCommand } from "@aws-sdk/client-iam";
+import { DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand, RemoveTargetsCommand } from "@aws-sdk/client-eventbridge";
+import { GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, SetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EcsflowClient } from "../../src/client/index.js";
@@ -11,7 +13,7 @@ import { startTestServer, type TestServer } from "../support/test-server.js";
 // Provisioning against ecs-local over HTTP and a real server: what AWS was asked is read back from
 // ecs-local's per-operation counters, what exists from its APIs.
 
-const MUTATING = /:(Create|Put|Attach|Detach|Register|Deregister|Update|Delete|Tag|Untag|Run|Stop)/;
+const MUTATING = /:(Create|Put|Set|Attach|Detach|Register|Deregister|Update|Delete|Remove|Tag|Untag|Run|Stop)/;
 const POOL = "prov-pool";
 const names = resourceNames(POOL);
 
@@ -56,6 +58,8 @@ describe("ecsflow ecs provision / teardown against ecs-local", () => {
       ["CloudWatch log group", names.logGroup, "create"],
       ["ECS cluster", names.cluster, "create"],
       ["Secrets Manager secret", names.secret, "create"],
+      ["SQS queue (task events)", names.taskEventsQueue, "create"],
+      ["EventBridge rule (task events)", names.taskEventsRule, "create"],
       ["IAM task execution role", names.executionRole, "create"],
       ["IAM worker task role", names.workerRole, "create"],
       ["ecsflow work pool", POOL, "create"],
@@ -71,12 +75,14 @@ describe("ecsflow ecs provision / teardown against ecs-local", () => {
   it("creates everything, and the service starts the worker", async () => {
     f.handle.admin.resetCounters();
     const result = await provision(input());
-    expect(result.entries.filter((e) => e.resource !== "network").map((e) => e.action)).toEqual(Array(8).fill("create"));
+    expect(result.entries.filter((e) => e.resource !== "network").map((e) => e.action)).toEqual(Array(10).fill("create"));
 
     const cfg = f.config;
     const ecs = new ECSClient(cfg);
     const iam = new IAMClient(cfg);
     const sm = new SecretsManagerClient(cfg);
+    const sqs = new SQSClient(cfg);
+    const events = new EventBridgeClient(cfg);
     try {
       const cluster = (await ecs.send(new DescribeClustersCommand({ clusters: [names.cluster], include: ["TAGS"] }))).clusters![0];
       expect(cluster.status).toBe("ACTIVE");
@@ -94,6 +100,22 @@ describe("ecsflow ecs provision / teardown against ecs-local", () => {
       expect(actions).toEqual(expect.arrayContaining(["ecs:RunTask", "ecs:StopTask", "ecs:DescribeTasks", "ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition", "ecs:TagResource", "ec2:DescribeSubnets", "ec2:DescribeVpcs", "logs:GetLogEvents", "iam:PassRole"]));
       expect(workerPolicy.Statement.find((s: { Sid: string }) => s.Sid === "PassRunRoles").Resource).toEqual([exec.Arn, `arn:aws:iam::${result.accountId}:role/${names.workerRole}`]);
 
+      // The task-events queue: EventBridge may send to it for this rule only; the worker may read it.
+      const queueUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: names.taskEventsQueue }))).QueueUrl!;
+      const queueAttrs = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn", "Policy"] }))).Attributes!;
+      const rule = await events.send(new DescribeRuleCommand({ Name: names.taskEventsRule }));
+      const [statement] = JSON.parse(queueAttrs.Policy!).Statement;
+      expect(statement).toMatchObject({ Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sqs:SendMessage", Resource: queueAttrs.QueueArn, Condition: { ArnEquals: { "aws:SourceArn": rule.Arn } } });
+      expect(rule.State).toBe("ENABLED");
+      expect(JSON.parse(rule.EventPattern!)).toEqual({ source: ["aws.ecs"], "detail-type": ["ECS Task State Change"], detail: { clusterArn: [cluster.clusterArn] } });
+      expect((await events.send(new ListTargetsByRuleCommand({ Rule: names.taskEventsRule }))).Targets!.map((t) => t.Arn)).toEqual([queueAttrs.QueueArn]);
+      expect(workerPolicy.Statement.find((s: { Sid: string }) => s.Sid === "ReadTaskEvents")).toEqual({
+        Sid: "ReadTaskEvents",
+        Effect: "Allow",
+        Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
+        Resource: queueAttrs.QueueArn,
+      });
+
       const td = (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: names.family }))).taskDefinition!;
       const c = td.containerDefinitions![0];
       expect(c.command).toEqual(["ecsflow", "worker", "start", "--pool", POOL, "--type", "ecs", "--with-healthcheck", "--healthcheck-port", "8080"]);
@@ -102,6 +124,8 @@ describe("ecsflow ecs provision / teardown against ecs-local", () => {
         { name: "PREFECT_API_URL", value: "http://api.example.test/api" },
         // Flow runs default to the worker's image.
         { name: "ECSFLOW_ECS_DEFAULT_IMAGE", value: c.image },
+        // The worker watches its tasks by events from the queue provision made.
+        { name: "ECSFLOW_ECS_TASK_EVENTS_QUEUE_URL", value: queueUrl },
       ]);
       expect(c.healthCheck!.command!.join(" ")).toMatch(/127\.0\.0\.1:8080\/health/);
       expect(JSON.stringify(td)).not.toContain("pnu_test_key");
@@ -121,8 +145,13 @@ describe("ecsflow ecs provision / teardown against ecs-local", () => {
         const s = (await ecs.send(new DescribeServicesCommand({ cluster: names.cluster, services: [names.service] }))).services![0];
         return s.desiredCount === 1 && s.runningCount === 1 ? s : undefined;
       }, "the worker service running one task");
+      // The worker's own task changing state reached the queue through the rule.
+      const received = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }))).Messages ?? [];
+      const changes = received.map((m) => JSON.parse(m.Body!));
+      expect(changes.length).toBeGreaterThan(0);
+      expect(changes.every((e) => e["detail-type"] === "ECS Task State Change" && e.detail.clusterArn === cluster.clusterArn)).toBe(true);
     } finally {
-      for (const c of [ecs, iam, sm]) c.destroy();
+      for (const c of [ecs, iam, sm, sqs, events]) c.destroy();
     }
   });
 
@@ -165,6 +194,31 @@ describe("ecsflow ecs provision / teardown against ecs-local", () => {
     expect(mutating(await calls()).sort()).toEqual(["ecs:RegisterTaskDefinition", "ecs:UpdateService"]);
   });
 
+  it("puts back a task-events queue policy and rule target changed by hand, and touches nothing else", async () => {
+    const sqs = new SQSClient(f.config);
+    const events = new EventBridgeClient(f.config);
+    try {
+      const queueUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: names.taskEventsQueue }))).QueueUrl!;
+      const before = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["Policy"] }))).Attributes!.Policy!;
+      await sqs.send(new SetQueueAttributesCommand({ QueueUrl: queueUrl, Attributes: { Policy: JSON.stringify({ Version: "2012-10-17", Statement: [] }) } }));
+      const targets = (await events.send(new ListTargetsByRuleCommand({ Rule: names.taskEventsRule }))).Targets!;
+      await events.send(new RemoveTargetsCommand({ Rule: names.taskEventsRule, Ids: targets.map((t) => t.Id!) }));
+      f.handle.admin.resetCounters();
+      const fixed = await provision(input({ apiUrl: "http://other.example.test/api" }));
+      const acted = fixed.entries.filter((e) => e.action !== "exists" && e.action !== "check").map((e) => [e.resource, e.action, e.detail]);
+      expect(acted).toEqual([
+        ["SQS queue (task events)", "update", "Policy"],
+        ["EventBridge rule (task events)", "update", expect.stringMatching(/^target arn:aws:sqs:/)],
+      ]);
+      expect(mutating(await calls()).sort()).toEqual(["events:PutTargets", "sqs:SetQueueAttributes"]);
+      expect(JSON.parse((await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["Policy"] }))).Attributes!.Policy!)).toEqual(JSON.parse(before));
+      expect((await events.send(new ListTargetsByRuleCommand({ Rule: names.taskEventsRule }))).Targets).toHaveLength(1);
+    } finally {
+      sqs.destroy();
+      events.destroy();
+    }
+  });
+
   it("teardown removes everything provision made, and a second teardown finds nothing", async () => {
     const removed = await teardown({ pool: POOL, connection: input().connection, api, pollMs: 50 });
     expect(removed.map((e) => [e.resource, e.action])).toEqual([
@@ -173,6 +227,8 @@ describe("ecsflow ecs provision / teardown against ecs-local", () => {
       ["ecsflow work pool", "delete"],
       ["IAM worker task role", "delete"],
       ["IAM task execution role", "delete"],
+      ["EventBridge rule (task events)", "delete"],
+      ["SQS queue (task events)", "delete"],
       ["Secrets Manager secret", "delete"],
       ["CloudWatch log group", "delete"],
       ["ECS cluster", "delete"],
@@ -182,6 +238,8 @@ describe("ecsflow ecs provision / teardown against ecs-local", () => {
     const iam = new IAMClient(cfg);
     const sm = new SecretsManagerClient(cfg);
     const logs = new CloudWatchLogsClient(cfg);
+    const sqs = new SQSClient(cfg);
+    const events = new EventBridgeClient(cfg);
     try {
       expect((await ecs.send(new DescribeClustersCommand({ clusters: [names.cluster] }))).clusters!.filter((c) => c.status === "ACTIVE")).toEqual([]);
       for (const status of ["ACTIVE", "INACTIVE"] as const) expect((await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: names.family, status }))).taskDefinitionArns).toEqual([]);
@@ -190,8 +248,10 @@ describe("ecsflow ecs provision / teardown against ecs-local", () => {
       expect((await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: names.logGroup }))).logGroups).toEqual([]);
       expect((await server.request("GET", `/work_pools/${POOL}`)).status).toBe(404);
       expect(f.handle.admin.liveTasks()).toBe(0);
+      await expect(sqs.send(new GetQueueUrlCommand({ QueueName: names.taskEventsQueue }))).rejects.toMatchObject({ name: "QueueDoesNotExist" });
+      await expect(events.send(new DescribeRuleCommand({ Name: names.taskEventsRule }))).rejects.toMatchObject({ name: "ResourceNotFoundException" });
     } finally {
-      for (const c of [ecs, iam, sm, logs]) c.destroy();
+      for (const c of [ecs, iam, sm, logs, sqs, events]) c.destroy();
     }
     const again = await teardown({ pool: POOL, connection: input().connection, api, pollMs: 50 });
     expect(again.every((e) => e.action === "absent")).toBe(true);

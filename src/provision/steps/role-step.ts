@@ -68,7 +68,7 @@ export const workerRoleStep = roleStep(
     name: ctx.settings.names.workerRole,
     description: `ecsflow: the worker of pool ${ctx.settings.pool} (runs flow-run tasks)`,
     managed: [],
-    inline: { [WORKER_INLINE_POLICY]: workerPolicy(ctx.executionRoleArn, roleArn(ctx, ctx.settings.names.workerRole)) },
+    inline: { [WORKER_INLINE_POLICY]: workerPolicy(ctx.executionRoleArn, roleArn(ctx, ctx.settings.names.workerRole), ctx.taskEventsQueueArn) },
   }),
   (ctx, arn) => (ctx.workerRoleArn = arn),
 );

@@ -26,6 +26,8 @@ export function workerTaskDefinition(ctx: ProvisionContext): RegisterTaskDefinit
         environment: [
           { name: "PREFECT_API_URL", value: settings.apiUrl },
           { name: "ECSFLOW_ECS_DEFAULT_IMAGE", value: settings.image },
+          // Watch tasks by their state-change events (worker.ecs.task_events_queue_url), DescribeTasks as the fallback.
+          ...(ctx.taskEventsQueueUrl ? [{ name: "ECSFLOW_ECS_TASK_EVENTS_QUEUE_URL", value: ctx.taskEventsQueueUrl }] : []),
         ],
         // The key reaches the container from Secrets Manager, never through the task definition.
         ...(ctx.secretArn ? { secrets: [{ name: "ECSFLOW_API_KEY", valueFrom: ctx.secretArn }] } : {}),

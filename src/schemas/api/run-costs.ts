@@ -21,6 +21,9 @@ export const RunUsageSchema = Type.Object(
     memory: Type.Optional(Nullable(Type.Integer({ minimum: 0 }))),
     /** EC2 only: the container instance's type (its `ecs.instance-type` attribute), when known. */
     instance_type: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
+    /** EC2 only: the container instance's registered cpu units and memory MiB (DescribeContainerInstances), the whole a task's share is of. */
+    instance_cpu: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+    instance_memory: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
     pull_started_at: Type.Optional(Nullable(DateTime)),
     started_at: Type.Optional(Nullable(DateTime)),
     stopped_at: Type.Optional(Nullable(DateTime)),

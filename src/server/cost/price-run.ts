@@ -28,7 +28,8 @@ function fargateRate(usage: RunUsage, spot: boolean): FargateRate | undefined {
  * The cost of one ECS task from what DescribeTasks said about it and the prices table.
  * Fargate (and Fargate Spot): vCPU-seconds and GB-seconds at the Region's rates, billed from the
  * image pull's start (else the task's start) to its stop, rounded up to the second, one minute at
- * least. EC2: the task's share of its instance's hourly price, for as long as it ran.
+ * least. EC2: the task's share of its instance's hourly price, for as long as it ran: the mean of
+ * its cpu and memory over what the instance registered with ECS (DescribeContainerInstances).
  */
 export function priceRun(usage: RunUsage): PricedRun {
   const launch = usage.launch_type.toUpperCase();
@@ -59,14 +60,20 @@ export function priceRun(usage: RunUsage): PricedRun {
     const instance = EC2_PRICES[usage.region ?? ""]?.[usage.instance_type];
     if (!instance) return { billedSeconds, costUsd: null, pricing: `EC2: no price for ${usage.instance_type} in Region ${usage.region ?? "(unknown)"} in the prices table.` };
     if (!usage.cpu && !usage.memory) return { billedSeconds, costUsd: null, pricing: "EC2: the task reserved no cpu or memory, so its share of the instance is unknown." };
-    const cpuShare = Math.min(1, (usage.cpu ?? 0) / (instance.vcpu * CPU_UNITS_PER_VCPU));
-    const memoryShare = Math.min(1, (usage.memory ?? 0) / (instance.memoryGib * MIB_PER_GB));
+    // The whole the task's share is of: what the instance registered with ECS (the agent keeps
+    // some memory back), else the instance type's full size from the prices table.
+    const registered = usage.instance_cpu && usage.instance_memory;
+    const instanceCpu = registered ? usage.instance_cpu! : instance.vcpu * CPU_UNITS_PER_VCPU;
+    const instanceMemory = registered ? usage.instance_memory! : instance.memoryGib * MIB_PER_GB;
+    const cpuShare = Math.min(1, (usage.cpu ?? 0) / instanceCpu);
+    const memoryShare = Math.min(1, (usage.memory ?? 0) / instanceMemory);
     const share = (cpuShare + memoryShare) / 2;
     const costUsd = (billedSeconds / 3600) * instance.hourly * share;
+    const of = `${usage.cpu ?? 0}/${instanceCpu} cpu units, ${usage.memory ?? 0}/${instanceMemory} MiB ${registered ? "registered" : "of the instance type (registered resources unknown)"}`;
     return {
       billedSeconds,
       costUsd,
-      pricing: `EC2 ${usage.instance_type} ${usage.region}: ${(share * 100).toFixed(1)}% of $${instance.hourly}/h (mean of cpu and memory shares) for ${billedSeconds} s (${PRICES_SOURCE.ec2}, checked ${PRICES_SOURCE.checked}).`,
+      pricing: `EC2 ${usage.instance_type} ${usage.region}: ${(share * 100).toFixed(2)}% (mean of ${of}) of $${instance.hourly}/h for ${billedSeconds} s (${PRICES_SOURCE.ec2}, checked ${PRICES_SOURCE.checked}).`,
     };
   }
   return { billedSeconds: null, costUsd: null, pricing: `Launch type ${usage.launch_type} has no price (only FARGATE, FARGATE_SPOT and EC2 are priced).` };

@@ -10,7 +10,8 @@
 // these are a snapshot (2026-03, us-east-1) and the cost shown for a Spot run is an estimate.
 // EC2: https://aws.amazon.com/ec2/pricing/on-demand/ — us-east-1 Linux on-demand hourly prices,
 // 2026-03. A task on EC2 is charged its share of the instance: the mean of its cpu share and its
-// memory share of the instance type (what it reserved, not what it used).
+// memory share (what it reserved, not what it used) of what the instance registered with ECS
+// (DescribeContainerInstances), else of the instance type's size below.
 //
 // Checked: 2026-12-07. Edit a number here and every cost computed from then on uses it; costs
 // already stored keep the price they were computed with (their `pricing` text names it).

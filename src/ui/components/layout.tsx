@@ -9,6 +9,8 @@ const NAV = [
   { to: "/deployments", label: "Deployments", match: (p: string) => p.startsWith("/deployments") },
   { to: "/work-pools", label: "Work pools", match: (p: string) => p.startsWith("/work-pools") },
   { to: "/flows", label: "Flows", match: (p: string) => p.startsWith("/flows") },
+  { to: "/costs", label: "Costs", match: (p: string) => p.startsWith("/costs") },
+  { to: "/notifications", label: "Notifications", match: (p: string) => p.startsWith("/notifications") },
 ];
 
 /** Skip link, top navigation and the main region; focus moves to main when the page changes. */

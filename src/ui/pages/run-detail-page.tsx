@@ -9,6 +9,7 @@ import { Section } from "../components/section";
 import { StateBadge } from "../components/state-badge";
 import { TimeAgo } from "../components/time-ago";
 import { formatDuration } from "../format/time";
+import { RunCostFacts } from "../costs/run-cost-facts";
 import { useApi } from "../hooks/use-api";
 import { Link } from "../router/link";
 import { InfrastructureFacts } from "../runs/infrastructure-facts";
@@ -112,6 +113,9 @@ export function RunDetailPage({ id }: { id: string }) {
         </Section>
         <Section title="Infrastructure">
           <InfrastructureFacts run={r} states={states} />
+        </Section>
+        <Section title="Cost">
+          <RunCostFacts runId={r.id} finished={finished} />
         </Section>
       </div>
       <Section title="Task runs">

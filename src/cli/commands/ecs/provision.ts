@@ -18,6 +18,8 @@ interface ProvisionFlags extends AwsFlags {
   securityGroups?: string;
   healthcheckPort: string;
   cloudformation?: string;
+  /** commander's --no-task-events: false when given. */
+  taskEvents: boolean;
 }
 
 const COLUMNS = [
@@ -31,7 +33,7 @@ export function registerProvision(parent: Command): void {
   withAwsFlags(
     parent
       .command("provision")
-      .description("Create, idempotently, what an ECS work pool needs: cluster, log group, roles, API key secret, the pool, and the worker as an ECS service")
+      .description("Create, idempotently, what an ECS work pool needs: cluster, log group, task-events rule and queue, roles, API key secret, the pool, and the worker as an ECS service")
       .requiredOption("--pool <name>", "work pool name (type ecs); also names the resources")
       .option("--cluster <name>", "ECS cluster (default ecsflow-<pool>; an existing one is used as is)")
       .option("--image <image>", "the worker's image", "ecsflow/ecsflow:latest")
@@ -41,6 +43,7 @@ export function registerProvision(parent: Command): void {
       .option("--subnets <a,b>", "the worker's and runs' subnets (default: every subnet of the default VPC)")
       .option("--security-groups <a,b>", "their security groups (default: the VPC's default)")
       .option("--healthcheck-port <port>", "port of the worker's /health inside its task", "8080")
+      .option("--no-task-events", "do not create the EventBridge rule and SQS queue the worker watches its tasks through (it then polls DescribeTasks)")
       .option("--cloudformation <file>", "instead, write these resources as a CloudFormation template to FILE (- for stdout); no AWS call is made"),
   ).action(async (flags: ProvisionFlags) => {
     const out = createOutput(Boolean(flags.json));
@@ -67,6 +70,7 @@ export function registerProvision(parent: Command): void {
       subnets: splitList(flags.subnets, "--subnets"),
       securityGroups: splitList(flags.securityGroups, "--security-groups"),
       healthPort: parsePort(flags.healthcheckPort, "--healthcheck-port"),
+      taskEvents: flags.taskEvents,
       connection,
       api,
     };
@@ -101,6 +105,7 @@ async function writeCloudFormation(flags: ProvisionFlags, apiUrl: string | undef
     subnets: splitList(flags.subnets, "--subnets"),
     securityGroups: splitList(flags.securityGroups, "--security-groups"),
     healthPort: parsePort(flags.healthcheckPort, "--healthcheck-port"),
+    taskEvents: flags.taskEvents,
   });
   const text = JSON.stringify(template, null, 2) + "\n";
   if (flags.cloudformation === "-") {

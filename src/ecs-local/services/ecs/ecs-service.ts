@@ -1,5 +1,6 @@
 import type { ServiceDefinition } from "../../protocol/service-definition.js";
 import { clusterOperations } from "./clusters.js";
+import { containerInstanceOperations } from "./container-instances.js";
 import type { EcsContext } from "./ecs-context.js";
 import { INVALID } from "./ecs-validation.js";
 import { runTaskOperation } from "./run-task.js";
@@ -25,6 +26,7 @@ export function createEcsService(ctx: EcsContext): ServiceDefinition {
       ...taskDefinitionOperations(ctx),
       RunTask: runTaskOperation(ctx),
       ...taskOperations(ctx),
+      ...containerInstanceOperations(ctx),
       ...serviceOperations(ctx),
       ...tagOperations(ctx),
     },

@@ -25,6 +25,7 @@ import { readEcsJobConfiguration, readJobAwsCredentials, type EcsJobConfiguratio
 import { compileEcsInfrastructureOptions, type CompiledEcsInfrastructureOptions, type EcsInfrastructureOptions } from "./ecs-infrastructure-options.js";
 import { resultFromStoppedTask } from "./explain-stopped-task.js";
 import { usageOfTask } from "./task-usage.js";
+import { describeContainerInstance, type ContainerInstanceFacts } from "./describe-container-instance.js";
 import { getCallerIdentity } from "./get-caller-identity.js";
 import { CloudWatchLogStreamer, type LogFollowHandle, type LogStreamRef } from "./get-log-events.js";
 import { formatInfrastructureId, parseInfrastructureId, taskIdOf } from "./infrastructure-id.js";
@@ -107,6 +108,8 @@ export class EcsInfrastructure implements Infrastructure {
   private readonly stoppedHere = new Map<string, number>();
   /** Tasks listStarted just described, by ARN, so adopting each of them costs no DescribeTasks of its own. */
   private readonly listed = new Map<string, { task: Task; at: number }>();
+  /** EC2 container instances' facts for run costs, by client set and instance ARN. */
+  private readonly containerInstances = new Map<string, Promise<ContainerInstanceFacts | undefined>>();
 
   constructor(options: EcsInfrastructureOptions = {}) {
     this.options = compileEcsInfrastructureOptions(options);
@@ -416,6 +419,28 @@ export class EcsInfrastructure implements Infrastructure {
     return { logs, group: f.awslogs.group, stream: `${f.awslogs.streamPrefix}/${f.containerName}/${taskIdOf(f.taskArn)}` };
   }
 
+  /**
+   * An EC2 task's container instance, for its cost: asked once per instance (its type and
+   * registered resources do not change). A failure costs only the price, never the run's result.
+   */
+  private async instanceOf(f: Followed, task: Task, logger: InfrastructureJob["logger"]): Promise<ContainerInstanceFacts | undefined> {
+    if (task.launchType !== "EC2" || !task.containerInstanceArn) return undefined;
+    const key = `${f.clients.key}:${task.containerInstanceArn}`;
+    let pending = this.containerInstances.get(key);
+    if (!pending) {
+      pending = describeContainerInstance(f.clients, task.clusterArn ?? f.cluster ?? "default", task.containerInstanceArn);
+      this.containerInstances.set(key, pending);
+      // A failed look is not remembered, so the next run on that instance asks again.
+      pending.catch(() => this.containerInstances.delete(key));
+    }
+    try {
+      return await pending;
+    } catch (err) {
+      logger.warn({ err, containerInstanceArn: task.containerInstanceArn }, "DescribeContainerInstances failed; the run's cost will say its instance is unknown");
+      return undefined;
+    }
+  }
+
   /** Watches the task until it has stopped; forwards its log stream; turns the end into a result. */
   private async followToEnd(job: InfrastructureJob, f: Followed): Promise<InfrastructureResult> {
     const ref = this.logStreamRef(f);
@@ -468,7 +493,7 @@ export class EcsInfrastructure implements Infrastructure {
       result = { exitCode: null, reason: `ECS task ${f.taskArn} can no longer be found`, explanation: outcome.reason };
     } else {
       result = resultFromStoppedTask(outcome.task, { containerName: f.containerName, stoppedByWorker, startTimeoutSeconds: outcome.kind === "start-timeout" || outcome.startTimedOut ? timeoutS : undefined });
-      result.usage = usageOfTask(outcome.task);
+      result.usage = usageOfTask(outcome.task, await this.instanceOf(f, outcome.task, job.logger));
     }
     if (!streaming && ref && result.exitCode !== 0 && this.options.backfillLines > 0) {
       const lines = await this.logStreamer.tail(ref, this.options.backfillLines);
