@@ -4,7 +4,9 @@
 // tasks, so a call is never wasted on one task when others will need one soon. Rounds are at
 // least `minRoundGapMs` apart; calls also wait for the worker's DescribeTasks budget (10/s by
 // default, half AWS's 20/s). A task is first checked after a second, then at doubling intervals up
-// to its `task_watch_poll_interval`: 2,000 tasks at the default 5 s cost 4 calls a second.
+// to its `task_watch_poll_interval`: 2,000 tasks at the default 5 s cost 4 calls a second. While
+// task state change events flow (useEvents), DescribeTasks is the fallback: a new task is first
+// described after `eventFallbackMs`, and an event that came before its watch is applied at once.
 //
 // It also enforces `task_start_timeout_seconds`: a task still PROVISIONING/PENDING/ACTIVATING past
 // it is stopped (StopTask with a reason) and reported once STOPPED (or after a bounded wait).
@@ -70,6 +72,13 @@ interface Entry {
 }
 
 const NOT_STARTED = new Set(["PROVISIONING", "PENDING", "ACTIVATING"]);
+const EARLY_EVENTS_MAX = 2_000;
+const EARLY_EVENTS_MS = 5 * 60_000;
+
+/** Whether two task ids name the same task (a full ARN, or its short id). */
+function sameTask(a: string, b: string): boolean {
+  return a === b || a.endsWith(`/${b}`) || b.endsWith(`/${a}`);
+}
 
 export class DescribeTasksWatcher {
   private readonly entries = new Map<string, Entry>();
@@ -80,6 +89,12 @@ export class DescribeTasksWatcher {
   private closed = false;
   private readonly o: Required<Omit<WatcherOptions, "logger" | "metrics">>;
   private eventsHealthy: () => boolean = () => false;
+  /**
+   * Events for tasks not watched (yet): RunTask's answer and the task's first events race, so an
+   * event can come before watch() does. Kept a few minutes, so a watch that starts late still
+   * learns what happened instead of waiting for the fallback DescribeTasks.
+   */
+  private readonly early = new Map<string, { task: Task; at: number }>();
   /** DescribeTasks calls made, task-milliseconds watched (for calls per task-minute), task states taken from events. */
   readonly stats = { calls: 0, taskMs: 0, tasksDescribed: 0, eventsApplied: 0 };
 
@@ -105,14 +120,43 @@ export class DescribeTasksWatcher {
   observe(task: Task): void {
     if (!task.taskArn) return;
     const now = Date.now();
+    let matched = false;
     for (const e of [...this.entries.values()]) {
-      if (e.req.taskArn !== task.taskArn && !task.taskArn.endsWith(`/${e.req.taskArn}`)) continue;
-      // Standard queues do not keep order: an older state than the one known changes nothing.
-      if (e.lastTask?.version !== undefined && task.version !== undefined && task.version < e.lastTask.version) continue;
-      this.stats.eventsApplied++;
-      if (this.apply(e, task, now)) e.nextAt = this.nextCheck(e, now, this.pollCap(e));
+      if (!sameTask(e.req.taskArn, task.taskArn)) continue;
+      matched = true;
+      this.applyEvent(e, task, now);
     }
+    if (!matched) this.keepEarly(task, now);
     this.schedule();
+  }
+
+  private applyEvent(e: Entry, task: Task, now: number): void {
+    // Standard queues do not keep order: an older state than the one known changes nothing.
+    if (e.lastTask?.version !== undefined && task.version !== undefined && task.version < e.lastTask.version) return;
+    this.stats.eventsApplied++;
+    if (this.apply(e, task, now)) e.nextAt = this.nextCheck(e, now, this.pollCap(e));
+  }
+
+  private keepEarly(task: Task, now: number): void {
+    const arn = task.taskArn!;
+    const known = this.early.get(arn);
+    if (known?.task.version !== undefined && task.version !== undefined && task.version < known.task.version) return;
+    this.early.delete(arn);
+    this.early.set(arn, { task, at: now });
+    // Oldest first (insertion order): drop what is too old or over the cap.
+    for (const [key, v] of this.early) {
+      if (this.early.size <= EARLY_EVENTS_MAX && now - v.at <= EARLY_EVENTS_MS) break;
+      this.early.delete(key);
+    }
+  }
+
+  private takeEarly(taskArn: string, now: number): Task | undefined {
+    for (const [key, v] of this.early) {
+      if (!sameTask(taskArn, key)) continue;
+      this.early.delete(key);
+      return now - v.at <= EARLY_EVENTS_MS ? v.task : undefined;
+    }
+    return undefined;
   }
 
   private pollCap(e: Entry): number {
@@ -146,7 +190,16 @@ export class DescribeTasksWatcher {
     return new Promise((resolve) => {
       const now = Date.now();
       const interval = Math.min(this.o.firstCheckMs, req.pollIntervalMs);
-      this.entries.set(key, { key, group: `${req.clients.key}|${req.cluster ?? ""}`, req, interval, nextAt: now + interval, watchStartedAt: now, started: false, errorStreak: 0, resolve });
+      const entry: Entry = { key, group: `${req.clients.key}|${req.cluster ?? ""}`, req, interval, nextAt: now + interval, watchStartedAt: now, started: false, errorStreak: 0, resolve };
+      this.entries.set(key, entry);
+      if (this.eventsHealthy()) {
+        // Events will say when it runs and stops: the first DescribeTasks is only the fallback's
+        // (the start timeout's deadline still bounds it), which is most of the calls saved.
+        entry.interval = this.pollCap(entry);
+        entry.nextAt = this.nextCheck(entry, now, entry.interval);
+        const early = this.takeEarly(req.taskArn, now);
+        if (early) this.applyEvent(entry, early, now);
+      }
       this.schedule();
     });
   }

@@ -54,6 +54,9 @@ describe("ECS task watching by events", () => {
     expect(m.watcher.eventsApplied).toBeGreaterThanOrEqual(2);
     expect(pollingCalls).toBeGreaterThanOrEqual(2);
     expect(eventCalls).toBeLessThan(pollingCalls);
+    // While events flow, a new task's first DescribeTasks waits for the 60 s fallback: this
+    // short run is watched by its events alone.
+    expect(eventCalls).toBe(0);
   });
 
   it("falls back to DescribeTasks when no events come, and the run still ends", async () => {
