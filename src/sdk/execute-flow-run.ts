@@ -8,6 +8,8 @@ import { loadFlowFromEntrypoint } from "./load-entrypoint.js";
 import { describeError } from "./run-attempts.js";
 import { createRunLogger } from "./run-logger.js";
 import { validateParameters } from "./validate-parameters.js";
+import { ROOT_CONTEXT, context, trace } from "@opentelemetry/api";
+import { flowRunContext, parseTraceparent } from "../telemetry/index.js";
 
 // Not imported from schemas' index: that would load TypeBox and Ajv before the flow's first line.
 const TERMINAL_STATE_TYPES: readonly StateType[] = ["COMPLETED", "FAILED", "CANCELLED", "CRASHED"];
@@ -21,6 +23,8 @@ export interface ExecuteFlowRunOptions {
   signal?: AbortSignal;
   /** How often the run's state is read to notice CANCELLING. */
   cancellationPollMs?: number;
+  /** W3C traceparent the worker gave the task (its TRACEPARENT): the flow run's span is its child. */
+  traceparent?: string;
 }
 
 export interface ExecuteFlowRunResult {
@@ -81,7 +85,9 @@ export async function executeFlowRun(o: ExecuteFlowRunOptions): Promise<ExecuteF
         .catch(() => undefined);
     }, o.cancellationPollMs ?? 2000);
     poll.unref();
-    const result = await definition.run(parameters, { flowRun: run, session, signal });
+    const traceParent = parseTraceparent(o.traceparent);
+    const spanParent = traceParent ? trace.setSpanContext(ROOT_CONTEXT, traceParent) : flowRunContext(flowRunId);
+    const result = await context.with(spanParent, () => definition.run(parameters, { flowRun: run, session, signal }));
     const message = result.finalType === "COMPLETED" ? "Flow run completed." : `Flow run ended ${result.finalType}: ${describeError(result.error)}`;
     return { finalType: result.finalType, message };
   } catch (err) {

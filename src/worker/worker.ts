@@ -10,6 +10,7 @@ import { DispatchWakeups } from "./dispatch-wakeups.js";
 import { InfrastructureNotAvailableError, InfrastructureNotFoundError, JobTemplateRenderError, SubmissionError } from "./errors.js";
 import { planAdoption, ADOPTABLE_STATE_TYPES, type AdoptionCandidate } from "./adoption-plan.js";
 import { explainExitCode } from "./explain-exit-code.js";
+import { taskTraceparent, traceClaim, traceSubmission } from "./flow-run-tracing.js";
 import type { InfrastructureJob, InfrastructureResult, StartedInfrastructure } from "./infrastructure/infrastructure.js";
 import { renderJobTemplate } from "./render-job-template.js";
 import { compileWorkerOptions, type CompiledWorkerOptions, type WorkerOptions } from "./worker-options.js";
@@ -296,7 +297,7 @@ export class Worker {
       if (this.options.limit !== null && this.runs.size >= this.options.limit) break;
       if (this.runs.has(flowRun.id)) continue;
       this.runs.set(flowRun.id, trackedRun(flowRun.id));
-      const p = this.submitRun(flowRun).finally(() => {
+      const p = traceSubmission(flowRun, this.options.name, () => this.submitRun(flowRun)).finally(() => {
         this.runs.get(flowRun.id)?.markSubmitted();
         this.inFlight.delete(p);
         this.runs.delete(flowRun.id);
@@ -359,7 +360,7 @@ export class Worker {
     inputs.catch(() => undefined);
     let won: boolean;
     try {
-      won = await this.claim(flowRun);
+      won = await traceClaim(() => this.claim(flowRun));
     } catch (err) {
       log.warn({ err }, "claim failed; the run stays SCHEDULED for the next poll");
       return;
@@ -459,6 +460,7 @@ export class Worker {
       apiUrl: this.options.apiUrlForRuns,
       apiKey: this.options.apiKeyForRuns ?? null,
       version: this.options.version ?? null,
+      traceparent: taskTraceparent(flowRun.id),
     });
   }
 

@@ -1,0 +1,61 @@
+import { tracingConfigFromEnv, type TracingConfig } from "./tracing-config.js";
+import { setActiveTracing } from "./tracing-state.js";
+
+export interface StartTracingOptions {
+  /** The process environment (the OTEL_* variables); the entry point passes it. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** service.name unless OTEL_SERVICE_NAME names one, e.g. "ecsflow-server". */
+  serviceName: string;
+}
+
+export interface Tracing {
+  readonly config: TracingConfig;
+  /** Sends the spans still buffered (a task process calls it before it exits). */
+  forceFlush(): Promise<void>;
+  /** Flushes and unregisters the tracer provider; the API falls back to its no-op tracer. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Starts the OpenTelemetry trace SDK when the environment configures an OTLP endpoint, and
+ * registers it globally (tracer provider, AsyncLocalStorage context, W3C propagator). Off, it loads
+ * nothing: the SDK and exporter are imported only here, only then.
+ */
+export async function startTracing(options: StartTracingOptions): Promise<Tracing> {
+  const config = tracingConfigFromEnv(options.env, options.serviceName);
+  if (!config.enabled) return { config, forceFlush: async () => undefined, shutdown: async () => undefined };
+  const [api, { NodeTracerProvider, BatchSpanProcessor }, { OTLPTraceExporter }, { resourceFromAttributes }, { FixedIdGenerator }] = await Promise.all([
+    import("@opentelemetry/api"),
+    import("@opentelemetry/sdk-trace-node"),
+    import("@opentelemetry/exporter-trace-otlp-http"),
+    import("@opentelemetry/resources"),
+    import("./fixed-id-generator.js"),
+  ]);
+  const ids = new FixedIdGenerator();
+  const exporter = new OTLPTraceExporter({ url: config.url, headers: config.headers });
+  const provider = new NodeTracerProvider({
+    resource: resourceFromAttributes({ "service.name": config.serviceName }),
+    idGenerator: ids,
+    // Batched off the request path: a span costs set_state an object and an array push, never I/O.
+    spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 1000, maxExportBatchSize: 512, maxQueueSize: 8192 })],
+  });
+  provider.register();
+  setActiveTracing({ withIds: (traceId, spanId, start) => ids.withIds(traceId, spanId, start) });
+  let stopped = false;
+  return {
+    config,
+    forceFlush: () => provider.forceFlush(),
+    async shutdown() {
+      if (stopped) return;
+      stopped = true;
+      setActiveTracing(undefined);
+      try {
+        await provider.shutdown();
+      } finally {
+        api.trace.disable();
+        api.context.disable();
+        api.propagation.disable();
+      }
+    },
+  };
+}
