@@ -8,8 +8,7 @@ import { loadFlowFromEntrypoint } from "./load-entrypoint.js";
 import { describeError } from "./run-attempts.js";
 import { createRunLogger } from "./run-logger.js";
 import { validateParameters } from "./validate-parameters.js";
-import { ROOT_CONTEXT, context, trace } from "@opentelemetry/api";
-import { flowRunContext, parseTraceparent } from "../telemetry/index.js";
+import { withTraceparent } from "./run-span.js";
 
 // Not imported from schemas' index: that would load TypeBox and Ajv before the flow's first line.
 const TERMINAL_STATE_TYPES: readonly StateType[] = ["COMPLETED", "FAILED", "CANCELLED", "CRASHED"];
@@ -85,9 +84,7 @@ export async function executeFlowRun(o: ExecuteFlowRunOptions): Promise<ExecuteF
         .catch(() => undefined);
     }, o.cancellationPollMs ?? 2000);
     poll.unref();
-    const traceParent = parseTraceparent(o.traceparent);
-    const spanParent = traceParent ? trace.setSpanContext(ROOT_CONTEXT, traceParent) : flowRunContext(flowRunId);
-    const result = await context.with(spanParent, () => definition.run(parameters, { flowRun: run, session, signal }));
+    const result = await withTraceparent(o.traceparent, flowRunId, () => definition.run(parameters, { flowRun: run, session, signal }));
     const message = result.finalType === "COMPLETED" ? "Flow run completed." : `Flow run ended ${result.finalType}: ${describeError(result.error)}`;
     return { finalType: result.finalType, message };
   } catch (err) {

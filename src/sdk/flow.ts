@@ -7,8 +7,7 @@ import { validateParameters, type JsonSchema } from "./validate-parameters.js";
 import { toParameterJsonSchema, type ParameterSchema, type ParametersOf, type StandardJsonSchemaLike } from "./parameter-schema.js";
 import { nextDynamicKey } from "./task-keys.js";
 import type { StateType } from "../schemas/index.js";
-import { flowRunContext } from "../telemetry/index.js";
-import { hasActiveSpan, inRunSpan } from "./run-span.js";
+import { inRunSpan } from "./run-span.js";
 
 export interface FlowOptions extends RetryOptions {
   name: string;
@@ -132,9 +131,7 @@ async function runFlow<P, R>(options: FlowOptions, fn: FlowFunction<P, R>, param
     const scope: FlowRunScope = { kind: "flow", flowName: options.name, flowRunId, session, logger, signal, taskCounts: new Map() };
     if (flowRunId) logger.info(`Beginning flow run '${flowRun?.name}' for flow '${options.name}'`);
     const attributes = { "ecsflow.flow.name": options.name, ...(flowRunId ? { "ecsflow.flow_run.id": flowRunId } : {}) };
-    // A run with an id belongs to its own trace (ids from its UUID) unless a caller's span holds it.
-    const parent = flowRunId && !hasActiveSpan() ? flowRunContext(flowRunId) : undefined;
-    const outcome = await inRunSpan("flow_run.execute", attributes, parent, () =>
+    const outcome = await inRunSpan("flow_run.execute", attributes, flowRunId, () =>
       runAttempts<R>({
         ...options,
         kind: "Flow run",

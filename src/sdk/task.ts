@@ -45,7 +45,7 @@ export function task<A extends unknown[], R>(options: TaskOptions, fn: (...args:
     // Outside any flow a task runs locally: there is no flow run to attach a task run to.
     const logger = createRunLogger({ name: "prefect.task_runs", label, flowRunId: flowScope?.flowRunId, taskRunId, batcher: session?.batcher });
     const attributes = { "ecsflow.task.name": frozen.name, ...(taskRunId ? { "ecsflow.task_run.id": taskRunId } : {}), ...(flowScope?.flowRunId ? { "ecsflow.flow_run.id": flowScope.flowRunId } : {}) };
-    const outcome = await inRunSpan("task_run.execute", attributes, undefined, () =>
+    const outcome = await inRunSpan("task_run.execute", attributes, flowScope?.flowRunId, () =>
       runAttempts<R>({
         ...frozen,
         kind: "Task run",

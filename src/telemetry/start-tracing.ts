@@ -1,5 +1,6 @@
 import { tracingConfigFromEnv, type TracingConfig } from "./tracing-config.js";
 import { setActiveTracing } from "./tracing-state.js";
+import { setRunSpanHook } from "./run-span-hook.js";
 
 export interface StartTracingOptions {
   /** The process environment (the OTEL_* variables); the entry point passes it. */
@@ -24,12 +25,13 @@ export interface Tracing {
 export async function startTracing(options: StartTracingOptions): Promise<Tracing> {
   const config = tracingConfigFromEnv(options.env, options.serviceName);
   if (!config.enabled) return { config, forceFlush: async () => undefined, shutdown: async () => undefined };
-  const [api, { NodeTracerProvider, BatchSpanProcessor }, { OTLPTraceExporter }, { resourceFromAttributes }, { FixedIdGenerator }] = await Promise.all([
+  const [api, { NodeTracerProvider, BatchSpanProcessor }, { OTLPTraceExporter }, { resourceFromAttributes }, { FixedIdGenerator }, { runSpanHookImpl }] = await Promise.all([
     import("@opentelemetry/api"),
     import("@opentelemetry/sdk-trace-node"),
     import("@opentelemetry/exporter-trace-otlp-http"),
     import("@opentelemetry/resources"),
     import("./fixed-id-generator.js"),
+    import("./run-span-hook-impl.js"),
   ]);
   const ids = new FixedIdGenerator();
   const exporter = new OTLPTraceExporter({ url: config.url, headers: config.headers });
@@ -41,6 +43,7 @@ export async function startTracing(options: StartTracingOptions): Promise<Tracin
   });
   provider.register();
   setActiveTracing({ withIds: (traceId, spanId, start) => ids.withIds(traceId, spanId, start) });
+  setRunSpanHook(runSpanHookImpl);
   let stopped = false;
   return {
     config,
@@ -49,6 +52,7 @@ export async function startTracing(options: StartTracingOptions): Promise<Tracin
       if (stopped) return;
       stopped = true;
       setActiveTracing(undefined);
+      setRunSpanHook(undefined);
       try {
         await provider.shutdown();
       } finally {
