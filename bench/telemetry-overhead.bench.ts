@@ -18,7 +18,7 @@ import { loadAverage1m, processCpuSeconds } from "./support/process-cpu.js";
 const CLIENTS = 8;
 const RUNS_PER_CLIENT = isQuick() ? 10 : 120;
 const WARM_UP_RUNS_PER_CLIENT = isQuick() ? 3 : 60;
-const ROUNDS = isQuick() ? 1 : 5;
+const ROUNDS = isQuick() ? 1 : 7;
 const TRANSITIONS = ["PENDING", "RUNNING", "COMPLETED"];
 
 interface Variant {

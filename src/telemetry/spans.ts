@@ -1,6 +1,6 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, trace, type Attributes, type Context, type Span } from "@opentelemetry/api";
 import { flowRunTraceId } from "./flow-run-trace.js";
-import { activeTracing, tracingActive } from "./tracing-state.js";
+import { activeTracing } from "./tracing-state.js";
 
 /** Instrumentation scope names: which part of ecsflow wrote a span. */
 export const TRACER_NAMES = { server: "ecsflow.server", worker: "ecsflow.worker", sdk: "ecsflow.sdk" } as const;
@@ -18,9 +18,10 @@ export interface InSpanOptions {
  * settles. With tracing off this is a plain call: `fn` gets undefined and no span is made.
  */
 export async function inSpan<T>(tracer: TracerName, name: string, options: InSpanOptions, fn: (span: Span | undefined) => Promise<T>): Promise<T> {
-  if (!tracingActive()) return fn(undefined);
+  const tracing = activeTracing();
+  if (!tracing) return fn(undefined);
   const parent = options.parent ?? context.active();
-  const span = trace.getTracer(tracer).startSpan(name, { attributes: options.attributes, kind: options.kind ?? SpanKind.INTERNAL }, parent);
+  const span = tracing.tracer(tracer).startSpan(name, { attributes: options.attributes, kind: options.kind ?? SpanKind.INTERNAL }, parent);
   try {
     return await context.with(trace.setSpan(parent, span), () => fn(span));
   } catch (err) {
@@ -55,7 +56,7 @@ export function recordFlowRunRootSpan(tracer: TracerName, flowRunId: string, opt
   const traceId = flowRunTraceId(flowRunId);
   if (!tracing || !traceId) return;
   const span = tracing.withIds(traceId, traceId.slice(16), () =>
-    trace.getTracer(tracer).startSpan(options.name, { root: true, startTime: options.startTime, attributes: options.attributes }, ROOT_CONTEXT),
+    tracing.tracer(tracer).startSpan(options.name, { root: true, startTime: options.startTime, attributes: options.attributes }, ROOT_CONTEXT),
   );
   if (options.error) span.setStatus({ code: SpanStatusCode.ERROR, message: options.error });
   span.end(options.endTime);
@@ -63,7 +64,9 @@ export function recordFlowRunRootSpan(tracer: TracerName, flowRunId: string, opt
 
 /** A span that already happened (its start and end measured by the caller), child of `parent`. */
 export function recordSpan(tracer: TracerName, name: string, parent: Context, startTime: number, endTime: number, attributes: Attributes, error?: string): void {
-  const span = trace.getTracer(tracer).startSpan(name, { startTime, attributes }, parent);
+  const tracing = activeTracing();
+  if (!tracing) return;
+  const span = tracing.tracer(tracer).startSpan(name, { startTime, attributes }, parent);
   if (error) span.setStatus({ code: SpanStatusCode.ERROR, message: error });
   span.end(endTime);
 }

@@ -61,13 +61,18 @@ export function traceSetState(runId: string): SetStateTrace | undefined {
     finish(result, proposed) {
       const to = result.status === "ACCEPT" || result.status === "REJECT" ? (result.state?.type ?? null) : null;
       const endTime = Date.now();
-      recordSpan(TRACER_NAMES.server, "flow_run.set_state", parent, startTime, endTime, {
-        ...runAttributes(run ?? { id: runId }),
-        "ecsflow.state.from": from ?? "NONE",
-        "ecsflow.state.proposed": proposed,
-        ...(to && result.status === "ACCEPT" ? { "ecsflow.state.to": to } : {}),
-        "ecsflow.orchestration.status": result.status,
-      });
+      // Few attributes: this is a span per transition, and the run's own (flow, deployment, pool)
+      // are on its create and root spans; the trace id already names the run.
+      recordSpan(
+        TRACER_NAMES.server,
+        "flow_run.set_state",
+        parent,
+        startTime,
+        endTime,
+        result.status === "ACCEPT" && to
+          ? { "ecsflow.state.from": from ?? "NONE", "ecsflow.state.to": to, "ecsflow.orchestration.status": result.status }
+          : { "ecsflow.state.from": from ?? "NONE", "ecsflow.state.proposed": proposed, "ecsflow.orchestration.status": result.status },
+      );
       const accepted = result.status === "ACCEPT" ? (result.state?.type as StateType | undefined) : undefined;
       if (accepted && TERMINAL_STATE_TYPES.includes(accepted)) {
         recordFlowRunRootSpan(TRACER_NAMES.server, runId, {
