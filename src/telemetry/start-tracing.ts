@@ -26,16 +26,17 @@ export interface Tracing {
 export async function startTracing(options: StartTracingOptions): Promise<Tracing> {
   const config = tracingConfigFromEnv(options.env, options.serviceName);
   if (!config.enabled) return { config, forceFlush: async () => undefined, shutdown: async () => undefined };
-  const [api, { NodeTracerProvider, BatchSpanProcessor }, { OTLPTraceExporter }, { resourceFromAttributes }, { FixedIdGenerator }, { runSpanHookImpl }] = await Promise.all([
+  const [api, { NodeTracerProvider, BatchSpanProcessor }, exporter, { resourceFromAttributes }, { FixedIdGenerator }, { runSpanHookImpl }] = await Promise.all([
     import("@opentelemetry/api"),
     import("@opentelemetry/sdk-trace-node"),
-    import("@opentelemetry/exporter-trace-otlp-http"),
+    config.protocol === "http/json"
+      ? import("@opentelemetry/exporter-trace-otlp-http").then(({ OTLPTraceExporter }) => new OTLPTraceExporter({ url: config.url, headers: config.headers }))
+      : import("./otlp-protobuf-trace-exporter.js").then(({ OtlpProtobufTraceExporter }) => new OtlpProtobufTraceExporter({ url: config.url, headers: config.headers })),
     import("@opentelemetry/resources"),
     import("./fixed-id-generator.js"),
     import("./run-span-hook-impl.js"),
   ]);
   const ids = new FixedIdGenerator();
-  const exporter = new OTLPTraceExporter({ url: config.url, headers: config.headers });
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ "service.name": config.serviceName }),
     idGenerator: ids,

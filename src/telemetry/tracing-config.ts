@@ -5,7 +5,7 @@
 
 export type TracingConfig =
   | { enabled: false; reason: string }
-  | { enabled: true; url: string; serviceName: string; headers: Record<string, string> };
+  | { enabled: true; url: string; serviceName: string; headers: Record<string, string>; protocol: "http/protobuf" | "http/json" };
 
 const truthy = (v: string | undefined) => v !== undefined && v.trim().toLowerCase() === "true";
 
@@ -27,8 +27,8 @@ function parseHeaders(value: string | undefined): Record<string, string> {
 /**
  * Off unless an OTLP endpoint is named: with nothing configured no SDK is loaded and every span
  * call goes to the API's no-op tracer. OTEL_SDK_DISABLED=true and OTEL_TRACES_EXPORTER=none turn
- * it off whatever else is set. Spans go out as OTLP over HTTP with JSON bodies, which every OTLP
- * HTTP receiver accepts beside protobuf; a gRPC protocol is refused with its reason.
+ * it off whatever else is set. Spans go out as OTLP over HTTP, protobuf (the default) or JSON;
+ * gRPC is refused with its reason.
  */
 export function tracingConfigFromEnv(env: Readonly<Record<string, string | undefined>>, defaultServiceName: string): TracingConfig {
   if (truthy(env.OTEL_SDK_DISABLED)) return { enabled: false, reason: "OTEL_SDK_DISABLED is true" };
@@ -40,12 +40,13 @@ export function tracingConfigFromEnv(env: Readonly<Record<string, string | undef
   // The signal-specific variable is the full URL; the general one is a base the signal's path is appended to.
   const url = tracesEndpoint || (endpoint ? `${endpoint.replace(/\/+$/, "")}/v1/traces` : "");
   if (!url) return { enabled: false, reason: "no OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT" };
-  const protocol = (env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL ?? "http/json").trim();
-  if (protocol === "grpc") return { enabled: false, reason: "OTEL_EXPORTER_OTLP_PROTOCOL=grpc is not supported (use an OTLP HTTP endpoint)" };
+  const protocol = (env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL ?? "http/protobuf").trim();
+  if (protocol !== "http/protobuf" && protocol !== "http/json") return { enabled: false, reason: `OTEL_EXPORTER_OTLP_PROTOCOL=${protocol} is not supported (http/protobuf or http/json)` };
   return {
     enabled: true,
     url,
     serviceName: env.OTEL_SERVICE_NAME?.trim() || defaultServiceName,
     headers: { ...parseHeaders(env.OTEL_EXPORTER_OTLP_HEADERS), ...parseHeaders(env.OTEL_EXPORTER_OTLP_TRACES_HEADERS) },
+    protocol,
   };
 }

@@ -2,6 +2,7 @@
 // an in-process OTLP collector), ecs-local over HTTP, and the task a host process running
 // `ecsflow flow-run execute` of examples/etl.ts (built dist), which exports its own spans to the
 // same collector. The trace must hold every part under the run's root, with ids from its UUID.
+// This process exports protobuf (the OTLP default), the task JSON: the collector reads both.
 
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -51,7 +52,7 @@ describe("a flow run's trace across server, worker and task", () => {
       entrypoint: "examples/etl.ts:etl",
       path: ROOT,
       parameters: { sources: ["a", "bb"] },
-      job_variables: { env: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_SERVICE_NAME: "ecsflow-task" } },
+      job_variables: { env: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_EXPORTER_OTLP_PROTOCOL: "http/json", OTEL_SERVICE_NAME: "ecsflow-task" } },
     });
     expect(deployment.status).toBe(201);
     const [runId] = await bed.runs(deployment.body.id, 1);
@@ -73,6 +74,7 @@ describe("a flow run's trace across server, worker and task", () => {
     // Every span of the run is in its trace, and no span of the run went anywhere else.
     expect(collector.spans.filter((s) => s.attributes["ecsflow.flow_run.id"] === runId).every((s) => s.traceId === traceId)).toBe(true);
 
+    expect([...collector.contentTypes].sort()).toEqual(["application/json", "application/x-protobuf"]);
     const root = one(spans, "flow_run");
     expect(root.spanId).toBe(rootId);
     expect(root.parentSpanId).toBeUndefined();

@@ -14,23 +14,24 @@ describe("tracing configuration from OTEL_* variables", () => {
   });
 
   it.each([
-    [{ OTEL_EXPORTER_OTLP_ENDPOINT: "http://c:4318/" }, "http://c:4318/v1/traces"],
-    [{ OTEL_EXPORTER_OTLP_ENDPOINT: "http://c:4318", OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://t:9/custom" }, "http://t:9/custom"],
-    [{ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://t:9/v1/traces", OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf" }, "http://t:9/v1/traces"],
-  ])("sends to the signal URL for %j", (env, url) => {
-    expect(tracingConfigFromEnv(env, "svc")).toEqual({ enabled: true, url, serviceName: "svc", headers: {} });
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: "http://c:4318/" }, "http://c:4318/v1/traces", "http/protobuf"],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: "http://c:4318", OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://t:9/custom" }, "http://t:9/custom", "http/protobuf"],
+    [{ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://t:9/v1/traces", OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" }, "http://t:9/v1/traces", "http/json"],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: "http://c", OTEL_EXPORTER_OTLP_PROTOCOL: "http/json", OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: "http/protobuf" }, "http://c/v1/traces", "http/protobuf"],
+  ])("sends to the signal URL for %j", (env, url, protocol) => {
+    expect(tracingConfigFromEnv(env, "svc")).toEqual({ enabled: true, url, serviceName: "svc", headers: {}, protocol });
   });
 
   it("takes OTEL_SERVICE_NAME and the OTLP headers (URL-decoded)", () => {
     const c = tracingConfigFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://c", OTEL_SERVICE_NAME: "mine", OTEL_EXPORTER_OTLP_HEADERS: "a=1,api-key=x%3Dy,broken" }, "svc");
-    expect(c).toEqual({ enabled: true, url: "http://c/v1/traces", serviceName: "mine", headers: { a: "1", "api-key": "x=y" } });
+    expect(c).toEqual({ enabled: true, url: "http://c/v1/traces", serviceName: "mine", headers: { a: "1", "api-key": "x=y" }, protocol: "http/protobuf" });
   });
 
   it.each([
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: "http://c", OTEL_SDK_DISABLED: "TRUE" }, "OTEL_SDK_DISABLED is true"],
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: "http://c", OTEL_TRACES_EXPORTER: "none" }, "OTEL_TRACES_EXPORTER is none"],
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: "http://c", OTEL_TRACES_EXPORTER: "zipkin" }, "OTEL_TRACES_EXPORTER=zipkin is not supported (only otlp)"],
-    [{ OTEL_EXPORTER_OTLP_ENDPOINT: "http://c", OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" }, "OTEL_EXPORTER_OTLP_PROTOCOL=grpc is not supported (use an OTLP HTTP endpoint)"],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: "http://c", OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" }, "OTEL_EXPORTER_OTLP_PROTOCOL=grpc is not supported (http/protobuf or http/json)"],
   ])("is off for %j", (env, reason) => {
     expect(tracingConfigFromEnv(env, "svc")).toEqual({ enabled: false, reason });
   });
