@@ -5,7 +5,7 @@ import { openDatabase } from "../../src/server/database/index.js";
 import { startTracing } from "../../src/telemetry/index.js";
 
 const [url, metrics, otlpEndpoint] = process.argv.slice(2);
-const tracing = await startTracing({ env: otlpEndpoint && otlpEndpoint !== "-" ? { OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint } : {}, serviceName: "ecsflow-bench" });
+const tracing = await startTracing({ env: otlpEndpoint && otlpEndpoint !== "-" ? { OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint } : {}, serviceName: "ecsflow-bench", asyncContext: false });
 const database = await openDatabase({ url, sqliteSynchronous: "NORMAL" });
 const app = await buildApp({ database, closeDatabase: true, metrics: metrics === "on" });
 await app.listen({ host: "127.0.0.1", port: 0 });

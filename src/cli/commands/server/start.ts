@@ -43,7 +43,8 @@ export function registerServerStart(parent: Command): void {
       // Loaded here, not at the top: every other `ecsflow` command starts faster without the server.
       const { DatabaseConfigError, startServer } = await import("../../../server/index.js");
       const logger = createRootLogger({ level: settings["logging.level"], format: settings["logging.format"], name: "ecsflow-server" });
-      const tracing = await startTracingFor("ecsflow-server", logger);
+      // The server's spans name their parents: no async context (its promise hooks cost every request).
+      const tracing = await startTracingFor("ecsflow-server", logger, { asyncContext: false });
       let server;
       try {
         server = await startServer(serverOptionsFromSettings(settings, logger));
