@@ -7,6 +7,11 @@
 // overhead is against the all-off server. The spans the collector received are counted, so
 // "tracing on" is known to have exported.
 import { spawn } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { traceSetState } from "../src/server/tracing/flow-run-spans.js";
+import { newId } from "../src/server/ids.js";
+import { startTracing } from "../src/telemetry/index.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -89,6 +94,40 @@ async function spawnServer(url: string, variant: Variant, otlp: string) {
   };
 }
 
+/**
+ * The same tracing work set_state does (a span per transition, a root span per run, batched
+ * protobuf export) measured alone in this process, to a receiver that discards: a steadier figure
+ * than the difference of two noisy server medians on a shared machine.
+ */
+async function tracingCpuPerTransition(transitions: number): Promise<number> {
+  const sink = createServer((req, res) => req.resume().on("end", () => res.end()));
+  await new Promise<void>((r) => sink.listen(0, "127.0.0.1", r));
+  const tracing = await startTracing({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(sink.address() as AddressInfo).port}` }, serviceName: "bench", asyncContext: false });
+  const run = async (n: number) => {
+    const cpu = process.cpuUsage();
+    for (let i = 0; i < n / 3; i++) {
+      const id = newId();
+      for (const [from, to] of [["SCHEDULED", "PENDING"], ["PENDING", "RUNNING"], ["RUNNING", "COMPLETED"]]) {
+        const t = traceSetState(id)!;
+        t.decidedOn({ id }, from);
+        t.finish({ status: "ACCEPT", state: { type: to } } as never, to);
+      }
+      // Let the batch processor's timer and the exports run, as they do between requests.
+      if (i % 50 === 0) await new Promise((r) => setImmediate(r));
+    }
+    await tracing.forceFlush();
+    const used = process.cpuUsage(cpu);
+    return (used.user + used.system) / n;
+  };
+  try {
+    await run(transitions); // warm-up
+    return median([await run(transitions), await run(transitions), await run(transitions)]);
+  } finally {
+    await tracing.shutdown();
+    sink.close();
+  }
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 
 const collector = await OtlpCollector.start();
@@ -126,6 +165,10 @@ try {
       rows.push({ metric: "CPU overhead vs all off", variant: v.name, value: overhead, unit: "%", ...goal(overhead, "<=", 5) });
     }
   }
+  const alone = await tracingCpuPerTransition(isQuick() ? 3_000 : 30_000);
+  rows.push({ metric: "tracing CPU per transition, measured alone", variant: "span + root span share + protobuf export", value: alone, unit: "µs" });
+  const aloneShare = (alone / base) * 100;
+  rows.push({ metric: "tracing alone as a share of the all-off server's CPU per transition", variant: "", value: aloneShare, unit: "%", ...goal(aloneShare, "<=", 5) });
   rows.push({ metric: "set_state spans received by the collector", variant: "tracing on (2 servers)", value: spansBy("flow_run.set_state"), unit: "spans" });
   rows.push({ metric: "root spans received by the collector", variant: "tracing on (2 servers)", value: spansBy("flow_run"), unit: "spans" });
   rows.push({ metric: "load average (1 min), start → end", variant: "", value: loadAverage1m(), unit: `(from ${loadBefore})` });
