@@ -8,6 +8,7 @@ import { loadFlowFromEntrypoint } from "./load-entrypoint.js";
 import { describeError } from "./run-attempts.js";
 import { createRunLogger } from "./run-logger.js";
 import { validateParameters } from "./validate-parameters.js";
+import { withTraceparent } from "./run-span.js";
 
 // Not imported from schemas' index: that would load TypeBox and Ajv before the flow's first line.
 const TERMINAL_STATE_TYPES: readonly StateType[] = ["COMPLETED", "FAILED", "CANCELLED", "CRASHED"];
@@ -21,6 +22,8 @@ export interface ExecuteFlowRunOptions {
   signal?: AbortSignal;
   /** How often the run's state is read to notice CANCELLING. */
   cancellationPollMs?: number;
+  /** W3C traceparent the worker gave the task (its TRACEPARENT): the flow run's span is its child. */
+  traceparent?: string;
 }
 
 export interface ExecuteFlowRunResult {
@@ -81,7 +84,7 @@ export async function executeFlowRun(o: ExecuteFlowRunOptions): Promise<ExecuteF
         .catch(() => undefined);
     }, o.cancellationPollMs ?? 2000);
     poll.unref();
-    const result = await definition.run(parameters, { flowRun: run, session, signal });
+    const result = await withTraceparent(o.traceparent, flowRunId, () => definition.run(parameters, { flowRun: run, session, signal }));
     const message = result.finalType === "COMPLETED" ? "Flow run completed." : `Flow run ended ${result.finalType}: ${describeError(result.error)}`;
     return { finalType: result.finalType, message };
   } catch (err) {

@@ -7,6 +7,7 @@ import { validateParameters, type JsonSchema } from "./validate-parameters.js";
 import { toParameterJsonSchema, type ParameterSchema, type ParametersOf, type StandardJsonSchemaLike } from "./parameter-schema.js";
 import { nextDynamicKey } from "./task-keys.js";
 import type { StateType } from "../schemas/index.js";
+import { inRunSpan } from "./run-span.js";
 
 export interface FlowOptions extends RetryOptions {
   name: string;
@@ -129,14 +130,17 @@ async function runFlow<P, R>(options: FlowOptions, fn: FlowFunction<P, R>, param
     const logger = createRunLogger({ name: "prefect.flow_runs", label: `Flow run '${flowRun?.name ?? options.name}'`, flowRunId, batcher: session?.batcher });
     const scope: FlowRunScope = { kind: "flow", flowName: options.name, flowRunId, session, logger, signal, taskCounts: new Map() };
     if (flowRunId) logger.info(`Beginning flow run '${flowRun?.name}' for flow '${options.name}'`);
-    const outcome = await runAttempts<R>({
-      ...options,
-      kind: "Flow run",
-      logger,
-      signal,
-      propose: session && flowRunId ? (state) => session.client.setFlowRunState(flowRunId, state) : undefined,
-      invoke: (attemptSignal) => runScopeStorage.run({ ...scope, signal: attemptSignal }, async () => fn(validated, { signal: attemptSignal, logger, flowRunId })),
-    });
+    const attributes = { "ecsflow.flow.name": options.name, ...(flowRunId ? { "ecsflow.flow_run.id": flowRunId } : {}) };
+    const outcome = await inRunSpan("flow_run.execute", attributes, flowRunId, () =>
+      runAttempts<R>({
+        ...options,
+        kind: "Flow run",
+        logger,
+        signal,
+        propose: session && flowRunId ? (state) => session.client.setFlowRunState(flowRunId, state) : undefined,
+        invoke: (attemptSignal) => runScopeStorage.run({ ...scope, signal: attemptSignal }, async () => fn(validated, { signal: attemptSignal, logger, flowRunId })),
+      }),
+    );
     logger.info(`Finished in state ${stateName(outcome.finalType)}${outcome.error && outcome.finalType === "FAILED" ? `: ${describeError(outcome.error)}` : ""}`);
     if (session && parentTaskRunId) {
       await session.client

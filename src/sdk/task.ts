@@ -2,6 +2,7 @@ import { runAttempts, type RetryOptions } from "./run-attempts.js";
 import { createRunLogger } from "./run-logger.js";
 import { currentFlowScope, currentScope, runScopeStorage, type TaskRunScope } from "./run-context.js";
 import { nextDynamicKey } from "./task-keys.js";
+import { inRunSpan } from "./run-span.js";
 
 export interface TaskOptions extends RetryOptions {
   name: string;
@@ -43,17 +44,20 @@ export function task<A extends unknown[], R>(options: TaskOptions, fn: (...args:
     }
     // Outside any flow a task runs locally: there is no flow run to attach a task run to.
     const logger = createRunLogger({ name: "prefect.task_runs", label, flowRunId: flowScope?.flowRunId, taskRunId, batcher: session?.batcher });
-    const outcome = await runAttempts<R>({
-      ...frozen,
-      kind: "Task run",
-      logger,
-      signal: parentSignal,
-      propose: session && taskRunId ? (state) => session.client.setTaskRunState(taskRunId, state) : undefined,
-      invoke: (signal) => {
-        const scope: TaskRunScope = { kind: "task", taskName: frozen.name, taskRunId, flow: flowScope!, logger, signal };
-        return flowScope ? runScopeStorage.run(scope, async () => fn(...args)) : Promise.resolve(fn(...args));
-      },
-    });
+    const attributes = { "ecsflow.task.name": frozen.name, ...(taskRunId ? { "ecsflow.task_run.id": taskRunId } : {}), ...(flowScope?.flowRunId ? { "ecsflow.flow_run.id": flowScope.flowRunId } : {}) };
+    const outcome = await inRunSpan("task_run.execute", attributes, flowScope?.flowRunId, () =>
+      runAttempts<R>({
+        ...frozen,
+        kind: "Task run",
+        logger,
+        signal: parentSignal,
+        propose: session && taskRunId ? (state) => session.client.setTaskRunState(taskRunId, state) : undefined,
+        invoke: (signal) => {
+          const scope: TaskRunScope = { kind: "task", taskName: frozen.name, taskRunId, flow: flowScope!, logger, signal };
+          return flowScope ? runScopeStorage.run(scope, async () => fn(...args)) : Promise.resolve(fn(...args));
+        },
+      }),
+    );
     if (outcome.finalType === "COMPLETED") {
       logger.info("Finished in state Completed");
       return outcome.value as R;

@@ -89,6 +89,8 @@ export interface RenderJobTemplateInput {
   apiKey?: string | null;
   /** ecsflow's version, for the `ecsflow.io/version` label. */
   version?: string | null;
+  /** W3C traceparent of the run's trace, stamped as TRACEPARENT when the worker traces. */
+  traceparent?: string;
 }
 
 /** The rendered job configuration: the template's keys plus the four stamped fields. */
@@ -283,6 +285,8 @@ function stamp(rendered: JsonRecord, templateConfiguration: JsonRecord, merged: 
   for (const key of unset) delete env[key];
   if (typeof rendered.api_key_secret_arn === "string" && rendered.api_key_secret_arn.trim() !== "") delete env.PREFECT_API_KEY;
   setOwn(env, "PREFECT__FLOW_RUN_ID", flowRun.id);
+  // The OpenTelemetry convention for context in a child's environment; set last, like the run id.
+  if (input.traceparent) setOwn(env, "TRACEPARENT", input.traceparent);
 
   // labels
   const labels: Record<string, string> = {};

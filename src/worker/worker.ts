@@ -9,6 +9,7 @@ import type { EcsflowCapabilities } from "../schemas/index.js";
 import { Adoption } from "./adoption.js";
 import { Cancellation } from "./cancellation.js";
 import { DispatchWakeups } from "./dispatch-wakeups.js";
+import { traceSubmission } from "./flow-run-tracing.js";
 import { JobRenderer } from "./job-renderer.js";
 import { RunRegistry, trackedRun } from "./run-registry.js";
 import { RunReporter } from "./run-reporter.js";
@@ -251,7 +252,7 @@ export class Worker {
       if (this.state !== "RUNNING") break;
       if (this.options.limit !== null && this.runs.size >= this.options.limit) break;
       if (this.runs.has(flowRun.id)) continue;
-      this.runs.hold(trackedRun(flowRun.id), (tracked) => this.submission.submitRun(flowRun, tracked));
+      this.runs.hold(trackedRun(flowRun.id), (tracked) => traceSubmission(flowRun, this.options.name, () => this.submission.submitRun(flowRun, tracked)));
       submitted++;
     }
     return submitted;

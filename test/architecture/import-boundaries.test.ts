@@ -6,17 +6,19 @@ import { describe, expect, it } from "vitest";
 const ALLOWED: Record<string, string[]> = {
   schemas: [],
   settings: [],
-  server: ["schemas"],
+  // Tracing setup and the flow run's trace ids; it imports nothing of ours, so anything may use it.
+  telemetry: [],
+  server: ["schemas", "telemetry"],
   client: ["schemas"],
-  worker: ["client", "schemas"],
+  worker: ["client", "schemas", "telemetry"],
   // A flow script run on its own is an entry point, so the SDK may read settings.
-  sdk: ["client", "schemas", "settings"],
+  sdk: ["client", "schemas", "settings", "telemetry"],
   "ecs-local": [],
   // `ecsflow ecs provision`: AWS SDK calls plus the work pool through the API client.
   provision: ["client", "schemas"],
   // The runtime image is built through the same engine client ecs-local uses.
   image: ["ecs-local"],
-  cli: ["schemas", "settings", "server", "client", "worker", "sdk", "ecs-local", "ui", "provision", "image"],
+  cli: ["schemas", "settings", "server", "client", "worker", "sdk", "ecs-local", "ui", "provision", "image", "telemetry"],
   ui: [],
 };
 

@@ -12,6 +12,7 @@ import { FLOW_RUN_RULE_COLUMNS, TASK_RUN_RULE_COLUMNS, TransitionContext, type R
 import { writeTransition } from "./transition-writer.js";
 import { runEventFrom, runEventsFor } from "../events/run-events.js";
 import { recordTransition } from "../metrics/record-transition.js";
+import { traceSetState, type SetStateTrace } from "../tracing/flow-run-spans.js";
 import { enqueueNotifications } from "../notifications/enqueue-notifications.js";
 
 export interface SetRunStateOptions {
@@ -91,6 +92,20 @@ async function readRun(database: Database, kind: RunKind, runId: string): Promis
  * SCHEDULED → PENDING proposals exactly one is accepted, on any engine and any number of servers.
  */
 export async function setRunState(database: Database, options: SetRunStateOptions): Promise<OrchestrationResult> {
+  const trace = options.kind === "flow_run" ? traceSetState(options.runId) : undefined;
+  if (!trace) return decideRunState(database, options, undefined);
+  let result: OrchestrationResult;
+  try {
+    result = await decideRunState(database, options, trace);
+  } catch (err) {
+    trace.fail(err);
+    throw err;
+  }
+  trace.finish(result, options.state.type);
+  return result;
+}
+
+async function decideRunState(database: Database, options: SetRunStateOptions, trace: SetStateTrace | undefined): Promise<OrchestrationResult> {
   const { kind, runId } = options;
   const policy = options.force ? [] : (options.policy ?? corePolicy(kind));
   const settings = orchestrationSettingsFor(database);
@@ -99,6 +114,7 @@ export async function setRunState(database: Database, options: SetRunStateOption
     if (!read) throw new ObjectNotFoundError(`${LABEL[kind]} with id ${runId} not found`);
     const { run, deployment } = read;
     const current = parseJson<State | null>(run.state, null);
+    trace?.decidedOn(run, current?.type ?? null);
     const now = Date.now();
     const context = new TransitionContext(kind, run, current, proposedStateFrom(options.state, now), now, database.db);
     context.deployment = deployment;

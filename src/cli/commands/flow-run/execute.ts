@@ -13,10 +13,11 @@ export function registerFlowRunExecute(parent: Command): void {
     .option("--cancellation-poll-seconds <seconds>", "how often to check whether the run was cancelled", "2")
     .action(async (id: string | undefined, opts: { cancellationPollSeconds: string }) => {
       // Imported here so other commands do not pay for the SDK, and this one not for theirs.
-      const [{ loadSettings }, { EcsflowClient }, { executeFlowRun, RunCancelledError, RunCrashedError }] = await Promise.all([
+      const [{ loadSettings }, { EcsflowClient }, { executeFlowRun, RunCancelledError, RunCrashedError }, { startTracing }] = await Promise.all([
         import("../../../settings/index.js"),
         import("../../../client/index.js"),
         import("../../../sdk/index.js"),
+        import("../../../telemetry/index.js"),
       ]);
       const settings = loadSettings();
       const flowRunId = id ?? settings["flow_run.id"];
@@ -42,13 +43,17 @@ export function registerFlowRunExecute(parent: Command): void {
             }
           });
       };
+      // Off (nothing loaded) unless OTEL_* name an endpoint; TRACEPARENT is the worker's, naming the run's trace.
+      const tracing = await startTracing({ env: process.env, serviceName: "ecsflow-flow-run" });
       process.on("SIGTERM", onSigterm);
       try {
-        const result = await executeFlowRun({ client, flowRunId, cwd: process.cwd(), signal: stop.signal, cancellationPollMs: pollSeconds * 1000 });
+        const result = await executeFlowRun({ client, flowRunId, cwd: process.cwd(), signal: stop.signal, cancellationPollMs: pollSeconds * 1000, traceparent: process.env.TRACEPARENT });
         process.stderr.write(`${result.message}\n`);
         process.exitCode = result.finalType === "COMPLETED" ? ExitCode.Ok : crashed ? SIGTERM_EXIT : ExitCode.RunNotCompleted;
       } finally {
         process.off("SIGTERM", onSigterm);
+        // The process exits next: the run's spans go out now or never.
+        await tracing.shutdown().catch((err: unknown) => process.stderr.write(`Could not export the run's trace: ${(err as Error).message}\n`));
       }
       // The run has its final state and its logs are flushed: a timer or socket the flow left
       // open must not keep the task (and its ECS bill) alive.

@@ -3,6 +3,7 @@ import { loadSettings } from "../../../settings/index.js";
 import { CliError } from "../../errors.js";
 import { ExitCode } from "../../exit-codes.js";
 import { createRootLogger } from "../../logger.js";
+import { startTracingFor } from "../../start-tracing-for.js";
 import { parsePort } from "../../parse-options.js";
 import { serverOptionsFromSettings } from "./server-options.js";
 
@@ -42,6 +43,8 @@ export function registerServerStart(parent: Command): void {
       // Loaded here, not at the top: every other `ecsflow` command starts faster without the server.
       const { DatabaseConfigError, startServer } = await import("../../../server/index.js");
       const logger = createRootLogger({ level: settings["logging.level"], format: settings["logging.format"], name: "ecsflow-server" });
+      // The server's spans name their parents: no async context (its promise hooks cost every request).
+      const tracing = await startTracingFor("ecsflow-server", logger, { asyncContext: false });
       let server;
       try {
         server = await startServer(serverOptionsFromSettings(settings, logger));
@@ -57,6 +60,7 @@ export function registerServerStart(parent: Command): void {
       const shutdown = waitForShutdown(async () => {
         logger.info("shutting down");
         await server.close();
+        await tracing.shutdown().catch((err: unknown) => logger.warn({ err }, "could not export the last spans"));
       });
       logger.info({ url: server.apiUrl }, "ecsflow server listening");
       process.stderr.write(`ecsflow server: API at ${server.apiUrl} (Ctrl-C to stop)\n`);

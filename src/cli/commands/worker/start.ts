@@ -7,6 +7,7 @@ import type { Infrastructure, Worker } from "../../../worker/index.js";
 import { CliError } from "../../errors.js";
 import { ExitCode } from "../../exit-codes.js";
 import { createRootLogger } from "../../logger.js";
+import { startTracingFor } from "../../start-tracing-for.js";
 import { parsePort, parsePositiveNumber } from "../../parse-options.js";
 import { waitForShutdown } from "../server/start.js";
 
@@ -90,6 +91,7 @@ export function registerWorkerStart(parent: Command): void {
       const { WorkerOptionsError } = await import("../../../worker/worker-options.js");
       const { EcsflowClient } = await import("../../../client/index.js");
       const logger = createRootLogger({ level: settings["logging.level"], format: settings["logging.format"], name: "ecsflow-worker" });
+      const tracing = await startTracingFor("ecsflow-worker", logger);
       const client = new EcsflowClient({
         apiUrl,
         apiKey: settings["api.key"],
@@ -128,6 +130,7 @@ export function registerWorkerStart(parent: Command): void {
         await running;
       } finally {
         await health?.close();
+        await tracing.shutdown().catch((err: unknown) => logger.warn({ err }, "could not export the last spans"));
       }
       // After a signal the worker has stopped; infrastructure it started keeps running on its own,
       // so the output pipes of process runs must not keep this process alive.

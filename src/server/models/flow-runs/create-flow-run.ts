@@ -14,6 +14,7 @@ import { assertJobVariablesFitPool } from "../work-pools/job-variables-for-pool.
 import { resolveWorkQueue, type QueueRoute } from "../work-queues/resolve-work-queue.js";
 import { newFlowRunRow } from "./new-flow-run-row.js";
 import { recordTransition } from "../../metrics/record-transition.js";
+import { traceFlowRunCreated } from "../../tracing/flow-run-spans.js";
 
 type Labels = Record<string, string | number | boolean>;
 
@@ -47,6 +48,7 @@ async function insertFlowRun(database: Database, row: FlowRunTable, state: State
   if (created) {
     runEventsFor(database).publish(runEventFrom("flow_run", complete, complete.created));
     recordTransition(database, "flow_run", complete, null, initial.state.type, now);
+    traceFlowRunCreated(complete, initial.state.type, now);
   }
   return { flowRun: flowRunFromRow(stored), created };
 }

@@ -2,7 +2,7 @@
 // Region the worker's runs use: normally exactly one, built from the worker's options with the
 // SDK's standard credential chain (environment, profile, ECS task role) and Region resolution. A
 // pool whose template sets `aws_credentials` gets its own set. Every client carries the worker's
-// rate budget as middleware.
+// rate budget and the run's trace spans as middleware.
 
 import { createHash } from "node:crypto";
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
@@ -14,6 +14,7 @@ import { STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import type { JobAwsCredentials } from "./ecs-job-configuration.js";
 import type { RateBudget } from "./rate-budget.js";
+import { awsTracingPlugin } from "./aws-tracing-middleware.js";
 
 export interface AwsConnectionOptions {
   /** Region; undefined lets the SDK resolve it (AWS_REGION, profile). */
@@ -76,7 +77,11 @@ export class AwsClients {
     const logs = new CloudWatchLogsClient(config);
     const secrets = new SecretsManagerClient(config);
     const sts = new STSClient(config);
-    for (const c of [ecs, ec2, logs, secrets, sts]) c.middlewareStack.use(plugin);
+    const tracing = awsTracingPlugin();
+    for (const c of [ecs, ec2, logs, secrets, sts]) {
+      c.middlewareStack.use(plugin);
+      c.middlewareStack.use(tracing);
+    }
     const set: AwsClientSet = { key, ecs, ec2, logs, secrets, sts, region: () => ecs.config.region() };
     this.sets.set(key, set);
     return set;

@@ -1,0 +1,8 @@
+// Tracing for every ecsflow process: one OpenTelemetry trace per flow run (flow-run-trace.ts),
+// set up from the standard OTEL_* variables and off (the API's no-op tracer, no SDK loaded) unless
+// an OTLP endpoint is configured.
+export { startTracing, type StartTracingOptions, type Tracing } from "./start-tracing.js";
+export { tracingConfigFromEnv, type TracingConfig } from "./tracing-config.js";
+export { tracingActive } from "./tracing-state.js";
+export { flowRunContext, flowRunRootSpanId, flowRunSpanContext, flowRunTraceId, flowRunTraceparent, parseTraceparent } from "./flow-run-trace.js";
+export { TRACER_NAMES, failSpan, inSpan, recordFlowRunRootSpan, recordSpan, SpanKind, type Attributes, type Context, type InSpanOptions, type RootSpanOptions, type Span, type TracerName } from "./spans.js";
