@@ -1,4 +1,5 @@
 import type { FlowRun } from "../schemas/index.js";
+import { taskTraceparent } from "./flow-run-tracing.js";
 import { renderJobTemplate } from "./render-job-template.js";
 import type { WorkerContext } from "./worker-context.js";
 
@@ -46,6 +47,7 @@ export class JobRenderer {
       apiUrl: options.apiUrlForRuns,
       apiKey: options.apiKeyForRuns ?? null,
       version: options.version ?? null,
+      traceparent: taskTraceparent(flowRun.id),
     });
   }
 

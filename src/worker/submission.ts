@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { FlowRun } from "../schemas/index.js";
 import type { Cancellation } from "./cancellation.js";
 import { JobTemplateRenderError, SubmissionError } from "./errors.js";
+import { traceClaim } from "./flow-run-tracing.js";
 import type { JobRenderer } from "./job-renderer.js";
 import type { TrackedRun } from "./run-registry.js";
 import type { RunReporter } from "./run-reporter.js";
@@ -33,7 +34,7 @@ export class Submission {
     inputs.catch(() => undefined);
     let won: boolean;
     try {
-      won = await this.claim(flowRun);
+      won = await traceClaim(() => this.claim(flowRun));
     } catch (err) {
       log.warn({ err }, "claim failed; the run stays SCHEDULED for the next poll");
       return;
