@@ -1,18 +1,14 @@
 import type { Kysely } from "kysely";
 import type { Engine } from "../engine.js";
 import { columnTypes } from "./column-types.js";
+import { entityTable } from "./entity-table.js";
 
 /** The initial schema: Prefect's core entities, with the current state denormalised onto each run. */
 export function initialMigration(engine: Engine) {
   const t = columnTypes(engine);
   return {
     async up(db: Kysely<any>): Promise<void> {
-      const base = (name: string) =>
-        db.schema
-          .createTable(name)
-          .addColumn("id", "text", (c) => c.primaryKey())
-          .addColumn("created", "text", (c) => c.notNull())
-          .addColumn("updated", "text", (c) => c.notNull());
+      const base = (name: string) => entityTable(db, name);
 
       await base("flow")
         .addColumn("name", "text", (c) => c.notNull().unique())

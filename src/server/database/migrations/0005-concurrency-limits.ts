@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Engine } from "../engine.js";
 import { columnTypes } from "./column-types.js";
+import { entityTable } from "./entity-table.js";
 
 /**
  * Prefect's two kinds of concurrency limit and the task-run state cache:
@@ -13,12 +14,7 @@ export function concurrencyLimitsMigration(engine: Engine) {
   const t = columnTypes(engine);
   return {
     async up(db: Kysely<any>): Promise<void> {
-      const base = (name: string) =>
-        db.schema
-          .createTable(name)
-          .addColumn("id", "text", (c) => c.primaryKey())
-          .addColumn("created", "text", (c) => c.notNull())
-          .addColumn("updated", "text", (c) => c.notNull());
+      const base = (name: string) => entityTable(db, name);
 
       await base("concurrency_limit")
         .addColumn("tag", "text", (c) => c.notNull().unique())

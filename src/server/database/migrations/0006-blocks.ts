@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Engine } from "../engine.js";
 import { columnTypes } from "./column-types.js";
+import { entityTable } from "./entity-table.js";
 
 /**
  * Prefect's blocks: types (named kinds such as aws-credentials), schemas (a type's JSON Schema,
@@ -11,12 +12,7 @@ export function blocksMigration(engine: Engine) {
   const t = columnTypes(engine);
   return {
     async up(db: Kysely<any>): Promise<void> {
-      const base = (name: string) =>
-        db.schema
-          .createTable(name)
-          .addColumn("id", "text", (c) => c.primaryKey())
-          .addColumn("created", "text", (c) => c.notNull())
-          .addColumn("updated", "text", (c) => c.notNull());
+      const base = (name: string) => entityTable(db, name);
       await base("block_type")
         .addColumn("name", "text", (c) => c.notNull().unique())
         .addColumn("slug", "text", (c) => c.notNull().unique())
