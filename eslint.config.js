@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "coverage/**", ".test-results/**", "bench/results/**", "src/ui/dist/**", "**/.ecsflow/**"] },
+  { ignores: ["**/dist/**", "**/node_modules/**", "coverage/**", ".test-results/**", "bench/results/**", "**/.ecsflow/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

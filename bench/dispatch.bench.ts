@@ -27,7 +27,7 @@ interface WorkerProcess {
 function spawnWorker(apiUrl: string, pool: string, name: string): Promise<WorkerProcess> {
   const child = spawn(
     process.execPath,
-    [join(REPO, "bin/ecsflow.js"), "worker", "start", "--pool", pool, "--type", "process", "--name", name, "--poll-interval", String(POLL_INTERVAL_SECONDS)],
+    [join(REPO, "packages/cli/bin/ecsflow.js"), "worker", "start", "--pool", pool, "--type", "process", "--name", name, "--poll-interval", String(POLL_INTERVAL_SECONDS)],
     { env: { ...process.env, PREFECT_API_URL: apiUrl, ECSFLOW_LOGGING_FORMAT: "json", ECSFLOW_LOGGING_LEVEL: "info" }, stdio: ["ignore", "pipe", "pipe"] },
   );
   const started = new Map<string, number>();

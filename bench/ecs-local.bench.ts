@@ -1,7 +1,7 @@
 // `npm run bench -- ecs-local [--quick]`: RunTask throughput with limits off, and how closely the
 // token buckets hold AWS's sustained rates with limits on (achieved rate / configured rate).
 import { DescribeTasksCommand, ECSClient, RegisterTaskDefinitionCommand, RunTaskCommand } from "@aws-sdk/client-ecs";
-import { startEcsLocal, type EcsLocalHandle, type EcsLocalOptions } from "../src/ecs-local/index.js";
+import { startEcsLocal, type EcsLocalHandle, type EcsLocalOptions } from "../packages/ecs-local/src/index.js";
 import { isQuick, percentile, report, type BenchRow } from "./support/report.js";
 
 const quick = isQuick();

@@ -15,11 +15,11 @@
 
 import { randomUUID } from "node:crypto";
 import pino from "pino";
-import { startEcsLocal } from "../src/ecs-local/index.js";
-import { ecsDefaultBaseJobTemplate, type FlowRun, type JsonRecord } from "../src/schemas/index.js";
-import { EcsInfrastructure } from "../src/worker/infrastructure/ecs/index.js";
-import type { InfrastructureResult } from "../src/worker/infrastructure/infrastructure.js";
-import { renderJobTemplate } from "../src/worker/render-job-template.js";
+import { startEcsLocal } from "../packages/ecs-local/src/index.js";
+import { ecsDefaultBaseJobTemplate, type FlowRun, type JsonRecord } from "../packages/schemas/src/index.js";
+import { EcsInfrastructure } from "../packages/worker/src/infrastructure/ecs/index.js";
+import type { InfrastructureResult } from "../packages/worker/src/infrastructure/infrastructure.js";
+import { renderJobTemplate } from "../packages/worker/src/render-job-template.js";
 import { goal, isQuick, percentile, report, type BenchRow } from "./support/report.js";
 
 const quick = isQuick();

@@ -8,18 +8,19 @@
 // time up to the flow's first line (its own user+system time plus that of children it waited
 // for, i.e. esbuild), read inside the flow itself.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { goal, isQuick, percentile, report, type BenchRow } from "./support/report.js";
 import { api, REPO, scratchDatabase, spawnServer } from "./support/spawn-server.js";
 
 const RUNS = isQuick() ? 3 : 15;
-const sdk = JSON.stringify(join(REPO, "dist/sdk/index.js"));
 const dir = mkdtempSync(join(tmpdir(), "ecsflow-bench-exec-"));
+// A flow project with the SDK installed, as a user's is (here the checkout's node_modules).
+symlinkSync(join(REPO, "node_modules"), join(dir, "node_modules"), "dir");
 // The flow's first line records the wall clock and the process's CPU time so far; the run's
 // result carries them back through the API. Children's CPU (esbuild) comes from /proc/self/stat.
-const firstLine = (name: string) => `import { flow } from ${sdk};
+const firstLine = (name: string) => `import { flow } from "@ecsflow/sdk";
 import { readFileSync } from "node:fs";
 export const first = flow({ name: ${JSON.stringify(name)} }, async () => {
   const at = Date.now();
@@ -60,7 +61,7 @@ try {
       const run = await api(server.apiUrl, "POST", `/deployments/${dep.id}/create_flow_run`, {});
       const start = Date.now();
       const code = await new Promise<number | null>((resolve) => {
-        const child = spawn(process.execPath, [join(REPO, "bin/ecsflow.js"), "flow-run", "execute"], {
+        const child = spawn(process.execPath, [join(REPO, "packages/cli/bin/ecsflow.js"), "flow-run", "execute"], {
           env: { PATH: process.env.PATH ?? "", PREFECT_API_URL: server.apiUrl, PREFECT__FLOW_RUN_ID: run.id, ECSFLOW_HOME: dir, ...env },
           stdio: "ignore",
         });

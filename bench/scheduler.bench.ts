@@ -8,10 +8,10 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import pino from "pino";
-import { openDatabase, type Database } from "../src/server/database/index.js";
-import { newId } from "../src/server/ids.js";
-import { schedulerService } from "../src/server/services/scheduler.js";
-import { nowTimestamp } from "../src/server/timestamps.js";
+import { openDatabase, type Database } from "../packages/server/src/database/index.js";
+import { newId } from "../packages/server/src/ids.js";
+import { schedulerService } from "../packages/server/src/services/scheduler.js";
+import { nowTimestamp } from "../packages/server/src/timestamps.js";
 import { isQuick, report, type BenchRow } from "./support/report.js";
 
 const DEPLOYMENTS = isQuick() ? 60 : 1000;

@@ -4,8 +4,8 @@
 // - latency: RunTask → DescribeTasks says RUNNING (the container or process has started), one task at a time;
 // - throughput: a batch of short tasks launched together, RunTask → all STOPPED, in tasks per second.
 import { DescribeTasksCommand, ECSClient, RegisterTaskDefinitionCommand, RunTaskCommand } from "@aws-sdk/client-ecs";
-import { startEcsLocal, type EcsLocalOptions } from "../src/ecs-local/index.js";
-import { prepareBaseImage } from "../src/image/index.js";
+import { startEcsLocal, type EcsLocalOptions } from "../packages/ecs-local/src/index.js";
+import { prepareBaseImage } from "../packages/image/src/index.js";
 import { startPodmanService } from "../test/support/podman-service.js";
 import { goal, isQuick, percentile, report, type BenchRow } from "./support/report.js";
 

@@ -17,10 +17,10 @@ import { randomUUID } from "node:crypto";
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from "@aws-sdk/client-eventbridge";
 import pino from "pino";
-import { startEcsLocal } from "../src/ecs-local/index.js";
-import { ecsDefaultBaseJobTemplate, type FlowRun, type JsonRecord } from "../src/schemas/index.js";
-import { EcsInfrastructure } from "../src/worker/infrastructure/ecs/index.js";
-import { renderJobTemplate } from "../src/worker/render-job-template.js";
+import { startEcsLocal } from "../packages/ecs-local/src/index.js";
+import { ecsDefaultBaseJobTemplate, type FlowRun, type JsonRecord } from "../packages/schemas/src/index.js";
+import { EcsInfrastructure } from "../packages/worker/src/infrastructure/ecs/index.js";
+import { renderJobTemplate } from "../packages/worker/src/render-job-template.js";
 import { isQuick, percentile, report, type BenchRow } from "./support/report.js";
 
 const quick = isQuick();

@@ -9,9 +9,9 @@
 import { spawn } from "node:child_process";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { traceSetState } from "../src/server/tracing/flow-run-spans.js";
-import { newId } from "../src/server/ids.js";
-import { startTracing } from "../src/telemetry/index.js";
+import { traceSetState } from "../packages/server/src/tracing/flow-run-spans.js";
+import { newId } from "../packages/server/src/ids.js";
+import { startTracing } from "../packages/telemetry/src/index.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -47,7 +47,7 @@ async function post(apiUrl: string, path: string, body: unknown): Promise<any> {
 
 async function spawnServer(url: string, variant: Variant, otlp: string) {
   const script = fileURLToPath(new URL("./support/telemetry-server-process.ts", import.meta.url));
-  const child = spawn(process.execPath, ["--import", "tsx", script, url, variant.metrics ? "on" : "off", variant.tracing ? otlp : "-"], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--conditions=ecsflow-source", "--import", "tsx", script, url, variant.metrics ? "on" : "off", variant.tracing ? otlp : "-"], { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (d) => (stderr += String(d)));
   const [apiUrl, mode] = await new Promise<string[]>((resolve, reject) => {

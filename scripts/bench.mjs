@@ -33,7 +33,7 @@ for (const suite of suites) {
   console.log(`\n=== ${suite}`);
   const s = performance.now();
   // node --import tsx rather than npx tsx: npx's own start-up costs a second or more per suite here.
-  const r = spawnSync(process.execPath, ["--import", "tsx", `bench/${suite}.bench.ts`, ...flags], { stdio: "inherit" });
+  const r = spawnSync(process.execPath, ["--conditions=ecsflow-source", "--import", "tsx", `bench/${suite}.bench.ts`, ...flags], { stdio: "inherit" });
   const seconds = (performance.now() - s) / 1000;
   runs.push({ suite, seconds, ok: r.status === 0 });
   if (r.status !== 0) console.error(`suite ${suite} failed (exit ${r.status ?? r.signal})`);

@@ -5,8 +5,8 @@
 // (`npm run compat-table`), and test/scripts/compat-table.test.ts fails while README.md's copy is stale.
 
 import type { RouteOptions } from "fastify";
-import { buildApp } from "../src/server/app.js";
-import { openDatabase } from "../src/server/database/index.js";
+import { buildApp } from "../packages/server/src/app.js";
+import { openDatabase } from "../packages/server/src/database/index.js";
 
 export interface OpenApiPaths {
   info?: { title?: string; version?: string };

@@ -13,7 +13,7 @@ const run = (label, cmd, args) => {
 };
 
 const steps = [
-  ["build", "npx", ["tsc", "-p", "tsconfig.build.json"]],
+  ["build", "npx", ["tsc", "-b", "tsconfig.build.json"]],
   ["typecheck", "npx", ["tsc", "-p", "tsconfig.json", "--noEmit"]],
   ["lint", "npx", ["eslint", "."]],
 ];

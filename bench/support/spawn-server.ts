@@ -39,7 +39,7 @@ export async function scratchDatabase(engine: "sqlite" | "postgresql"): Promise<
 
 /** Runs `ecsflow server start` as users do, in its own process, so its memory is its own. */
 export async function spawnServer(databaseUrl: string, extraEnv: Record<string, string> = {}): Promise<SpawnedServer> {
-  const child: ChildProcess = spawn(process.execPath, [join(REPO, "bin/ecsflow.js"), "server", "start", "--port", "0", "--database-url", databaseUrl], {
+  const child: ChildProcess = spawn(process.execPath, [join(REPO, "packages/cli/bin/ecsflow.js"), "server", "start", "--port", "0", "--database-url", databaseUrl], {
     env: { ...process.env, ECSFLOW_LOGGING_LEVEL: "warn", ...extraEnv },
     stdio: ["ignore", "ignore", "pipe"],
   });

@@ -1,8 +1,8 @@
 // A server process for the telemetry-overhead bench: metrics on or off, tracing on (exporting to
 // the OTLP endpoint given) or off. Prints "LISTENING <api url>" once it accepts requests.
-import { buildApp } from "../../src/server/app.js";
-import { openDatabase } from "../../src/server/database/index.js";
-import { startTracing } from "../../src/telemetry/index.js";
+import { buildApp } from "../../packages/server/src/app.js";
+import { openDatabase } from "../../packages/server/src/database/index.js";
+import { startTracing } from "../../packages/telemetry/src/index.js";
 
 const [url, metrics, otlpEndpoint] = process.argv.slice(2);
 const tracing = await startTracing({ env: otlpEndpoint && otlpEndpoint !== "-" ? { OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint } : {}, serviceName: "ecsflow-bench", asyncContext: false });

@@ -10,7 +10,8 @@ import { startTestServer, type TestServer } from "../support/test-server.js";
 // `ecsflow deploy` and `ecsflow init` as a user runs them: the built command in a child process,
 // against a real server.
 
-const ROOT = resolve(import.meta.dirname, "../..");
+// The `ecsflow` package: its bin/, dist/ and examples/.
+const ROOT = resolve(import.meta.dirname, "../../packages/cli");
 const BIN = join(ROOT, "bin/ecsflow.js");
 
 describe("ecsflow deploy and init", () => {

@@ -1,7 +1,7 @@
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EcsflowClient } from "../../src/client/index.js";
-import { ProcessInfrastructure, Worker } from "../../src/worker/index.js";
+import { EcsflowClient } from "../../packages/client/src/index.js";
+import { ProcessInfrastructure, Worker } from "../../packages/worker/src/index.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 import { ecsflow, emptyHome, parseJson, spawnEcsflow, STACK_FRAME } from "./run-ecsflow.js";
 import { waitFor as waitUntil } from "../support/wait-for.js";

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -10,7 +10,15 @@ import { waitFor as waitUntil } from "../support/wait-for.js";
 // `ecsflow flow-run execute` as the worker runs it: a child process with PREFECT_API_URL and
 // PREFECT__FLOW_RUN_ID, against a real server, running the examples/ flows from their deployment.
 
-const ROOT = resolve(import.meta.dirname, "../..");
+// The `ecsflow` package: its bin/, dist/ and examples/.
+const ROOT = resolve(import.meta.dirname, "../../packages/cli");
+
+/** A flow project outside the checkout that has the SDK installed, as a user's has (node_modules, here the checkout's). */
+function flowProject(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  symlinkSync(resolve(ROOT, "../../node_modules"), join(dir, "node_modules"), "dir");
+  return dir;
+}
 const BIN = join(ROOT, "bin/ecsflow.js");
 
 interface Spawned {
@@ -82,8 +90,8 @@ describe("ecsflow flow-run execute", () => {
   });
 
   it("loads a JavaScript entrypoint relative to the deployment's path", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "ecsflow-js-"));
-    writeFileSync(join(dir, "flows.mjs"), `import { flow } from ${JSON.stringify(join(ROOT, "dist/sdk/index.js"))};\nexport const add = flow({ name: "js-add" }, async ({ a, b }) => a + b);\n`);
+    const dir = flowProject("ecsflow-js-");
+    writeFileSync(join(dir, "flows.mjs"), `import { flow } from "@ecsflow/sdk";\nexport const add = flow({ name: "js-add" }, async ({ a, b }) => a + b);\n`);
     const run = await deploymentRun("js-add", "flows.mjs:add", { a: 2, b: 3 }, dir);
     const { code } = await execute(run.id).done;
     expect(code).toBe(0);
@@ -109,8 +117,8 @@ describe("ecsflow flow-run execute", () => {
   });
 
   it("reports an unhandled error as FAILED with the message and stack in the logs", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "ecsflow-err-"));
-    writeFileSync(join(dir, "bad.ts"), `import { flow } from ${JSON.stringify(join(ROOT, "dist/sdk/index.js"))};\nexport const bad = flow({ name: "bad" }, async () => { throw new RangeError("out of range"); });\n`);
+    const dir = flowProject("ecsflow-err-");
+    writeFileSync(join(dir, "bad.ts"), `import { flow } from "@ecsflow/sdk";\nexport const bad = flow({ name: "bad" }, async () => { throw new RangeError("out of range"); });\n`);
     const run = await deploymentRun("bad", "bad.ts:bad", {}, dir);
     expect((await execute(run.id).done).code).toBe(5);
     const done = await readRun(run.id);
@@ -121,10 +129,10 @@ describe("ecsflow flow-run execute", () => {
   });
 
   it("runs a TypeScript entrypoint with local imports from a build cached beside it", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "ecsflow-tsproj-"));
+    const dir = flowProject("ecsflow-tsproj-");
     mkdirSync(join(dir, "lib"));
     writeFileSync(join(dir, "lib", "double.ts"), `export const double = (n: number): number => n * 2;\n`);
-    writeFileSync(join(dir, "main.ts"), `import { flow } from ${JSON.stringify(join(ROOT, "dist/sdk/index.js"))};\nimport { double } from "./lib/double.js";\nexport const twice = flow({ name: "ts-twice" }, async ({ n }: { n: number }) => double(n));\n`);
+    writeFileSync(join(dir, "main.ts"), `import { flow } from "@ecsflow/sdk";\nimport { double } from "./lib/double.js";\nexport const twice = flow({ name: "ts-twice" }, async ({ n }: { n: number }) => double(n));\n`);
     for (const n of [4, 5]) {
       const run = await deploymentRun("ts-twice", "main.ts:twice", { n }, dir);
       expect((await execute(run.id).done).code).toBe(0);

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { describe, expect, it } from "vitest";
-import { buildProgram } from "../../src/cli/main.js";
+import { buildProgram } from "../../packages/cli/src/main.js";
 import { ecsflow } from "./run-ecsflow.js";
 
 const NOUNS = ["work-pool", "work-queue", "deployment", "flow-run", "worker", "flow"];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CliError } from "../../src/cli/errors.js";
-import { parseJsonObject, parseKeyValues } from "../../src/cli/parse-key-value.js";
+import { CliError } from "../../packages/cli/src/errors.js";
+import { parseJsonObject, parseKeyValues } from "../../packages/cli/src/parse-key-value.js";
 
 describe("parseKeyValues", () => {
   it("reads values as JSON when they parse and as strings otherwise, as Prefect's --param does", () => {

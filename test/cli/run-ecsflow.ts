@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
-const BIN = resolve(import.meta.dirname, "../../bin/ecsflow.js");
+const BIN = resolve(import.meta.dirname, "../../packages/cli/bin/ecsflow.js");
 
 export interface CliResult {
   code: number | null;

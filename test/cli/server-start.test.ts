@@ -9,7 +9,7 @@ import { ENGINES, PG_URL } from "../support/test-database.js";
 const { Client } = pgModule;
 const pg = ENGINES.find((e) => e.engine === "postgresql")!;
 
-const BIN = resolve(import.meta.dirname, "../../bin/ecsflow.js");
+const BIN = resolve(import.meta.dirname, "../../packages/cli/bin/ecsflow.js");
 
 /** Starts `ecsflow server start` on a free port; resolves with its API URL once it listens. */
 function startServer(args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; apiUrl: string; stderr: () => string }> {

@@ -5,7 +5,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { EcsflowClient } from "../../src/client/index.js";
+import { EcsflowClient } from "../../packages/client/src/index.js";
 import { waitFor } from "../support/wait-for.js";
 import { ecsflow, spawnEcsflow, STACK_FRAME } from "./run-ecsflow.js";
 

@@ -1,8 +1,8 @@
 import { rmSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { CliError } from "../../src/cli/errors.js";
-import { formatTimingBreakdown, timingBreakdown } from "../../src/cli/commands/up/timing-breakdown.js";
-import { ecsLocalOptions, resolveUpOptions } from "../../src/cli/commands/up/up-options.js";
+import { CliError } from "../../packages/cli/src/errors.js";
+import { formatTimingBreakdown, timingBreakdown } from "../../packages/cli/src/commands/up/timing-breakdown.js";
+import { ecsLocalOptions, resolveUpOptions } from "../../packages/cli/src/commands/up/up-options.js";
 
 const at = (ms: number) => new Date(Date.UTC(2026, 10, 29, 12, 0, 0, ms)).toISOString();
 

@@ -4,7 +4,7 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { EcsflowClient } from "../../src/client/index.js";
+import { EcsflowClient } from "../../packages/client/src/index.js";
 import { waitFor } from "../support/wait-for.js";
 import { ecsflow, spawnEcsflow, STACK_FRAME } from "./run-ecsflow.js";
 

@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 
-const BIN = resolve(import.meta.dirname, "../../bin/ecsflow.js");
+const BIN = resolve(import.meta.dirname, "../../packages/cli/bin/ecsflow.js");
 
 function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {

@@ -10,7 +10,7 @@ import {
   retryDelayMs,
   ServerError,
   UnauthorizedError,
-} from "../../src/client/index.js";
+} from "../../packages/client/src/index.js";
 
 // A real HTTP server whose answers each test scripts: the client is exercised over the wire.
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { LogBatcher } from "../../src/client/index.js";
-import type { LogCreate } from "../../src/client/index.js";
+import { LogBatcher } from "../../packages/client/src/index.js";
+import type { LogCreate } from "../../packages/client/src/index.js";
 
 const log = (i: number): LogCreate => ({ name: "t", level: 20, message: `line ${i}`, timestamp: new Date(0).toISOString() });
 

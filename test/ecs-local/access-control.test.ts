@@ -5,8 +5,8 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { createServer } from "node:http";
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { resolveStartOptions } from "../../src/cli/commands/ecs-local/start-options.js";
-import { AccessControl } from "../../src/ecs-local/access/access-control.js";
+import { resolveStartOptions } from "../../packages/cli/src/commands/ecs-local/start-options.js";
+import { AccessControl } from "../../packages/ecs-local/src/access/access-control.js";
 import { startFixture, type Fixture } from "./ecs-local-fixture.js";
 
 // ecs-local started with credentials: AWS calls must be signed with the configured access key id

@@ -3,14 +3,14 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { ECSClient, RegisterTaskDefinitionCommand, RunTaskCommand } from "@aws-sdk/client-ecs";
 import { afterAll, describe, expect, it } from "vitest";
-import { startEcsLocal } from "../../src/ecs-local/index.js";
+import { startEcsLocal } from "../../packages/ecs-local/src/index.js";
 import { eventually, processExists, waitForLogLine } from "./ecs-local-fixture.js";
 
 const REPO = resolve(import.meta.dirname, "../..");
 const children: ChildProcess[] = [];
 
 function cli(args: string[]): { child: ChildProcess; stdout: () => string; stderr: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, ["--import", "tsx", "test/ecs-local/fixtures/run-cli.ts", ...args], {
+  const child = spawn(process.execPath, ["--conditions=ecsflow-source", "--import", "tsx", "test/ecs-local/fixtures/run-cli.ts", ...args], {
     cwd: REPO,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ECSFLOW_HOME: resolve(REPO, ".test-results/ecsflow-home"), ECSFLOW_LOGGING_LEVEL: "warn" },
     stdio: ["ignore", "pipe", "pipe"],

@@ -2,8 +2,8 @@ import { CloudWatchLogsClient, GetLogEventsCommand } from "@aws-sdk/client-cloud
 import { DescribeTasksCommand, ECSClient, RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand, type Task } from "@aws-sdk/client-ecs";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { parseEngineAddress } from "../../src/ecs-local/runtime/detect-engine.js";
-import { prepareBaseImage } from "../../src/image/index.js";
+import { parseEngineAddress } from "../../packages/ecs-local/src/runtime/detect-engine.js";
+import { prepareBaseImage } from "../../packages/image/src/index.js";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

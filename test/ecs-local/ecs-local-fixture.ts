@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { CloudWatchLogsClient, GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
-import { startEcsLocal, type EcsLocalHandle, type EcsLocalOptions, type Exchange } from "../../src/ecs-local/index.js";
+import { startEcsLocal, type EcsLocalHandle, type EcsLocalOptions, type Exchange } from "../../packages/ecs-local/src/index.js";
 
 /** What SDK clients need to talk to ecs-local: the endpoint and any credentials. */
 export interface ClientConfig {

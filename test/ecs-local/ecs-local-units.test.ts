@@ -1,13 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { FaultInjector } from "../../src/ecs-local/faults/fault-injector.js";
-import { TokenBucket } from "../../src/ecs-local/limits/token-bucket.js";
-import { seededRandom } from "../../src/ecs-local/seeded-random.js";
-import { parseQueryParams } from "../../src/ecs-local/protocol/query-params.js";
-import { resolveContainerLaunch } from "../../src/ecs-local/runtime/container-launch.js";
-import { compileFilterPattern } from "../../src/ecs-local/services/logs/filter-pattern.js";
-import { isFargateSize, parseCpu, parseMemory } from "../../src/ecs-local/services/ecs/ecs-validation.js";
-import { parseFault, parseLimit, resolveStartOptions } from "../../src/cli/commands/ecs-local/start-options.js";
+import { FaultInjector } from "../../packages/ecs-local/src/faults/fault-injector.js";
+import { TokenBucket } from "../../packages/ecs-local/src/limits/token-bucket.js";
+import { seededRandom } from "../../packages/ecs-local/src/seeded-random.js";
+import { parseQueryParams } from "../../packages/ecs-local/src/protocol/query-params.js";
+import { resolveContainerLaunch } from "../../packages/ecs-local/src/runtime/container-launch.js";
+import { compileFilterPattern } from "../../packages/ecs-local/src/services/logs/filter-pattern.js";
+import { isFargateSize, parseCpu, parseMemory } from "../../packages/ecs-local/src/services/ecs/ecs-validation.js";
+import { parseFault, parseLimit, resolveStartOptions } from "../../packages/cli/src/commands/ecs-local/start-options.js";
 
 // Pure logic, tested without a server.
 

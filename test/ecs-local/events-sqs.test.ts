@@ -18,7 +18,7 @@ import * as sqsSdk from "@aws-sdk/client-sqs";
 import { NormalizedSchema } from "@smithy/core/schema";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { matchesPattern } from "../../src/ecs-local/services/events/event-pattern.js";
+import { matchesPattern } from "../../packages/ecs-local/src/services/events/event-pattern.js";
 import { postJson, sigv4Headers } from "./aws-raw-request.js";
 import { startFixture, type Fixture } from "./ecs-local-fixture.js";
 

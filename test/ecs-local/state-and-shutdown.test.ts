@@ -7,7 +7,7 @@ import { CreateServiceCommand, DescribeServicesCommand, DescribeTasksCommand, EC
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
-import { EcsLocalStateError, startEcsLocal } from "../../src/ecs-local/index.js";
+import { EcsLocalStateError, startEcsLocal } from "../../packages/ecs-local/src/index.js";
 import { eventually, processExists, startFixture, waitForLogLine } from "./ecs-local-fixture.js";
 
 const shell = (script: string, extra: object = {}) => ({ name: "main", image: "busybox", command: ["sh", "-c", script], memory: 64, ...extra });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { productionPackages } from "../../src/image/index.js";
+import { productionPackages } from "../../packages/image/src/index.js";
 import { emptyHome, spawnEcsflow } from "../cli/run-ecsflow.js";
 import { resolve } from "node:path";
 import { readFileSync } from "node:fs";

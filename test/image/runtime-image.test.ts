@@ -2,7 +2,7 @@ import { CloudWatchLogsClient, GetLogEventsCommand } from "@aws-sdk/client-cloud
 import { DescribeTasksCommand, RegisterTaskDefinitionCommand, RunTaskCommand, type Task } from "@aws-sdk/client-ecs";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { parseEngineAddress } from "../../src/ecs-local/runtime/detect-engine.js";
+import { parseEngineAddress } from "../../packages/ecs-local/src/runtime/detect-engine.js";
 import { emptyHome, spawnEcsflow } from "../cli/run-ecsflow.js";
 import { eventually } from "../ecs-local/ecs-local-fixture.js";
 import { startEcsWorkerBed, until, type EcsWorkerBed } from "../worker/ecs-worker-fixture.js";

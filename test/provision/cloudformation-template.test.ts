@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cloudFormationTemplate, resourceNames } from "../../src/provision/index.js";
+import { cloudFormationTemplate, resourceNames } from "../../packages/provision/src/index.js";
 
 // Pure logic: the template's content and its internal consistency (every Ref and GetAtt names
 // something the template defines). Deploying it needs real CloudFormation, which no test here has.

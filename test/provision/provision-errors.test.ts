@@ -1,7 +1,7 @@
 import { IAMServiceException } from "@aws-sdk/client-iam";
 import { describe, expect, it } from "vitest";
-import { aws, awsOrMissing, explainAwsError, ProvisionError } from "../../src/provision/provision-error.js";
-import { isManagedFor, resourceNames } from "../../src/provision/resource-names.js";
+import { aws, awsOrMissing, explainAwsError, ProvisionError } from "../../packages/provision/src/provision-error.js";
+import { isManagedFor, resourceNames } from "../../packages/provision/src/resource-names.js";
 
 // Pure logic: how AWS's refusals become messages. ecs-local does not enforce IAM, so a refusal is
 // built here as the SDK builds it (the service's exception class, with its metadata).

@@ -5,8 +5,8 @@ import { DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand, Remov
 import { GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, SetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EcsflowClient } from "../../src/client/index.js";
-import { provision, ProvisionError, resourceNames, teardown, type ProvisionInput } from "../../src/provision/index.js";
+import { EcsflowClient } from "../../packages/client/src/index.js";
+import { provision, ProvisionError, resourceNames, teardown, type ProvisionInput } from "../../packages/provision/src/index.js";
 import { eventually, startFixture, type Fixture } from "../ecs-local/ecs-local-fixture.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 

@@ -7,14 +7,14 @@ import {
   validateBaseJobTemplate,
   type BaseJobTemplate,
   type JsonRecord,
-} from "../../src/schemas/index.js";
+} from "../../packages/schemas/src/index.js";
 import { referenceFile } from "../support/reference-file.js";
 
 const ecsReference = referenceFile("prefect-ecs-default-base-job-template.json");
 const processReference = referenceFile("prefect-process-default-base-job-template.json");
 const read = (file: string) => JSON.parse(readFileSync(file, "utf8")) as BaseJobTemplate;
 
-// The documented additions of ecsflow's ECS template (see src/schemas/base-job-templates/ecs.ts).
+// The documented additions of ecsflow's ECS template (see packages/schemas/src/base-job-templates/ecs.ts).
 const ECS_ADDITIONS = ["api_key_secret_arn"];
 
 function withoutAdditions(template: BaseJobTemplate): BaseJobTemplate {

@@ -3,15 +3,16 @@ import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildTypeScriptEntrypoint } from "../../src/sdk/build-typescript-entrypoint.js";
-import { EntrypointError, loadFlowFromEntrypoint } from "../../src/sdk/index.js";
+import { buildTypeScriptEntrypoint } from "../../packages/sdk/src/build-typescript-entrypoint.js";
+import { EntrypointError, loadFlowFromEntrypoint } from "../../packages/sdk/src/index.js";
 
 // TypeScript entrypoints are bundled by esbuild's binary into <entry folder>/.ecsflow/build/ and
 // imported as plain JavaScript. A real project on disk: relative imports written the NodeNext way
 // (`./x.js` for x.ts), extensionless and with `.ts`, an enum (not mere type stripping), a JSON
 // import, and `ecsflow` resolved from the project's node_modules (here a link to this package).
 
-const ROOT = resolve(import.meta.dirname, "../..");
+// The `ecsflow` package: its bin/, dist/ and examples/.
+const ROOT = resolve(import.meta.dirname, "../../packages/cli");
 
 describe("TypeScript entrypoints built to plain JavaScript", () => {
   let project: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import * as client from "../../src/client/index.js";
-import { ApiUnreachableError, ApiValidationError, EcsflowError, EntrypointError, ObjectNotFoundError, RunTimeoutError, SdkError } from "../../src/sdk/index.js";
+import * as client from "../../packages/client/src/index.js";
+import { ApiUnreachableError, ApiValidationError, EcsflowError, EntrypointError, ObjectNotFoundError, RunTimeoutError, SdkError } from "../../packages/sdk/src/index.js";
 
 // One error hierarchy for the client and the SDK: flow code catches the API's errors and the
 // SDK's from "ecsflow", and tells them apart by class or by their stable `code`.

@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { flow, flowDefinitionOf, getRunContext, getRunLogger, ParameterValidationError, RunCancelledError, task } from "../../src/sdk/index.js";
+import { flow, flowDefinitionOf, getRunContext, getRunLogger, ParameterValidationError, RunCancelledError, task } from "../../packages/sdk/src/index.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 
 // Flows called in-process against a real server: the SDK speaks HTTP only, so SQLite is enough

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { flow, getRunLogger, task } from "../../src/sdk/index.js";
-import { resultData } from "../../src/sdk/result-data.js";
-import { retryDelaySeconds } from "../../src/sdk/retry-delay.js";
-import { sessionFromSettings } from "../../src/sdk/api-session.js";
+import { flow, getRunLogger, task } from "../../packages/sdk/src/index.js";
+import { resultData } from "../../packages/sdk/src/result-data.js";
+import { retryDelaySeconds } from "../../packages/sdk/src/retry-delay.js";
+import { sessionFromSettings } from "../../packages/sdk/src/api-session.js";
 
 describe("flows without an API", () => {
   it("run locally with retries when no API URL is set", async () => {

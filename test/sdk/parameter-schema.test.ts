@@ -1,7 +1,7 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { z } from "zod";
-import { flow, ParameterValidationError } from "../../src/sdk/index.js";
-import { toParameterJsonSchema } from "../../src/sdk/parameter-schema.js";
+import { flow, ParameterValidationError } from "../../packages/sdk/src/index.js";
+import { toParameterJsonSchema } from "../../packages/sdk/src/parameter-schema.js";
 
 // Pure logic: flows whose parameters are a zod schema (no API involved: without PREFECT_API_URL a
 // flow runs locally).

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { OrchestrationResult, StateCreate } from "../../src/schemas/index.js";
-import { RunAbortedError } from "../../src/sdk/errors.js";
-import { runAttempts } from "../../src/sdk/run-attempts.js";
-import { createRunLogger } from "../../src/sdk/run-logger.js";
+import type { OrchestrationResult, StateCreate } from "../../packages/schemas/src/index.js";
+import { RunAbortedError } from "../../packages/sdk/src/errors.js";
+import { runAttempts } from "../../packages/sdk/src/run-attempts.js";
+import { createRunLogger } from "../../packages/sdk/src/run-logger.js";
 
 // The attempt loop against scripted API answers: the orchestration outcomes a real server gives
 // only under rules being written elsewhere (a server-side retry rule, WAIT, ABORT).

@@ -3,15 +3,16 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EcsflowClient } from "../../src/client/index.js";
-import { ProcessInfrastructure, Worker } from "../../src/worker/index.js";
+import { EcsflowClient } from "../../packages/client/src/index.js";
+import { ProcessInfrastructure, Worker } from "../../packages/worker/src/index.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 
 // The whole path a user takes: a deployment of examples/etl.ts on a process pool, a real worker
 // that starts the default command (`ecsflow flow-run execute`), and the run's task runs and logs
 // read back through the API.
 
-const ROOT = resolve(import.meta.dirname, "../..");
+// The `ecsflow` package: its bin/, dist/ and examples/.
+const ROOT = resolve(import.meta.dirname, "../../packages/cli");
 
 describe("a worker runs an example deployment through ecsflow flow-run execute", () => {
   let server: TestServer;

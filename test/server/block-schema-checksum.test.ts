@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { blockSchemaChecksum, pythonJson } from "../../src/server/models/blocks/block-schema-checksum.js";
+import { blockSchemaChecksum, pythonJson } from "../../packages/server/src/models/blocks/block-schema-checksum.js";
 
 // Block schemas as prefect-aws 0.3 registers them, with the checksums Prefect published for them
 // (prefect/server/collection_blocks_data.json): the server must name a schema as the client does.

@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { blockSchemaChecksum } from "../../src/server/models/blocks/block-schema-checksum.js";
+import { blockSchemaChecksum } from "../../packages/server/src/models/blocks/block-schema-checksum.js";
 import { expectResponseMatches, openApiAvailable, type HttpMethod } from "../support/openapi-contract.js";
 import { ENGINES } from "../support/test-database.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";

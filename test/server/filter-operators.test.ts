@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "kysely";
-import * as f from "../../src/server/models/filters/filter-operators.js";
+import * as f from "../../packages/server/src/models/filters/filter-operators.js";
 import { createTestDatabase, ENGINES, type TestDatabase } from "../support/test-database.js";
 
 // The operators run against the real engines: a tiny table of flows with tags.

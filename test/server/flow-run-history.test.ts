@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { HistoryResponse } from "../../src/schemas/index.js";
-import { readFlowRunHistory } from "../../src/server/models/flow-runs/history.js";
-import { toTimestamp } from "../../src/server/timestamps.js";
+import type { HistoryResponse } from "../../packages/schemas/src/index.js";
+import { readFlowRunHistory } from "../../packages/server/src/models/flow-runs/history.js";
+import { toTimestamp } from "../../packages/server/src/timestamps.js";
 import { createFlow, createFlowRun, setState } from "../support/api-fixtures.js";
 import { componentErrors, openApiAvailable } from "../support/openapi-contract.js";
 import { ENGINES } from "../support/test-database.js";

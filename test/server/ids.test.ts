@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { newId } from "../../src/server/ids.js";
+import { newId } from "../../packages/server/src/ids.js";
 
 describe("newId", () => {
   it("makes distinct, increasing UUIDv7s, also past the random pool's refills", () => {

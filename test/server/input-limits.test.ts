@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { INTEGER_MAX, NAME_MAX_LENGTH } from "../../src/server/plugins/input-limit-table.js";
+import { INTEGER_MAX, NAME_MAX_LENGTH } from "../../packages/server/src/plugins/input-limit-table.js";
 import { ENGINES } from "../support/test-database.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 

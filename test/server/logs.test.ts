@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MAX_LOGS_PER_REQUEST } from "../../src/schemas/index.js";
+import { MAX_LOGS_PER_REQUEST } from "../../packages/schemas/src/index.js";
 import { ENGINES } from "../support/test-database.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 

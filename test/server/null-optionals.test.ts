@@ -86,10 +86,11 @@ const CASES: Record<string, Case> = {
   "PATCH /flow_runs/{id}": (f) => ({ path: `/flow_runs/${f.runId}`, body: { name: "renamed" } }),
   "POST /flow_runs/count": () => ({ path: "/flow_runs/count", body: flowRunsFilter }),
   "POST /flow_runs/filter": () => ({ path: "/flow_runs/filter", body: { ...flowRunsFilter, limit: 10 } }),
-  "POST /flow_runs/history": () => ({
-    path: "/flow_runs/history",
-    body: { history_start: new Date(Date.now() - hour).toISOString(), history_end: new Date(Date.now() + hour).toISOString(), history_interval_seconds: 900 },
-  }),
+  // One clock reading: two could be a millisecond apart and make the window one interval longer.
+  "POST /flow_runs/history": () => {
+    const now = Date.now();
+    return { path: "/flow_runs/history", body: { history_start: new Date(now - hour).toISOString(), history_end: new Date(now + hour).toISOString(), history_interval_seconds: 900 } };
+  },
   "POST /flow_runs/{id}/set_state": (f, n) => ({ path: `/flow_runs/${f.runId}/set_state`, body: stateBody(n) }),
   "PATCH /flow_runs/{id}/labels": (f) => ({ path: `/flow_runs/${f.runId}/labels`, body: { team: "n" } }),
   "POST /task_runs/": (f, n) => ({ path: "/task_runs/", body: { flow_run_id: f.runId, task_key: "nk", dynamic_key: String(n), name: `nk-${n}` } }),

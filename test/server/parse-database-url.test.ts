@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DatabaseConfigError, parseDatabaseUrl } from "../../src/server/database/index.js";
+import { DatabaseConfigError, parseDatabaseUrl } from "../../packages/server/src/database/index.js";
 
 describe("parseDatabaseUrl", () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isPrefectClientAtMost } from "../../src/server/routes/prefect-client-version.js";
+import { isPrefectClientAtMost } from "../../packages/server/src/routes/prefect-client-version.js";
 
 describe("Prefect client version from the User-Agent", () => {
   it.each([

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HttpTransport } from "../../src/client/index.js";
-import { openRunEventStream, type RunEventStream } from "../../src/client/run-event-stream.js";
-import type { RunEvent } from "../../src/schemas/index.js";
-import { buildApp, type EcsflowApp } from "../../src/server/app.js";
-import { openDatabase, type Database } from "../../src/server/database/index.js";
+import { HttpTransport } from "../../packages/client/src/index.js";
+import { openRunEventStream, type RunEventStream } from "../../packages/client/src/run-event-stream.js";
+import type { RunEvent } from "../../packages/schemas/src/index.js";
+import { buildApp, type EcsflowApp } from "../../packages/server/src/app.js";
+import { openDatabase, type Database } from "../../packages/server/src/database/index.js";
 import { createFlow, createFlowRun, setState } from "../support/api-fixtures.js";
 import { ENGINES, PG_URL } from "../support/test-database.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";

@@ -2,9 +2,9 @@ import BetterSqlite3 from "better-sqlite3";
 import { sql } from "kysely";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
-import { buildApp, type EcsflowApp } from "../../src/server/app.js";
-import { parseDatabaseUrl } from "../../src/server/database/index.js";
-import { isTransientStorageError } from "../../src/server/database/transient-errors.js";
+import { buildApp, type EcsflowApp } from "../../packages/server/src/app.js";
+import { parseDatabaseUrl } from "../../packages/server/src/database/index.js";
+import { isTransientStorageError } from "../../packages/server/src/database/transient-errors.js";
 import { createTestDatabase, ENGINES, PG_URL, type TestDatabase } from "../support/test-database.js";
 
 /**

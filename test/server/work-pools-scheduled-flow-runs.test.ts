@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { WorkerFlowRun, WorkQueue } from "../../src/schemas/index.js";
-import { toTimestamp } from "../../src/server/timestamps.js";
+import type { WorkerFlowRun, WorkQueue } from "../../packages/schemas/src/index.js";
+import { toTimestamp } from "../../packages/server/src/timestamps.js";
 import { insertFlow, insertFlowRun, insertFlowRuns } from "../support/fixtures/insert-flow-run.js";
 import { createPool, createQueue, readQueue } from "../support/fixtures/work-pools.js";
 import { ENGINES } from "../support/test-database.js";

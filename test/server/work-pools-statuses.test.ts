@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { workPoolStatus } from "../../src/server/models/work-pools/status.js";
-import { workQueueStatus } from "../../src/server/models/work-queues/status.js";
-import { workerStatus } from "../../src/server/models/workers/status.js";
+import { workPoolStatus } from "../../packages/server/src/models/work-pools/status.js";
+import { workQueueStatus } from "../../packages/server/src/models/work-queues/status.js";
+import { workerStatus } from "../../packages/server/src/models/workers/status.js";
 
 // Pure functions of explicit timestamps: no clock, no sleeps.
 const now = Date.parse("2026-03-01T12:00:00.000Z");

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { toTimestamp } from "../../src/server/timestamps.js";
+import { toTimestamp } from "../../packages/server/src/timestamps.js";
 import { createPool } from "../support/fixtures/work-pools.js";
 import { ENGINES } from "../support/test-database.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";

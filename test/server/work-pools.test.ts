@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { toTimestamp } from "../../src/server/timestamps.js";
+import { toTimestamp } from "../../packages/server/src/timestamps.js";
 import { insertFlow, insertFlowRun } from "../support/fixtures/insert-flow-run.js";
 import { createPool, readQueue } from "../support/fixtures/work-pools.js";
 import { ENGINES } from "../support/test-database.js";

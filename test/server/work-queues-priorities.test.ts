@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { firstFreePriority, rebalancePriorities } from "../../src/server/models/work-queues/priorities.js";
+import { firstFreePriority, rebalancePriorities } from "../../packages/server/src/models/work-queues/priorities.js";
 
 const queues = (spec: Record<string, number>) => Object.entries(spec).map(([id, priority]) => ({ id, priority }));
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadSettings, redactSettings, SettingsError, writeProfileValue } from "../../src/settings/index.js";
+import { loadSettings, redactSettings, SettingsError, writeProfileValue } from "../../packages/settings/src/index.js";
 
 const home = () => mkdtempSync(join(tmpdir(), "ecsflow-settings-"));
 

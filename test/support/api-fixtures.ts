@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
-import type { DB } from "../../src/server/database/index.js";
-import { newId } from "../../src/server/ids.js";
-import { nowTimestamp } from "../../src/server/timestamps.js";
+import type { DB } from "../../packages/server/src/database/index.js";
+import { newId } from "../../packages/server/src/ids.js";
+import { nowTimestamp } from "../../packages/server/src/timestamps.js";
 import type { TestServer } from "./test-server.js";
 
 /** Creates a flow through the API and returns its id. */

@@ -3,7 +3,7 @@
 // Docker-compatible service runs on a private socket for the length of the run. Tests read the
 // address with inject("engineHost"); null means skip, with the reason in inject("engineSkipReason").
 import type { TestProject } from "vitest/node";
-import { engineAnswers, parseEngineAddress } from "../../src/ecs-local/runtime/detect-engine.js";
+import { engineAnswers, parseEngineAddress } from "../../packages/ecs-local/src/runtime/detect-engine.js";
 import { startPodmanService } from "./podman-service.js";
 
 declare module "vitest" {

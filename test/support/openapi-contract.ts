@@ -22,7 +22,7 @@
 import { readFileSync } from "node:fs";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsImport from "ajv-formats";
-import { toTemplateErrors, type JsonValue } from "../../src/schemas/index.js";
+import { toTemplateErrors, type JsonValue } from "../../packages/schemas/src/index.js";
 import { referenceFile } from "./reference-file.js";
 
 const addFormats = ((addFormatsImport as unknown as { default?: unknown }).default ?? addFormatsImport) as typeof addFormatsImport.default;

@@ -5,7 +5,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { engineAnswers, parseEngineAddress } from "../../src/ecs-local/runtime/detect-engine.js";
+import { engineAnswers, parseEngineAddress } from "../../packages/ecs-local/src/runtime/detect-engine.js";
 
 const CONTAINERS_CONF = `[containers]
 default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]

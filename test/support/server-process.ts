@@ -1,7 +1,7 @@
 // A second ecsflow server in its own process, over an existing database: for tests of several
 // servers sharing one database. Prints "LISTENING <api url>" once it accepts requests.
-import { buildApp } from "../../src/server/app.js";
-import { openDatabase } from "../../src/server/database/index.js";
+import { buildApp } from "../../packages/server/src/app.js";
+import { openDatabase } from "../../packages/server/src/database/index.js";
 
 const url = process.argv[2];
 // SQLite durability: tests use NORMAL (fast); benchmarks pass FULL, the server's default.

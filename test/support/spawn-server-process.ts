@@ -10,7 +10,7 @@ export interface ServerProcess {
 /** Starts test/support/server-process.ts in a child process over the database at `url`. */
 export async function spawnServerProcess(url: string, options: { sqliteSynchronous?: "FULL" | "NORMAL" } = {}): Promise<ServerProcess> {
   const script = fileURLToPath(new URL("./server-process.ts", import.meta.url));
-  const child = spawn(process.execPath, ["--import", "tsx", script, url, options.sqliteSynchronous ?? "NORMAL"], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--conditions=ecsflow-source", "--import", "tsx", script, url, options.sqliteSynchronous ?? "NORMAL"], { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (d) => (stderr += String(d)));
   const apiUrl = await new Promise<string>((resolve, reject) => {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { openDatabase, type Database, type Engine } from "../../src/server/database/index.js";
+import { openDatabase, type Database, type Engine } from "../../packages/server/src/database/index.js";
 
 /** PostgreSQL for tests: trust auth on these machines; override with ECSFLOW_TEST_PG_URL. */
 export const PG_URL = process.env.ECSFLOW_TEST_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/test";

@@ -1,5 +1,5 @@
-import { buildApp, type AppOptions, type EcsflowApp } from "../../src/server/app.js";
-import type { Engine } from "../../src/server/database/index.js";
+import { buildApp, type AppOptions, type EcsflowApp } from "../../packages/server/src/app.js";
+import type { Engine } from "../../packages/server/src/database/index.js";
 import { createTestDatabase, type TestDatabase } from "./test-database.js";
 
 export interface TestServer {

@@ -9,11 +9,12 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { DescribeTasksCommand } from "@aws-sdk/client-ecs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTracing, type Tracing } from "../../src/telemetry/index.js";
+import { startTracing, type Tracing } from "../../packages/telemetry/src/index.js";
 import { OtlpCollector, type ReceivedSpan } from "../support/otlp-collector.js";
 import { startEcsWorkerBed, until, type EcsWorkerBed } from "../worker/ecs-worker-fixture.js";
 
-const ROOT = resolve(import.meta.dirname, "../..");
+// The `ecsflow` package: its bin/, dist/ and examples/.
+const ROOT = resolve(import.meta.dirname, "../../packages/cli");
 
 let collector: OtlpCollector;
 let tracing: Tracing;

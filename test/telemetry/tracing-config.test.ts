@@ -1,7 +1,7 @@
 import { trace } from "@opentelemetry/api";
 import { describe, expect, it } from "vitest";
-import { flowRunTraceId, flowRunTraceparent, parseTraceparent, startTracing, tracingActive, tracingConfigFromEnv } from "../../src/telemetry/index.js";
-import { taskTraceparent } from "../../src/worker/flow-run-tracing.js";
+import { flowRunTraceId, flowRunTraceparent, parseTraceparent, startTracing, tracingActive, tracingConfigFromEnv } from "../../packages/telemetry/src/index.js";
+import { taskTraceparent } from "../../packages/worker/src/flow-run-tracing.js";
 
 describe("tracing configuration from OTEL_* variables", () => {
   it("is off without an endpoint, and then loads no SDK: the API's tracer records nothing", async () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { explainExitCode } from "../../src/worker/explain-exit-code.js";
-import { resultFromStoppedTask } from "../../src/worker/infrastructure/ecs/explain-stopped-task.js";
-import { formatInfrastructureId } from "../../src/worker/infrastructure/ecs/infrastructure-id.js";
-import { CAPACITY_PROVIDER_LABEL, LAUNCH_TYPE_LABEL, TASK_DEFINITION_LABEL } from "../../src/worker/infrastructure/ecs/task-run-labels.js";
-import { ECS_RUN_LABELS, LAUNCH_TYPES, parseEcsPlacement, parseEcsStopMessage, parseEcsTask } from "../../src/ui/runs/ecs-explanations.js";
+import { explainExitCode } from "../../packages/worker/src/explain-exit-code.js";
+import { resultFromStoppedTask } from "../../packages/worker/src/infrastructure/ecs/explain-stopped-task.js";
+import { formatInfrastructureId } from "../../packages/worker/src/infrastructure/ecs/infrastructure-id.js";
+import { CAPACITY_PROVIDER_LABEL, LAUNCH_TYPE_LABEL, TASK_DEFINITION_LABEL } from "../../packages/worker/src/infrastructure/ecs/task-run-labels.js";
+import { ECS_RUN_LABELS, LAUNCH_TYPES, parseEcsPlacement, parseEcsStopMessage, parseEcsTask } from "../../packages/ui/runs/ecs-explanations.js";
 
 const TASK_ARN = "arn:aws:ecs:eu-west-1:123456789012:task/prod-cluster/0123456789abcdef0123456789abcdef";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatAbsolute, formatClock, formatCount, formatDuration, formatRelative } from "../../src/ui/format/time.js";
+import { formatAbsolute, formatClock, formatCount, formatDuration, formatRelative } from "../../packages/ui/format/time.js";
 
 describe("UI time and number formats (hand-made, no Intl)", () => {
   const now = Date.parse("2026-11-29T12:00:00Z");

@@ -2,9 +2,9 @@ import type { Browser, BrowserContext, Page, Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 import { chromiumAvailable, expectAccessible, launchBrowser, newContext, originOf, screenshot, SKIP_NOTE } from "./support/browser.js";
-import { resultFromStoppedTask } from "../../src/worker/infrastructure/ecs/explain-stopped-task.js";
-import { formatInfrastructureId } from "../../src/worker/infrastructure/ecs/infrastructure-id.js";
-import { taskRunLabels } from "../../src/worker/infrastructure/ecs/task-run-labels.js";
+import { resultFromStoppedTask } from "../../packages/worker/src/infrastructure/ecs/explain-stopped-task.js";
+import { formatInfrastructureId } from "../../packages/worker/src/infrastructure/ecs/infrastructure-id.js";
+import { taskRunLabels } from "../../packages/worker/src/infrastructure/ecs/task-run-labels.js";
 import { api, seedDeployment, setState } from "./support/seed.js";
 
 describe.skipIf(!chromiumAvailable)(`UI runs in a real browser${SKIP_NOTE}`, () => {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Fastify from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { uiStaticPlugin } from "../../src/server/plugins/ui-static.js";
+import { uiStaticPlugin } from "../../packages/server/src/plugins/ui-static.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 import { uiBundle } from "./support/ui-bundle.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { planAdoption } from "../../src/worker/adoption-plan.js";
+import { planAdoption } from "../../packages/worker/src/adoption-plan.js";
 import { fakeFlowRun } from "./infrastructure/ecs/ecs-fixture.js";
 
 describe("planAdoption", () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { RunEvent } from "../../src/schemas/index.js";
-import { DispatchWakeups } from "../../src/worker/dispatch-wakeups.js";
+import type { RunEvent } from "../../packages/schemas/src/index.js";
+import { DispatchWakeups } from "../../packages/worker/src/dispatch-wakeups.js";
 
 const NOW = Date.parse("2026-11-29T08:00:00.000Z");
 const event = (over: Partial<RunEvent>): RunEvent => ({

@@ -4,10 +4,10 @@
 // The worker only speaks HTTP to the server, so SQLite is enough (storage suites cover both engines).
 
 import { pino } from "pino";
-import { EcsflowClient } from "../../src/client/index.js";
-import type { FlowRun } from "../../src/schemas/index.js";
-import { Worker, type EcsInfrastructure, type WorkerOptions } from "../../src/worker/index.js";
-import type { EcsInfrastructureOptions } from "../../src/worker/infrastructure/ecs/index.js";
+import { EcsflowClient } from "../../packages/client/src/index.js";
+import type { FlowRun } from "../../packages/schemas/src/index.js";
+import { Worker, type EcsInfrastructure, type WorkerOptions } from "../../packages/worker/src/index.js";
+import type { EcsInfrastructureOptions } from "../../packages/worker/src/infrastructure/ecs/index.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 import { CREDENTIALS, REGION, startWorld, type World } from "./infrastructure/ecs/ecs-fixture.js";
 

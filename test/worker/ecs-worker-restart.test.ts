@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeJob, render, taskArnOf } from "./infrastructure/ecs/ecs-fixture.js";
 import { CREDENTIALS, REGION, startEcsWorkerBed, until, type EcsWorkerBed } from "./ecs-worker-fixture.js";
 
-const BIN = resolve(import.meta.dirname, "../../bin/ecsflow.js");
-const BUILT = existsSync(resolve(import.meta.dirname, "../../dist/cli/main.js"));
+const BIN = resolve(import.meta.dirname, "../../packages/cli/bin/ecsflow.js");
+const BUILT = existsSync(resolve(import.meta.dirname, "../../packages/cli/dist/main.js"));
 
 let bed: EcsWorkerBed;
 beforeAll(async () => {

@@ -4,8 +4,8 @@
 
 import { DescribeContainerInstancesCommand, DescribeTasksCommand } from "@aws-sdk/client-ecs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EC2_PRICES, FARGATE_PRICES } from "../../src/server/cost/prices.js";
-import { parseInfrastructureId } from "../../src/worker/infrastructure/ecs/infrastructure-id.js";
+import { EC2_PRICES, FARGATE_PRICES } from "../../packages/server/src/cost/prices.js";
+import { parseInfrastructureId } from "../../packages/worker/src/infrastructure/ecs/infrastructure-id.js";
 import { startEcsWorkerBed, until, type EcsWorkerBed } from "./ecs-worker-fixture.js";
 
 let bed: EcsWorkerBed;

@@ -4,8 +4,8 @@
 
 import { DescribeTasksCommand } from "@aws-sdk/client-ecs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseInfrastructureId } from "../../src/worker/infrastructure/ecs/infrastructure-id.js";
-import { CAPACITY_PROVIDER_LABEL, LAUNCH_TYPE_LABEL, TASK_DEFINITION_LABEL } from "../../src/worker/infrastructure/ecs/task-run-labels.js";
+import { parseInfrastructureId } from "../../packages/worker/src/infrastructure/ecs/infrastructure-id.js";
+import { CAPACITY_PROVIDER_LABEL, LAUNCH_TYPE_LABEL, TASK_DEFINITION_LABEL } from "../../packages/worker/src/infrastructure/ecs/task-run-labels.js";
 import { startEcsWorkerBed, until, type EcsWorkerBed } from "./ecs-worker-fixture.js";
 
 let bed: EcsWorkerBed;

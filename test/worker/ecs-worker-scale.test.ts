@@ -4,7 +4,7 @@
 // ends COMPLETED, with no run lost to throttling.
 
 import { afterAll, beforeAll, expect, it } from "vitest";
-import type { EcsInfrastructure } from "../../src/worker/index.js";
+import type { EcsInfrastructure } from "../../packages/worker/src/index.js";
 import { startEcsWorkerBed, until, type EcsWorkerBed } from "./ecs-worker-fixture.js";
 
 const RUNS = Number(process.env.ECSFLOW_TEST_ECS_SCALE_RUNS ?? 500);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { JsonRecord } from "../../src/schemas/index.js";
-import { appliedValues, expandDottedKeys, mergeJobVariables } from "../../src/worker/job-variables.js";
+import type { JsonRecord } from "../../packages/schemas/src/index.js";
+import { appliedValues, expandDottedKeys, mergeJobVariables } from "../../packages/worker/src/job-variables.js";
 
 describe("mergeJobVariables", () => {
   it("lets each later layer replace a variable and remembers which layer set it", () => {

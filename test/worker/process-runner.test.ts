@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { InfrastructureNotAvailableError, InfrastructureNotFoundError, SubmissionError } from "../../src/worker/errors.js";
-import { parseCommand } from "../../src/worker/infrastructure/process/parse-command.js";
-import { LineSplitter } from "../../src/worker/infrastructure/process/line-splitter.js";
-import { ProcessRunner } from "../../src/worker/infrastructure/process/process-runner.js";
-import { explainExitCode } from "../../src/worker/explain-exit-code.js";
+import { InfrastructureNotAvailableError, InfrastructureNotFoundError, SubmissionError } from "../../packages/worker/src/errors.js";
+import { parseCommand } from "../../packages/worker/src/infrastructure/process/parse-command.js";
+import { LineSplitter } from "../../packages/worker/src/infrastructure/process/line-splitter.js";
+import { ProcessRunner } from "../../packages/worker/src/infrastructure/process/process-runner.js";
+import { explainExitCode } from "../../packages/worker/src/explain-exit-code.js";
 
 const env = { PATH: "/usr/local/bin:/usr/bin:/bin" };
 

@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ecsDefaultBaseJobTemplate, processDefaultBaseJobTemplate, type JsonRecord, type JsonValue } from "../../src/schemas/index.js";
-import { JobTemplateRenderError } from "../../src/worker/errors.js";
-import { DEFAULT_FLOW_RUN_COMMAND, renderJobTemplate, type RenderJobTemplateInput } from "../../src/worker/render-job-template.js";
+import { ecsDefaultBaseJobTemplate, processDefaultBaseJobTemplate, type JsonRecord, type JsonValue } from "../../packages/schemas/src/index.js";
+import { JobTemplateRenderError } from "../../packages/worker/src/errors.js";
+import { DEFAULT_FLOW_RUN_COMMAND, renderJobTemplate, type RenderJobTemplateInput } from "../../packages/worker/src/render-job-template.js";
 
 const FLOW_RUN = { id: "0b4f1c9e-1111-4a8a-9c1e-000000000001", name: "crimson-heron", flow_id: "0b4f1c9e-2222-4a8a-9c1e-000000000002", deployment_id: "0b4f1c9e-3333-4a8a-9c1e-000000000003" };
 const FLOW = { id: FLOW_RUN.flow_id, name: "etl" };

@@ -2,11 +2,11 @@ import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { JsonRecord } from "../../src/schemas/index.js";
-import { SubmissionError } from "../../src/worker/errors.js";
-import { parseCommand } from "../../src/worker/infrastructure/process/parse-command.js";
-import { ProcessRunner } from "../../src/worker/infrastructure/process/process-runner.js";
-import { renderJobTemplate, type RenderJobTemplateInput } from "../../src/worker/render-job-template.js";
+import type { JsonRecord } from "../../packages/schemas/src/index.js";
+import { SubmissionError } from "../../packages/worker/src/errors.js";
+import { parseCommand } from "../../packages/worker/src/infrastructure/process/parse-command.js";
+import { ProcessRunner } from "../../packages/worker/src/infrastructure/process/process-runner.js";
+import { renderJobTemplate, type RenderJobTemplateInput } from "../../packages/worker/src/render-job-template.js";
 
 // Job variables are data, never code: a value holding shell syntax, template syntax or an address
 // the template did not name is rendered as the literal text it is, becomes at most one argument of

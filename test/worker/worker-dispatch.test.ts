@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EcsflowClient } from "../../src/client/index.js";
-import { ProcessInfrastructure, Worker } from "../../src/worker/index.js";
+import { EcsflowClient } from "../../packages/client/src/index.js";
+import { ProcessInfrastructure, Worker } from "../../packages/worker/src/index.js";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 import { waitFor } from "../support/wait-for.js";
 

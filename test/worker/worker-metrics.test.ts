@@ -2,8 +2,8 @@
 // HTTP), scraped from its health port and parsed with a real Prometheus text parser.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHealthServer } from "../../src/worker/health-server.js";
-import { WorkerMetrics } from "../../src/worker/metrics/index.js";
+import { startHealthServer } from "../../packages/worker/src/health-server.js";
+import { WorkerMetrics } from "../../packages/worker/src/metrics/index.js";
 import { parsePrometheus, sampleOf } from "../server/metrics/prometheus-text.js";
 import { startEcsWorkerBed, until, type EcsWorkerBed } from "./ecs-worker-fixture.js";
 

@@ -11,8 +11,8 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/test-server.js";
 
-const BIN = resolve(import.meta.dirname, "../../bin/ecsflow.js");
-const BUILT = existsSync(resolve(import.meta.dirname, "../../dist/cli/main.js"));
+const BIN = resolve(import.meta.dirname, "../../packages/cli/bin/ecsflow.js");
+const BUILT = existsSync(resolve(import.meta.dirname, "../../packages/cli/dist/main.js"));
 const FINAL = ["COMPLETED", "CRASHED", "FAILED", "CANCELLED"];
 
 async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number, context: () => Promise<unknown>): Promise<T> {
@@ -112,8 +112,8 @@ describe("a restarted process worker's adoption, in process", () => {
 
   async function worker(pool: string) {
     const { pino } = await import("pino");
-    const { EcsflowClient } = await import("../../src/client/index.js");
-    const { ProcessInfrastructure, Worker } = await import("../../src/worker/index.js");
+    const { EcsflowClient } = await import("../../packages/client/src/index.js");
+    const { ProcessInfrastructure, Worker } = await import("../../packages/worker/src/index.js");
     return Worker.create({
       client: new EcsflowClient({ apiUrl: server.apiUrl }),
       infrastructure: new ProcessInfrastructure({ baseEnv: { PATH: process.env.PATH } }),

@@ -7,7 +7,7 @@ import {
   placeholderPath,
   wholePlaceholder,
   type JsonValue,
-} from "../../../src/schemas/index.js";
+} from "../../../packages/schemas/src/index.js";
 
 describe("parsePlaceholders", () => {
   it.each([

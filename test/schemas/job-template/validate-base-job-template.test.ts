@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { validateBaseJobTemplate, type JsonRecord } from "../../../src/schemas/index.js";
+import { validateBaseJobTemplate, type JsonRecord } from "../../../packages/schemas/src/index.js";
 
 const variables = (properties: JsonRecord, extra: JsonRecord = {}): JsonRecord => ({ type: "object", properties, ...extra });
 const template = (job_configuration: JsonRecord, properties: JsonRecord, extra: JsonRecord = {}) => ({ job_configuration, variables: variables(properties, extra) });

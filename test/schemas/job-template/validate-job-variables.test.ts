@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ecsDefaultBaseJobTemplate, validateJobVariables, variableDefaults, type JsonRecord } from "../../../src/schemas/index.js";
+import { ecsDefaultBaseJobTemplate, validateJobVariables, variableDefaults, type JsonRecord } from "../../../packages/schemas/src/index.js";
 
 const ecs = ecsDefaultBaseJobTemplate.variables as unknown as JsonRecord;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { priceRun } from "../../../src/server/cost/price-run.js";
-import { EC2_PRICES } from "../../../src/server/cost/prices.js";
+import { priceRun } from "../../../packages/server/src/cost/price-run.js";
+import { EC2_PRICES } from "../../../packages/server/src/cost/prices.js";
 
 const EC2_HOUR = { launch_type: "EC2", region: "us-east-1", instance_type: "m5.xlarge", started_at: "2026-12-01T10:00:00Z", stopped_at: "2026-12-01T11:00:00Z" };
 const HOURLY = EC2_PRICES["us-east-1"]["m5.xlarge"].hourly;

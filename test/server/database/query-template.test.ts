@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Kysely } from "kysely";
-import { QueryTemplate, QueryTemplateCache } from "../../../src/server/database/query-template.js";
+import { QueryTemplate, QueryTemplateCache } from "../../../packages/server/src/database/query-template.js";
 import { createTestDatabase, ENGINES, type TestDatabase } from "../../support/test-database.js";
 
 describe.each(ENGINES)("query templates on $engine", ({ engine, available, skipReason }) => {

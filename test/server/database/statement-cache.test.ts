@@ -1,6 +1,6 @@
 import BetterSqlite3 from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { cachePreparedStatements } from "../../../src/server/database/statement-cache.js";
+import { cachePreparedStatements } from "../../../packages/server/src/database/statement-cache.js";
 
 describe("prepared statement cache (SQLite)", () => {
   it("reuses a statement for the same SQL, with its own parameters each time", () => {

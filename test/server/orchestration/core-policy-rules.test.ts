@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { StateType } from "../../../src/schemas/index.js";
-import { BypassCancellingFlowRunsWithNoInfra, EnforceCancellingToCancelledTransition } from "../../../src/server/orchestration/cancellation-rules.js";
-import { CORE_FLOW_POLICY } from "../../../src/server/orchestration/core-policy.js";
-import { applyPolicy } from "../../../src/server/orchestration/orchestration-rule.js";
-import { EnsureOnlyScheduledFlowsMarkedLate, HandlePausingFlows, HandleResumingPausedFlows } from "../../../src/server/orchestration/pause-rules.js";
-import { RenameReruns, RetryFailedFlows, RetryFailedTasks } from "../../../src/server/orchestration/retry-rules.js";
-import { HandleFlowTerminalStateTransitions, HandleTaskTerminalStateTransitions } from "../../../src/server/orchestration/terminal-state-rules.js";
+import type { StateType } from "../../../packages/schemas/src/index.js";
+import { BypassCancellingFlowRunsWithNoInfra, EnforceCancellingToCancelledTransition } from "../../../packages/server/src/orchestration/cancellation-rules.js";
+import { CORE_FLOW_POLICY } from "../../../packages/server/src/orchestration/core-policy.js";
+import { applyPolicy } from "../../../packages/server/src/orchestration/orchestration-rule.js";
+import { EnsureOnlyScheduledFlowsMarkedLate, HandlePausingFlows, HandleResumingPausedFlows } from "../../../packages/server/src/orchestration/pause-rules.js";
+import { RenameReruns, RetryFailedFlows, RetryFailedTasks } from "../../../packages/server/src/orchestration/retry-rules.js";
+import { HandleFlowTerminalStateTransitions, HandleTaskTerminalStateTransitions } from "../../../packages/server/src/orchestration/terminal-state-rules.js";
 import { context, decide, iso, proposal, state } from "./rule-test-helpers.js";
 
 describe.each([

@@ -1,8 +1,8 @@
 import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { State, StateType } from "../../../src/schemas/index.js";
-import type { DB, FlowRunTable, TaskRunTable } from "../../../src/server/database/index.js";
-import { newId } from "../../../src/server/ids.js";
+import type { State, StateType } from "../../../packages/schemas/src/index.js";
+import type { DB, FlowRunTable, TaskRunTable } from "../../../packages/server/src/database/index.js";
+import { newId } from "../../../packages/server/src/ids.js";
 import {
   CopyScheduledTime,
   CORE_FLOW_POLICY,
@@ -11,10 +11,10 @@ import {
   PreventPendingTransitions,
   UpdateFlowRunTrackerOnTasks,
   WaitForScheduledTime,
-} from "../../../src/server/orchestration/core-policy.js";
-import { applyPolicy, type OrchestrationRule } from "../../../src/server/orchestration/orchestration-rule.js";
-import { completeStateDetails, proposedStateFrom } from "../../../src/server/orchestration/proposed-state.js";
-import { TransitionContext, type ProposedState, type RunKind } from "../../../src/server/orchestration/transition-context.js";
+} from "../../../packages/server/src/orchestration/core-policy.js";
+import { applyPolicy, type OrchestrationRule } from "../../../packages/server/src/orchestration/orchestration-rule.js";
+import { completeStateDetails, proposedStateFrom } from "../../../packages/server/src/orchestration/proposed-state.js";
+import { TransitionContext, type ProposedState, type RunKind } from "../../../packages/server/src/orchestration/transition-context.js";
 import { createTestDatabase, ENGINES, type TestDatabase } from "../../support/test-database.js";
 
 const NOW = Date.parse("2026-01-01T12:00:00.000Z");

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { State, StateType } from "../../../src/schemas/index.js";
-import type { FlowRunTable } from "../../../src/server/database/index.js";
-import { completeStateDetails } from "../../../src/server/orchestration/proposed-state.js";
-import { transitionColumns } from "../../../src/server/orchestration/run-bookkeeping.js";
+import type { State, StateType } from "../../../packages/schemas/src/index.js";
+import type { FlowRunTable } from "../../../packages/server/src/database/index.js";
+import { completeStateDetails } from "../../../packages/server/src/orchestration/proposed-state.js";
+import { transitionColumns } from "../../../packages/server/src/orchestration/run-bookkeeping.js";
 
 const T0 = "2026-01-01T12:00:00.000000Z";
 const T1 = "2026-01-01T12:00:10.250000Z";

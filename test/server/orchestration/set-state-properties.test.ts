@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { STATE_TYPES, TERMINAL_STATE_TYPES, type StateType } from "../../../src/schemas/index.js";
+import { STATE_TYPES, TERMINAL_STATE_TYPES, type StateType } from "../../../packages/schemas/src/index.js";
 import { createFlow, createFlowRun, setState } from "../../support/api-fixtures.js";
 import { ENGINES } from "../../support/test-database.js";
 import { startTestServer, type TestServer } from "../../support/test-server.js";

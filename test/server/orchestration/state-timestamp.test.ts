@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nextStateTimestamp, secondsBetween } from "../../../src/server/orchestration/state-timestamp.js";
+import { nextStateTimestamp, secondsBetween } from "../../../packages/server/src/orchestration/state-timestamp.js";
 
 describe("state timestamps", () => {
   it.each([

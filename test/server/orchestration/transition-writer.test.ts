@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newId } from "../../../src/server/ids.js";
-import { writeTransition, type TransitionWrite } from "../../../src/server/orchestration/transition-writer.js";
-import { toTimestamp } from "../../../src/server/timestamps.js";
+import { newId } from "../../../packages/server/src/ids.js";
+import { writeTransition, type TransitionWrite } from "../../../packages/server/src/orchestration/transition-writer.js";
+import { toTimestamp } from "../../../packages/server/src/timestamps.js";
 import { insertFlow } from "../../support/fixtures/insert-flow-run.js";
 import { createTestDatabase, ENGINES, type TestDatabase } from "../../support/test-database.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { PREFECT_SCHEDULING_WINDOW, timesToSchedule } from "../../../src/server/models/deployments/auto-scheduled-runs.js";
-import { scheduleTimes } from "../../../src/server/models/deployments/schedule-times.js";
+import { PREFECT_SCHEDULING_WINDOW, timesToSchedule } from "../../../packages/server/src/models/deployments/auto-scheduled-runs.js";
+import { scheduleTimes } from "../../../packages/server/src/models/deployments/schedule-times.js";
 
 const start = new Date("2026-03-07T10:00:00.000Z");
 const end = new Date("2026-03-12T00:00:00.000Z");

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "../../../src/server/database/index.js";
-import { schedulerService } from "../../../src/server/services/scheduler.js";
+import { openDatabase, type Database } from "../../../packages/server/src/database/index.js";
+import { schedulerService } from "../../../packages/server/src/services/scheduler.js";
 import { createFlow } from "../../support/api-fixtures.js";
 import { ENGINES } from "../../support/test-database.js";
 import { startTestServer, type TestServer } from "../../support/test-server.js";

@@ -1,7 +1,7 @@
 import type { Task } from "@aws-sdk/client-ecs";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
-import { DescribeTasksWatcher, type WatchRequest } from "../../../../src/worker/infrastructure/ecs/describe-tasks-watcher.js";
+import { DescribeTasksWatcher, type WatchRequest } from "../../../../packages/worker/src/infrastructure/ecs/describe-tasks-watcher.js";
 
 // Pure scheduling logic of the watcher with events: the AWS client is a counter (the real calls
 // over ecs-local are covered by ecs-task-events.test.ts).

@@ -7,11 +7,11 @@ import { randomUUID } from "node:crypto";
 import { Writable } from "node:stream";
 import { DescribeTaskDefinitionCommand, DescribeTasksCommand, ECSClient, type Task, type TaskDefinition } from "@aws-sdk/client-ecs";
 import pino, { type Logger } from "pino";
-import { startEcsLocal, type EcsLocalHandle, type EcsLocalOptions } from "../../../../src/ecs-local/index.js";
-import { ecsDefaultBaseJobTemplate, type FlowRun, type JsonRecord } from "../../../../src/schemas/index.js";
-import { EcsInfrastructure, type EcsInfrastructureOptions } from "../../../../src/worker/infrastructure/ecs/index.js";
-import type { InfrastructureJob, InfrastructureResult } from "../../../../src/worker/infrastructure/infrastructure.js";
-import { renderJobTemplate } from "../../../../src/worker/render-job-template.js";
+import { startEcsLocal, type EcsLocalHandle, type EcsLocalOptions } from "../../../../packages/ecs-local/src/index.js";
+import { ecsDefaultBaseJobTemplate, type FlowRun, type JsonRecord } from "../../../../packages/schemas/src/index.js";
+import { EcsInfrastructure, type EcsInfrastructureOptions } from "../../../../packages/worker/src/infrastructure/ecs/index.js";
+import type { InfrastructureJob, InfrastructureResult } from "../../../../packages/worker/src/infrastructure/infrastructure.js";
+import { renderJobTemplate } from "../../../../packages/worker/src/render-job-template.js";
 
 export const REGION = "us-east-1";
 export const CREDENTIALS = { accessKeyId: "AKIATESTWORKER", secretAccessKey: "worker-secret-access-key-0123456789" };

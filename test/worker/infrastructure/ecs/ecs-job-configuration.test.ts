@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { readEcsJobConfiguration } from "../../../../src/worker/infrastructure/ecs/ecs-job-configuration.js";
-import { SubmissionError } from "../../../../src/worker/errors.js";
+import { readEcsJobConfiguration } from "../../../../packages/worker/src/infrastructure/ecs/ecs-job-configuration.js";
+import { SubmissionError } from "../../../../packages/worker/src/errors.js";
 
 const base = { command: "python -m flow", task_definition: {}, task_run_request: {} };
 

@@ -3,7 +3,7 @@
 
 import { StopTaskCommand } from "@aws-sdk/client-ecs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { InfrastructureNotAvailableError, InfrastructureNotFoundError } from "../../../../src/worker/errors.js";
+import { InfrastructureNotAvailableError, InfrastructureNotFoundError } from "../../../../packages/worker/src/errors.js";
 import { describeTask, eventually, makeJob, POOL, render, runJob, startWorld, taskArnOf, type World } from "./ecs-fixture.js";
 
 let w: World;

@@ -2,7 +2,7 @@
 // explained before RunTask when it is wrong (Prefect's network tests, ported to ecs-local).
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SubmissionError } from "../../../../src/worker/errors.js";
+import { SubmissionError } from "../../../../packages/worker/src/errors.js";
 import { callsOf, fakeFlowRun, LogCapture, makeJob, render, runJob, runTaskRequestOf, startWorld, type World } from "./ecs-fixture.js";
 
 const VPC = "vpc-0a1b2c3d4e5f60001";

@@ -3,8 +3,8 @@
 
 import { CreateClusterCommand } from "@aws-sdk/client-ecs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SubmissionError } from "../../../../src/worker/errors.js";
-import { isRetryableFailure } from "../../../../src/worker/infrastructure/ecs/run-task.js";
+import { SubmissionError } from "../../../../packages/worker/src/errors.js";
+import { isRetryableFailure } from "../../../../packages/worker/src/infrastructure/ecs/run-task.js";
 import { callsOf, describeTask, fakeFlowRun, LogCapture, makeJob, render, runJob, runTaskRequestOf, startWorld, taskArnOf, type World } from "./ecs-fixture.js";
 
 let w: World;

@@ -1,8 +1,8 @@
 // Setup and the infrastructure's surface: the worker's AWS identity, the default template, options.
 
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { ecsDefaultBaseJobTemplate } from "../../../../src/schemas/index.js";
-import { compileEcsInfrastructureOptions, EcsInfrastructureOptionsError } from "../../../../src/worker/infrastructure/ecs/index.js";
+import { ecsDefaultBaseJobTemplate } from "../../../../packages/schemas/src/index.js";
+import { compileEcsInfrastructureOptions, EcsInfrastructureOptionsError } from "../../../../packages/worker/src/infrastructure/ecs/index.js";
 import { LogCapture, startWorld, type World } from "./ecs-fixture.js";
 
 let w: World;

@@ -4,7 +4,7 @@
 
 import { DeregisterTaskDefinitionCommand, RegisterTaskDefinitionCommand } from "@aws-sdk/client-ecs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { canonicalTaskDefinition, taskDefinitionHash, TASK_DEFINITION_HASH_TAG } from "../../../../src/worker/infrastructure/ecs/index.js";
+import { canonicalTaskDefinition, taskDefinitionHash, TASK_DEFINITION_HASH_TAG } from "../../../../packages/worker/src/infrastructure/ecs/index.js";
 import { callsOf, describeTask, describeTaskDefinition, eventually, fakeFlowRun, makeJob, render, runJob, startWorld, type World } from "./ecs-fixture.js";
 
 let w: World;

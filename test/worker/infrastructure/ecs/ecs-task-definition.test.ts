@@ -4,8 +4,8 @@
 import { RegisterTaskDefinitionCommand } from "@aws-sdk/client-ecs";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SubmissionError } from "../../../../src/worker/errors.js";
-import { TASK_DEFINITION_HASH_TAG } from "../../../../src/worker/infrastructure/ecs/index.js";
+import { SubmissionError } from "../../../../packages/worker/src/errors.js";
+import { TASK_DEFINITION_HASH_TAG } from "../../../../packages/worker/src/infrastructure/ecs/index.js";
 import { callsOf, containerOf, describeTask, describeTaskDefinition, fakeFlowRun, LogCapture, makeJob, render, REGION, runJob, startWorld, type World } from "./ecs-fixture.js";
 
 let w: World;

@@ -1,8 +1,8 @@
 import { PutRuleCommand, PutTargetsCommand, EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EcsInfrastructureOptionsError } from "../../../../src/worker/infrastructure/ecs/ecs-infrastructure-options.js";
-import { taskFromEvent } from "../../../../src/worker/infrastructure/ecs/task-event-listener.js";
+import { EcsInfrastructureOptionsError } from "../../../../packages/worker/src/infrastructure/ecs/ecs-infrastructure-options.js";
+import { taskFromEvent } from "../../../../packages/worker/src/infrastructure/ecs/task-event-listener.js";
 import { callsOf, eventually, runJob, startWorld, type World } from "./ecs-fixture.js";
 
 // Event-driven watching: ECS Task State Change → EventBridge rule → SQS → the worker. The same

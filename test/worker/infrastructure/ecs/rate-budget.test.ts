@@ -1,8 +1,8 @@
 // The client-side token buckets, on a fake clock: burst, sustained rate, throttling feedback.
 
 import { describe, expect, it } from "vitest";
-import { RateBudget, TokenBucket } from "../../../../src/worker/infrastructure/ecs/rate-budget.js";
-import { backoffDelayMs } from "../../../../src/worker/infrastructure/ecs/retry-with-backoff.js";
+import { RateBudget, TokenBucket } from "../../../../packages/worker/src/infrastructure/ecs/rate-budget.js";
+import { backoffDelayMs } from "../../../../packages/worker/src/infrastructure/ecs/retry-with-backoff.js";
 
 function bucket(burst: number, ratePerSecond: number) {
   const clock = { now: 0 };

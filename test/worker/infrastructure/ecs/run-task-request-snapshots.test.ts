@@ -2,9 +2,9 @@
 // what ecsflow sends AWS shows as a diff here (the AWS SDK's own practice).
 
 import { describe, expect, it } from "vitest";
-import { buildRunTaskRequest, startedByFor } from "../../../../src/worker/infrastructure/ecs/build-run-task-request.js";
-import { buildTaskDefinition } from "../../../../src/worker/infrastructure/ecs/build-task-definition.js";
-import { readEcsJobConfiguration } from "../../../../src/worker/infrastructure/ecs/ecs-job-configuration.js";
+import { buildRunTaskRequest, startedByFor } from "../../../../packages/worker/src/infrastructure/ecs/build-run-task-request.js";
+import { buildTaskDefinition } from "../../../../packages/worker/src/infrastructure/ecs/build-task-definition.js";
+import { readEcsJobConfiguration } from "../../../../packages/worker/src/infrastructure/ecs/ecs-job-configuration.js";
 import { fakeFlowRun, render, REGION } from "./ecs-fixture.js";
 
 const FLOW_RUN = fakeFlowRun({

@@ -1,0 +1,91 @@
+import { TERMINAL_STATE_TYPES, type OrchestrationResult, type StateType } from "@ecsflow/schemas";
+import { TRACER_NAMES, flowRunContext, recordFlowRunRootSpan, recordSpan, tracingActive } from "@ecsflow/telemetry";
+
+// The server's part of a flow run's trace: its creation, every set_state on it, and (at a final
+// state) the run's root span. Spans are written after the fact from measured times, so set_state
+// does no context switching for them, and nothing at all when tracing is off.
+
+interface FlowRunLike {
+  id: string;
+  flow_id?: string | null;
+  deployment_id?: string | null;
+  work_pool_name?: string | null;
+  work_queue_name?: string | null;
+}
+
+const optional = (key: string, value: string | null | undefined) => (value ? { [key]: value } : {});
+
+function runAttributes(run: FlowRunLike) {
+  return {
+    "ecsflow.flow_run.id": run.id,
+    ...optional("ecsflow.flow.id", run.flow_id),
+    ...optional("ecsflow.deployment.id", run.deployment_id),
+    ...optional("ecsflow.work_pool.name", run.work_pool_name),
+    ...optional("ecsflow.work_queue.name", run.work_queue_name),
+  };
+}
+
+/** A created flow run: one span from the insert's start to its commit. */
+export function traceFlowRunCreated(run: FlowRunLike, stateType: string, startTime: number): void {
+  if (!tracingActive()) return;
+  recordSpan(TRACER_NAMES.server, "flow_run.create", flowRunContext(run.id), startTime, Date.now(), { ...runAttributes(run), "ecsflow.state.to": stateType });
+}
+
+/** The creation time our UUIDv7 ids carry in their first 48 bits; undefined for other ids. */
+function createdAtOf(id: string): number | undefined {
+  const hex = id.replaceAll("-", "");
+  if (hex.length !== 32 || hex[12] !== "7") return undefined;
+  const ms = Number.parseInt(hex.slice(0, 12), 16);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+export interface SetStateTrace {
+  /** The run as read and its state type when the (last) decision was made. */
+  decidedOn(run: FlowRunLike, from: string | null): void;
+  finish(result: OrchestrationResult, proposed: string): void;
+  fail(err: unknown): void;
+}
+
+/** Starts timing a set_state on a flow run; undefined when tracing is off, so the caller does nothing more. */
+export function traceSetState(runId: string): SetStateTrace | undefined {
+  if (!tracingActive()) return undefined;
+  const startTime = Date.now();
+  const parent = flowRunContext(runId);
+  let from: string | null = null;
+  let run: FlowRunLike | undefined;
+  return {
+    decidedOn(read, state) {
+      run = read;
+      from = state;
+    },
+    finish(result, proposed) {
+      const to = result.status === "ACCEPT" || result.status === "REJECT" ? (result.state?.type ?? null) : null;
+      const endTime = Date.now();
+      // Few attributes: this is a span per transition, and the run's own (flow, deployment, pool)
+      // are on its create and root spans; the trace id already names the run.
+      recordSpan(
+        TRACER_NAMES.server,
+        "flow_run.set_state",
+        parent,
+        startTime,
+        endTime,
+        result.status === "ACCEPT" && to
+          ? { "ecsflow.state.from": from ?? "NONE", "ecsflow.state.to": to, "ecsflow.orchestration.status": result.status }
+          : { "ecsflow.state.from": from ?? "NONE", "ecsflow.state.proposed": proposed, "ecsflow.orchestration.status": result.status },
+      );
+      const accepted = result.status === "ACCEPT" ? (result.state?.type as StateType | undefined) : undefined;
+      if (accepted && TERMINAL_STATE_TYPES.includes(accepted)) {
+        recordFlowRunRootSpan(TRACER_NAMES.server, runId, {
+          name: "flow_run",
+          startTime: createdAtOf(runId) ?? startTime,
+          endTime,
+          attributes: { ...runAttributes(run ?? { id: runId }), "ecsflow.state.final": accepted },
+          error: accepted === "COMPLETED" || accepted === "CANCELLED" ? undefined : `The flow run ended ${accepted}.`,
+        });
+      }
+    },
+    fail(err) {
+      recordSpan(TRACER_NAMES.server, "flow_run.set_state", parent, startTime, Date.now(), { "ecsflow.flow_run.id": runId, "ecsflow.state.from": from ?? "NONE" }, (err as Error)?.message ?? String(err));
+    },
+  };
+}

@@ -1,4 +1,0 @@
-import { definedError } from "../../schemas/index.js";
-
-/** The database URL cannot be understood or the database cannot be opened. */
-export class DatabaseConfigError extends definedError("DatabaseConfigError", "DATABASE_CONFIG") {}
