@@ -15,11 +15,13 @@ import { startEcsWorkerBed, until, type EcsWorkerBed } from "../worker/ecs-worke
 const engineHost = inject("engineHost");
 const skipReason = inject("engineSkipReason");
 const TAG = "localhost/ecsflow:test";
+const SDK_TAG = "localhost/ecsflow-flow:test";
 const GROUP = "/ecs/runtime-image";
 
 describe.skipIf(!engineHost)(`the ecsflow runtime image${engineHost ? "" : ` (skipped: ${skipReason})`}`, () => {
   let bed: EcsWorkerBed;
   let built: { tag: string; base: string; sizeBytes: number; productionPackages: number };
+  let sdkBuilt: { tag: string; sizeBytes: number; productionPackages: number };
   let docker: Docker;
 
   beforeAll(async () => {
@@ -27,6 +29,9 @@ describe.skipIf(!engineHost)(`the ecsflow runtime image${engineHost ? "" : ` (sk
     const result = await run.result;
     if (result.code !== 0) throw new Error(`ecsflow image build exited ${result.code}: ${result.stderr.slice(-2000)}`);
     built = JSON.parse(result.stdout);
+    const sdkRun = await spawnEcsflow(["image", "build", "--sdk-only", "--tag", SDK_TAG, "--engine-host", engineHost!, "--json"], { ECSFLOW_HOME: emptyHome() }).result;
+    if (sdkRun.code !== 0) throw new Error(`ecsflow image build --sdk-only exited ${sdkRun.code}: ${sdkRun.stderr.slice(-2000)}`);
+    sdkBuilt = JSON.parse(sdkRun.stdout);
     docker = new Docker({ socketPath: parseEngineAddress(engineHost!)!.socketPath });
     bed = await startEcsWorkerBed({ runtime: "docker", engineHost: engineHost! });
   }, 900_000);
@@ -93,6 +98,46 @@ describe.skipIf(!engineHost)(`the ecsflow runtime image${engineHost ? "" : ` (sk
     }
   });
 
+  it("builds an SDK-only flow image without the CLI, server, worker or AWS SDK, and runs a deployment's flow in it", async () => {
+    expect(sdkBuilt.tag).toBe(SDK_TAG);
+    expect(sdkBuilt.sizeBytes).toBeLessThan(built.sizeBytes);
+    expect(sdkBuilt.productionPackages).toBeLessThan(built.productionPackages);
+    const probe = "const fs = require('node:fs'); console.log(['@ecsflow/sdk', '@ecsflow/client', 'ecsflow', '@ecsflow/server', '@ecsflow/worker', 'fastify', '@aws-sdk/client-ecs', 'better-sqlite3'].map(p => p + '=' + fs.existsSync('/app/node_modules/' + p)).join(' '))";
+    const task = await runTask({ image: SDK_TAG, command: ["node", "-e", probe] });
+    expect(await logLines(task)).toContain("@ecsflow/sdk=true @ecsflow/client=true ecsflow=false @ecsflow/server=false @ecsflow/worker=false fastify=false @aws-sdk/client-ecs=false better-sqlite3=false");
+    // Its `ecsflow` runs flow runs and says what it is for anything else.
+    const other = await runTask({ image: SDK_TAG, command: ["ecsflow", "server", "start"] });
+    expect(other.containers![0].exitCode).toBe(2);
+    expect((await logLines(other)).join("\n")).toContain("only ecsflow's SDK");
+
+    await bed.pool("sdk-image-pool");
+    const flow = (await bed.server.request<{ id: string }>("POST", "/flows/", { name: "hello" })).body;
+    const dep = await bed.server.request<{ id: string }>("POST", "/deployments/", {
+      name: "hello-in-an-sdk-image",
+      flow_id: flow.id,
+      work_pool_name: "sdk-image-pool",
+      entrypoint: "examples/hello.ts:hello",
+      path: "/app",
+      parameters: { name: "sdk image", times: 1 },
+      job_variables: { image: SDK_TAG, launch_type: "EC2", network_configuration: {} },
+    });
+    expect(dep.status).toBeLessThan(300);
+    const [runId] = await bed.runs(dep.body.id, 1);
+    const worker = bed.worker("sdk-image-pool");
+    const running = worker.run();
+    try {
+      const done = await until("the run to finish", async () => {
+        const r = await bed.readRun(runId);
+        return ["COMPLETED", "FAILED", "CRASHED"].includes(r.state_type ?? "") ? r : undefined;
+      }, 300_000, async () => (await bed.readRun(runId)).state);
+      expect(done.state_type).toBe("COMPLETED");
+      expect(await bed.logsOf(runId)).toEqual(expect.arrayContaining(["Hello, sdk image!"]));
+    } finally {
+      worker.shutdown();
+      await running;
+    }
+  });
+
   let families = 0;
   async function runTask(container: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<Task> {
     const family = `image-${++families}`;
@@ -102,7 +147,7 @@ describe.skipIf(!engineHost)(`the ecsflow runtime image${engineHost ? "" : ` (sk
         containerDefinitions: [
           {
             name: "main",
-            image: TAG,
+            image: (container.image as string | undefined) ?? TAG,
             memory: 512,
             logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": GROUP, "awslogs-create-group": "true", "awslogs-stream-prefix": "t", "awslogs-region": "us-east-1" } },
             ...container,
