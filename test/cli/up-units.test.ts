@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { CliError } from "../../packages/cli/src/errors.js";
 import { formatTimingBreakdown, timingBreakdown } from "../../packages/cli/src/commands/up/timing-breakdown.js";
 import { ecsLocalOptions, resolveUpOptions } from "../../packages/cli/src/commands/up/up-options.js";
+import { tracingEnvironmentForTasks } from "../../packages/cli/src/commands/up/start-stack.js";
 
 const at = (ms: number) => new Date(Date.UTC(2026, 10, 29, 12, 0, 0, ms)).toISOString();
 
@@ -61,5 +62,21 @@ describe("ecsflow up's options", () => {
     expect(o.hostEnv).toEqual({ PATH: "/bin", ECSFLOW_HOME: "/tmp/d" });
     expect(o.commandAliases.ecsflow[1]).toMatch(/bin\/ecsflow\.js$/);
     expect(o.images.map((i) => i.image)).toContain("*/ecsflow:*");
+  });
+});
+
+describe("ecsflow up's tracing settings for the worker's task", () => {
+  it("passes the collector and sampler settings on, never the OTLP headers (they may hold credentials)", () => {
+    const env = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318",
+      OTEL_TRACES_SAMPLER: "traceidratio",
+      OTEL_TRACES_SAMPLER_ARG: "0.1",
+      OTEL_EXPORTER_OTLP_HEADERS: "authorization=Bearer%20secret",
+      OTEL_EXPORTER_OTLP_TRACES_HEADERS: "x-key=secret",
+      OTEL_SERVICE_NAME: "mine",
+      PATH: "/bin",
+    };
+    expect(tracingEnvironmentForTasks(env)).toEqual({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318", OTEL_TRACES_SAMPLER: "traceidratio", OTEL_TRACES_SAMPLER_ARG: "0.1" });
+    expect(tracingEnvironmentForTasks({ PATH: "/bin" })).toEqual({});
   });
 });

@@ -194,6 +194,20 @@ describe("ecsflow ecs provision / teardown against ecs-local", () => {
     expect(mutating(await calls()).sort()).toEqual(["ecs:RegisterTaskDefinition", "ecs:UpdateService"]);
   });
 
+  it("puts extra worker environment (ecsflow up's OTEL_* settings) in the worker's task definition, sorted, and only there", async () => {
+    const otel = { OTEL_TRACES_SAMPLER: "traceidratio", OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318" };
+    const changed = await provision(input({ apiUrl: "http://other.example.test/api", workerEnvironment: otel }));
+    expect(changed.entries.filter((e) => e.action === "update").map((e) => e.resource)).toEqual(["ECS task definition (worker)", "ECS service (worker)"]);
+    const ecs = new ECSClient(f.config);
+    const c = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: names.family })).then((r) => r.taskDefinition!.containerDefinitions![0]).finally(() => ecs.destroy());
+    expect(c.environment!.slice(-2)).toEqual([
+      { name: "OTEL_EXPORTER_OTLP_ENDPOINT", value: "http://collector:4318" },
+      { name: "OTEL_TRACES_SAMPLER", value: "traceidratio" },
+    ]);
+    // Without it again, as the next case expects the task definition.
+    await provision(input({ apiUrl: "http://other.example.test/api" }));
+  });
+
   it("puts back a task-events queue policy and rule target changed by hand, and touches nothing else", async () => {
     const sqs = new SQSClient(f.config);
     const events = new EventBridgeClient(f.config);

@@ -19,12 +19,12 @@ describe("tracing configuration from OTEL_* variables", () => {
     [{ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://t:9/v1/traces", OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" }, "http://t:9/v1/traces", "http/json"],
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: "http://c", OTEL_EXPORTER_OTLP_PROTOCOL: "http/json", OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: "http/protobuf" }, "http://c/v1/traces", "http/protobuf"],
   ])("sends to the signal URL for %j", (env, url, protocol) => {
-    expect(tracingConfigFromEnv(env, "svc")).toEqual({ enabled: true, url, serviceName: "svc", headers: {}, protocol });
+    expect(tracingConfigFromEnv(env, "svc")).toEqual({ enabled: true, url, serviceName: "svc", headers: {}, protocol, sampling: { kind: "always_on" } });
   });
 
   it("takes OTEL_SERVICE_NAME and the OTLP headers (URL-decoded)", () => {
     const c = tracingConfigFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://c", OTEL_SERVICE_NAME: "mine", OTEL_EXPORTER_OTLP_HEADERS: "a=1,api-key=x%3Dy,broken" }, "svc");
-    expect(c).toEqual({ enabled: true, url: "http://c/v1/traces", serviceName: "mine", headers: { a: "1", "api-key": "x=y" }, protocol: "http/protobuf" });
+    expect(c).toEqual({ enabled: true, url: "http://c/v1/traces", serviceName: "mine", headers: { a: "1", "api-key": "x=y" }, protocol: "http/protobuf", sampling: { kind: "always_on" } });
   });
 
   it.each([

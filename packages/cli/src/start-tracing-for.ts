@@ -6,7 +6,11 @@ export async function startTracingFor(serviceName: string, logger: Logger, optio
   const { startTracing } = await import("@ecsflow/telemetry");
   const tracing = await startTracing({ env: process.env, serviceName, asyncContext: options.asyncContext });
   // The endpoint's origin only: a URL may carry credentials (headers, which can too, are never logged).
-  if (tracing.config.enabled) logger.info({ endpoint: originOf(tracing.config.url), serviceName: tracing.config.serviceName }, "exporting traces (OTLP over HTTP)");
+  if (tracing.config.enabled) {
+    const { sampling, samplerNote } = tracing.config;
+    logger.info({ endpoint: originOf(tracing.config.url), serviceName: tracing.config.serviceName, sampling: sampling.kind === "ratio" ? sampling.ratio : "always_on" }, "exporting traces (OTLP over HTTP)");
+    if (samplerNote) logger.warn(samplerNote);
+  }
   else logger.debug({ reason: tracing.config.reason }, "tracing off");
   return tracing;
 }

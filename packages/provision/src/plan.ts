@@ -31,6 +31,8 @@ export interface ProvisionSettings {
   memory: string;
   /** Create the EventBridge rule and SQS queue the worker watches its tasks through. */
   taskEvents: boolean;
+  /** Extra plain environment for the worker's container. */
+  workerEnvironment: Record<string, string>;
 }
 
 /**

@@ -30,6 +30,11 @@ export interface ProvisionInput {
   memory?: string;
   /** Create the EventBridge rule and SQS queue for event-driven task watching. @default true */
   taskEvents?: boolean;
+  /**
+   * More environment for the worker's container (e.g. OTEL_* naming a collector). Plain values in
+   * the task definition, readable by anyone who may describe it: never a secret.
+   */
+  workerEnvironment?: Record<string, string>;
   connection: AwsConnection;
   api: EcsflowClient;
   /** Called as each resource is done (or, in a dry run, checked). */
@@ -65,6 +70,7 @@ export async function provision(input: ProvisionInput): Promise<ProvisionResult>
     cpu: input.cpu ?? "256",
     memory: input.memory ?? "512",
     taskEvents: input.taskEvents ?? true,
+    workerEnvironment: input.workerEnvironment ?? {},
   };
   const clients = createProvisionClients(input.connection);
   try {

@@ -6,13 +6,35 @@ import { ROOT_CONTEXT, TraceFlags, trace, type Context, type SpanContext } from 
 // trace id; its last 16 (which start with the RFC 4122 variant bits, so are never all zero) are
 // the span id of the run's root span, which the server writes when the run reaches a final state.
 
-const HEX32 = /^[0-9a-f]{32}$/;
 const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(?:-.*)?$/;
+
+// Every span of a run asks for these ids (a set_state makes two), so the last runs' contexts are
+// kept: deriving them is most of what a span costs before the SDK sees it.
+const CACHE_SIZE = 4096;
+const contexts = new Map<string, Context>();
 
 /** The trace id of a flow run (its UUID without dashes), or undefined when the id is not a UUID. */
 export function flowRunTraceId(flowRunId: string): string | undefined {
-  const hex = flowRunId.replaceAll("-", "").toLowerCase();
-  return HEX32.test(hex) && hex !== "0".repeat(32) ? hex : undefined;
+  // A loop, not a regular expression: this runs for every span.
+  let hex = "";
+  for (let i = 0; i < flowRunId.length; i++) {
+    const c = flowRunId.charCodeAt(i);
+    if (c === 45 /* - */) continue;
+    if ((c >= 48 && c <= 57) || (c >= 97 && c <= 102)) hex += flowRunId[i];
+    else if (c >= 65 && c <= 70) hex += String.fromCharCode(c + 32);
+    else return undefined;
+  }
+  return hex.length === 32 && hex !== "00000000000000000000000000000000" ? hex : undefined;
+}
+
+/**
+ * Whether a trace id is among the `ratio` kept: its last 13 hex digits (random in UUIDv4 and v7
+ * alike) read as a fraction of 16^13. Pure, so every process decides alike for the same run.
+ */
+export function traceIdKept(traceId: string, ratio: number): boolean {
+  if (ratio >= 1) return true;
+  if (ratio <= 0) return false;
+  return Number.parseInt(traceId.slice(19), 16) / 0x10000000000000 < ratio;
 }
 
 /** The span id of a flow run's root span. */
@@ -29,14 +51,23 @@ export function flowRunSpanContext(flowRunId: string): SpanContext | undefined {
 
 /** A context whose parent is the flow run's root span; ROOT_CONTEXT for an id that is not a UUID. */
 export function flowRunContext(flowRunId: string): Context {
+  let ctx = contexts.get(flowRunId);
+  if (ctx) return ctx;
   const parent = flowRunSpanContext(flowRunId);
-  return parent ? trace.setSpanContext(ROOT_CONTEXT, parent) : ROOT_CONTEXT;
+  ctx = parent ? trace.setSpanContext(ROOT_CONTEXT, parent) : ROOT_CONTEXT;
+  if (contexts.size >= CACHE_SIZE) contexts.clear();
+  contexts.set(flowRunId, ctx);
+  return ctx;
 }
 
-/** W3C `traceparent` naming the flow run's root span (what the worker puts in the task's TRACEPARENT). */
-export function flowRunTraceparent(flowRunId: string): string | undefined {
+/**
+ * W3C `traceparent` naming the flow run's root span (what the worker puts in the task's
+ * TRACEPARENT); its sampled flag says whether the worker keeps the run's trace, so a task that
+ * samples by its parent (OpenTelemetry's default) decides as the worker did.
+ */
+export function flowRunTraceparent(flowRunId: string, sampled = true): string | undefined {
   const traceId = flowRunTraceId(flowRunId);
-  return traceId ? `00-${traceId}-${traceId.slice(16)}-01` : undefined;
+  return traceId ? `00-${traceId}-${traceId.slice(16)}-${sampled ? "01" : "00"}` : undefined;
 }
 
 /** Parses a W3C `traceparent`; undefined when absent or malformed (the all-zero ids and version ff are invalid). */

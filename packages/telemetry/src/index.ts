@@ -2,7 +2,7 @@
 // set up from the standard OTEL_* variables and off (the API's no-op tracer, no SDK loaded) unless
 // an OTLP endpoint is configured.
 export { startTracing, type StartTracingOptions, type Tracing } from "./start-tracing.js";
-export { tracingConfigFromEnv, type TracingConfig } from "./tracing-config.js";
-export { tracingActive } from "./tracing-state.js";
-export { flowRunContext, flowRunRootSpanId, flowRunSpanContext, flowRunTraceId, flowRunTraceparent, parseTraceparent } from "./flow-run-trace.js";
+export { tracingConfigFromEnv, type TraceSampling, type TracingConfig } from "./tracing-config.js";
+export { flowRunTraced, tracingActive } from "./tracing-state.js";
+export { flowRunContext, flowRunRootSpanId, flowRunSpanContext, flowRunTraceId, flowRunTraceparent, parseTraceparent, traceIdKept } from "./flow-run-trace.js";
 export { TRACER_NAMES, failSpan, inSpan, recordFlowRunRootSpan, recordSpan, SpanKind, type Attributes, type Context, type InSpanOptions, type RootSpanOptions, type Span, type TracerName } from "./spans.js";

@@ -34,7 +34,7 @@ export interface Tracing {
 export async function startTracing(options: StartTracingOptions): Promise<Tracing> {
   const config = tracingConfigFromEnv(options.env, options.serviceName);
   if (!config.enabled) return { config, forceFlush: async () => undefined, shutdown: async () => undefined };
-  const [api, { NodeTracerProvider, BatchSpanProcessor }, exporter, { resourceFromAttributes }, { FixedIdGenerator }, { runSpanHookImpl }] = await Promise.all([
+  const [api, { NodeTracerProvider, BatchSpanProcessor, ParentBasedSampler, AlwaysOnSampler }, exporter, { resourceFromAttributes }, { FixedIdGenerator }, { runSpanHookImpl }, { FlowRunRatioSampler }] = await Promise.all([
     import("@opentelemetry/api"),
     import("@opentelemetry/sdk-trace-node"),
     config.protocol === "http/json"
@@ -43,12 +43,16 @@ export async function startTracing(options: StartTracingOptions): Promise<Tracin
     import("@opentelemetry/resources"),
     import("./fixed-id-generator.js"),
     import("./run-span-hook-impl.js"),
+    import("./flow-run-ratio-sampler.js"),
   ]);
+  const sampling = config.sampling;
   const ids = new FixedIdGenerator();
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ "service.name": config.serviceName }),
     idGenerator: ids,
-    // Batched off the request path: a span costs set_state an object and an array push, never I/O.
+    // Always on: OpenTelemetry's default (a task's spans follow its TRACEPARENT's sampled flag).
+    // A ratio: every span by its trace id, which for a run is its UUID, so parents do not matter.
+    sampler: sampling.kind === "ratio" ? new FlowRunRatioSampler(sampling.ratio) : new ParentBasedSampler({ root: new AlwaysOnSampler() }),
     // Batched off the request path (a span costs set_state an object and a push, never I/O), and
     // sent within 200 ms so few spans live long enough to reach the old generation.
     spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 200, maxExportBatchSize: 512, maxQueueSize: 8192 })],
@@ -60,7 +64,8 @@ export async function startTracing(options: StartTracingOptions): Promise<Tracin
     if (!t) tracers.set(name, (t = provider.getTracer(name)));
     return t;
   };
-  setActiveTracing({ tracer, withIds: (traceId, spanId, start) => ids.withIds(traceId, spanId, start) });
+  const keepsRun = sampling.kind === "ratio" ? (flowRunId: string) => FlowRunRatioSampler.keeps(flowRunId, sampling.ratio) : () => true;
+  setActiveTracing({ tracer, withIds: (traceId, spanId, start) => ids.withIds(traceId, spanId, start), keepsRun });
   setRunSpanHook(runSpanHookImpl);
   let stopped = false;
   return {

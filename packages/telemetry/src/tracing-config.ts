@@ -3,9 +3,25 @@
 // ecsflow process is configured like any other OTel-instrumented service. Pure: the entry point
 // passes the environment in (only settings and the CLI read process.env).
 
+/**
+ * Which runs' traces are kept: every one, or a fraction decided by the trace id. A flow run's
+ * trace id is its UUID, so the server, the worker and the task decide alike for the same run and
+ * a run's trace is kept whole or not at all.
+ */
+export type TraceSampling = { kind: "always_on" } | { kind: "ratio"; ratio: number };
+
 export type TracingConfig =
   | { enabled: false; reason: string }
-  | { enabled: true; url: string; serviceName: string; headers: Record<string, string>; protocol: "http/protobuf" | "http/json" };
+  | {
+      enabled: true;
+      url: string;
+      serviceName: string;
+      headers: Record<string, string>;
+      protocol: "http/protobuf" | "http/json";
+      sampling: TraceSampling;
+      /** Why a sampler setting was not taken as written (the default was used instead). */
+      samplerNote?: string;
+    };
 
 const truthy = (v: string | undefined) => v !== undefined && v.trim().toLowerCase() === "true";
 
@@ -40,6 +56,8 @@ export function tracingConfigFromEnv(env: Readonly<Record<string, string | undef
   // The signal-specific variable is the full URL; the general one is a base the signal's path is appended to.
   const url = tracesEndpoint || (endpoint ? `${endpoint.replace(/\/+$/, "")}/v1/traces` : "");
   if (!url) return { enabled: false, reason: "no OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT" };
+  const sampler = samplingFromEnv(env);
+  if ("off" in sampler) return { enabled: false, reason: sampler.off };
   const protocol = (env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL ?? "http/protobuf").trim();
   if (protocol !== "http/protobuf" && protocol !== "http/json") return { enabled: false, reason: `OTEL_EXPORTER_OTLP_PROTOCOL=${protocol} is not supported (http/protobuf or http/json)` };
   return {
@@ -48,5 +66,37 @@ export function tracingConfigFromEnv(env: Readonly<Record<string, string | undef
     serviceName: env.OTEL_SERVICE_NAME?.trim() || defaultServiceName,
     headers: { ...parseHeaders(env.OTEL_EXPORTER_OTLP_HEADERS), ...parseHeaders(env.OTEL_EXPORTER_OTLP_TRACES_HEADERS) },
     protocol,
+    sampling: sampler.sampling,
+    ...(sampler.note ? { samplerNote: sampler.note } : {}),
   };
+}
+
+/**
+ * OTEL_TRACES_SAMPLER (and OTEL_TRACES_SAMPLER_ARG), as the specification names them. The
+ * parent-based forms mean the same here: every span of ours has its run's root as parent, so the
+ * run decides. An unknown sampler or a bad ratio falls back to the default (always on), as the
+ * specification says, with a note the entry point logs.
+ */
+function samplingFromEnv(env: Readonly<Record<string, string | undefined>>): { sampling: TraceSampling; note?: string } | { off: string } {
+  const name = (env.OTEL_TRACES_SAMPLER ?? "parentbased_always_on").trim().toLowerCase();
+  switch (name) {
+    case "always_on":
+    case "parentbased_always_on":
+      return { sampling: { kind: "always_on" } };
+    case "always_off":
+    case "parentbased_always_off":
+      return { off: `OTEL_TRACES_SAMPLER is ${name}` };
+    case "traceidratio":
+    case "parentbased_traceidratio": {
+      const arg = env.OTEL_TRACES_SAMPLER_ARG?.trim();
+      const ratio = arg === undefined || arg === "" ? 1 : Number(arg);
+      if (!Number.isFinite(ratio) || ratio < 0 || ratio > 1) {
+        return { sampling: { kind: "always_on" }, note: `OTEL_TRACES_SAMPLER_ARG=${arg} is not a ratio between 0 and 1; sampling every run` };
+      }
+      if (ratio === 0) return { off: "OTEL_TRACES_SAMPLER_ARG is 0" };
+      return { sampling: ratio === 1 ? { kind: "always_on" } : { kind: "ratio", ratio } };
+    }
+    default:
+      return { sampling: { kind: "always_on" }, note: `OTEL_TRACES_SAMPLER=${name} is not supported (always_on, always_off, traceidratio and their parentbased_ forms); sampling every run` };
+  }
 }

@@ -8,12 +8,19 @@ export interface ActiveTracing {
   tracer(name: string): Tracer;
   /** Runs `start` with the next span's trace and span ids fixed (a flow run's root span). */
   withIds<T>(traceId: string, spanId: string, start: () => T): T;
+  /** Whether the sampler keeps this flow run's trace (decided by its id alone, alike in every process). */
+  keepsRun(flowRunId: string): boolean;
 }
 
 let active: ActiveTracing | undefined;
 
 export function tracingActive(): boolean {
   return active !== undefined;
+}
+
+/** Whether this process writes spans for the flow run: tracing is on and the sampler keeps its trace. */
+export function flowRunTraced(flowRunId: string): boolean {
+  return active !== undefined && active.keepsRun(flowRunId);
 }
 
 export function activeTracing(): ActiveTracing | undefined {

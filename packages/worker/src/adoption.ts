@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { FlowRun } from "@ecsflow/schemas";
 import { planAdoption, ADOPTABLE_STATE_TYPES, type AdoptionCandidate } from "./adoption-plan.js";
+import { traceAdoption } from "./flow-run-tracing.js";
 import { InfrastructureNotAvailableError, InfrastructureNotFoundError, JobTemplateRenderError, SubmissionError } from "./errors.js";
 import type { InfrastructureJob, InfrastructureResult, StartedInfrastructure } from "./infrastructure/infrastructure.js";
 import type { JobRenderer } from "./job-renderer.js";
@@ -56,7 +57,7 @@ export class Adoption {
       if (candidate.infrastructurePid && !candidate.found) tracked.markSubmitted();
       // Nothing to launch here (see rescheduleOrphanedClaim): shutdown need not wait for it.
       if (!candidate.infrastructurePid && !infrastructure.idempotentRun) tracked.markSubmitted();
-      this.ctx.runs.hold(tracked, () => this.adoptRun(candidate, tracked, renderSlots));
+      this.ctx.runs.hold(tracked, () => traceAdoption(candidate.flowRun, this.ctx.options.name, candidate.infrastructurePid, () => this.adoptRun(candidate, tracked, renderSlots)));
     }
     if (candidates.length > 0) this.ctx.logger.info({ runs: candidates.length, listed: started.length }, "adopting the pool's open runs after a restart");
     return candidates.length;

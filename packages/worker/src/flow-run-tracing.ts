@@ -1,4 +1,4 @@
-import { TRACER_NAMES, flowRunContext, flowRunTraceparent, inSpan, tracingActive } from "@ecsflow/telemetry";
+import { TRACER_NAMES, flowRunContext, flowRunTraceparent, flowRunTraced, inSpan, tracingActive } from "@ecsflow/telemetry";
 
 // The worker's part of a flow run's trace: one span per submission (claim to final report), the
 // claim inside it, and, through the AWS clients' middleware, every AWS call made for the run. The
@@ -6,14 +6,14 @@ import { TRACER_NAMES, flowRunContext, flowRunTraceparent, inSpan, tracingActive
 
 /** Runs a run's submission inside its `worker.submit` span (a plain call when tracing is off). */
 export function traceSubmission<T>(flowRun: { id: string; work_pool_name?: string | null }, workerName: string, submit: () => Promise<T>): Promise<T> {
-  if (!tracingActive()) return submit();
+  if (!flowRunTraced(flowRun.id)) return submit();
   const attributes = { "ecsflow.flow_run.id": flowRun.id, "ecsflow.worker.name": workerName, ...(flowRun.work_pool_name ? { "ecsflow.work_pool.name": flowRun.work_pool_name } : {}) };
   return inSpan(TRACER_NAMES.worker, "worker.submit", { parent: flowRunContext(flowRun.id), attributes }, () => submit());
 }
 
-/** The claim (SCHEDULED → PENDING) as a span that says whether this worker won it. */
-export function traceClaim(claim: () => Promise<boolean>): Promise<boolean> {
-  if (!tracingActive()) return claim();
+/** The claim (SCHEDULED → PENDING) as a span, inside the submission's, that says whether this worker won it. */
+export function traceClaim(flowRunId: string, claim: () => Promise<boolean>): Promise<boolean> {
+  if (!flowRunTraced(flowRunId)) return claim();
   return inSpan(TRACER_NAMES.worker, "flow_run.claim", {}, async (span) => {
     const won = await claim();
     span?.setAttribute("ecsflow.claim.won", won);
@@ -21,7 +21,22 @@ export function traceClaim(claim: () => Promise<boolean>): Promise<boolean> {
   });
 }
 
-/** TRACEPARENT for the run's task, when this worker traces (else the task's env stays as it was). */
+/** TRACEPARENT for the run's task, when this worker traces (else the task's env stays as it was); flagged unsampled when the sampler drops the run. */
 export function taskTraceparent(flowRunId: string): string | undefined {
-  return tracingActive() ? flowRunTraceparent(flowRunId) : undefined;
+  return tracingActive() ? flowRunTraceparent(flowRunId, flowRunTraced(flowRunId)) : undefined;
+}
+
+/**
+ * An adopted run (after a worker restart) in a `worker.adopt` span of its trace: the watch to its
+ * end, the AWS calls made for it and the final report, as a submission's are.
+ */
+export function traceAdoption<T>(flowRun: { id: string; work_pool_name?: string | null }, workerName: string, infrastructurePid: string | null | undefined, adopt: () => Promise<T>): Promise<T> {
+  if (!flowRunTraced(flowRun.id)) return adopt();
+  const attributes = {
+    "ecsflow.flow_run.id": flowRun.id,
+    "ecsflow.worker.name": workerName,
+    ...(flowRun.work_pool_name ? { "ecsflow.work_pool.name": flowRun.work_pool_name } : {}),
+    ...(infrastructurePid ? { "ecsflow.infrastructure.pid": infrastructurePid } : {}),
+  };
+  return inSpan(TRACER_NAMES.worker, "worker.adopt", { parent: flowRunContext(flowRun.id), attributes }, () => adopt());
 }

@@ -34,7 +34,7 @@ export class Submission {
     inputs.catch(() => undefined);
     let won: boolean;
     try {
-      won = await traceClaim(() => this.claim(flowRun));
+      won = await traceClaim(flowRun.id, () => this.claim(flowRun));
     } catch (err) {
       log.warn({ err }, "claim failed; the run stays SCHEDULED for the next poll");
       return;

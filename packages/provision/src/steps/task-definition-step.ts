@@ -28,6 +28,9 @@ export function workerTaskDefinition(ctx: ProvisionContext): RegisterTaskDefinit
           { name: "ECSFLOW_ECS_DEFAULT_IMAGE", value: settings.image },
           // Watch tasks by their state-change events (worker.ecs.task_events_queue_url), DescribeTasks as the fallback.
           ...(ctx.taskEventsQueueUrl ? [{ name: "ECSFLOW_ECS_TASK_EVENTS_QUEUE_URL", value: ctx.taskEventsQueueUrl }] : []),
+          ...Object.entries(settings.workerEnvironment)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([name, value]) => ({ name, value })),
         ],
         // The key reaches the container from Secrets Manager, never through the task definition.
         ...(ctx.secretArn ? { secrets: [{ name: "ECSFLOW_API_KEY", valueFrom: ctx.secretArn }] } : {}),

@@ -1,5 +1,5 @@
 import { TERMINAL_STATE_TYPES, type OrchestrationResult, type StateType } from "@ecsflow/schemas";
-import { TRACER_NAMES, flowRunContext, recordFlowRunRootSpan, recordSpan, tracingActive } from "@ecsflow/telemetry";
+import { TRACER_NAMES, flowRunContext, flowRunTraced, recordFlowRunRootSpan, recordSpan } from "@ecsflow/telemetry";
 
 // The server's part of a flow run's trace: its creation, every set_state on it, and (at a final
 // state) the run's root span. Spans are written after the fact from measured times, so set_state
@@ -27,7 +27,7 @@ function runAttributes(run: FlowRunLike) {
 
 /** A created flow run: one span from the insert's start to its commit. */
 export function traceFlowRunCreated(run: FlowRunLike, stateType: string, startTime: number): void {
-  if (!tracingActive()) return;
+  if (!flowRunTraced(run.id)) return;
   recordSpan(TRACER_NAMES.server, "flow_run.create", flowRunContext(run.id), startTime, Date.now(), { ...runAttributes(run), "ecsflow.state.to": stateType });
 }
 
@@ -46,9 +46,9 @@ export interface SetStateTrace {
   fail(err: unknown): void;
 }
 
-/** Starts timing a set_state on a flow run; undefined when tracing is off, so the caller does nothing more. */
+/** Starts timing a set_state on a flow run; undefined when tracing is off or drops the run's trace, so the caller does nothing more. */
 export function traceSetState(runId: string): SetStateTrace | undefined {
-  if (!tracingActive()) return undefined;
+  if (!flowRunTraced(runId)) return undefined;
   const startTime = Date.now();
   const parent = flowRunContext(runId);
   let from: string | null = null;

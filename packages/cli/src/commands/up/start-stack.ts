@@ -7,6 +7,7 @@ import type { EcsLocalHandle } from "@ecsflow/ecs-local";
 import type { PlanEntry } from "@ecsflow/provision";
 import type { RunningServer } from "@ecsflow/server";
 import type { Settings } from "@ecsflow/settings";
+import { startTracingFor } from "../../start-tracing-for.js";
 import { CliError } from "../../errors.js";
 import { ExitCode } from "../../exit-codes.js";
 import { serverOptionsFromSettings } from "../server/server-options.js";
@@ -52,6 +53,15 @@ export class StartInterruptedError extends Error {
  * the task of an ECS service in ecs-local's cluster; then the examples deployed to its pool. On a
  * failure or a stop request midway, whatever started is stopped before this throws.
  */
+/**
+ * The OTEL_* settings the worker's task needs to trace as this process does. Not the OTLP headers:
+ * they may carry a collector's credentials, and a task definition is no place for those.
+ */
+export function tracingEnvironmentForTasks(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const names = ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_TRACES_SAMPLER", "OTEL_TRACES_SAMPLER_ARG", "OTEL_TRACES_EXPORTER", "OTEL_SDK_DISABLED"];
+  return Object.fromEntries(names.filter((n) => env[n]).map((n) => [n, env[n]!]));
+}
+
 export async function startStack(options: UpOptions, settings: Settings, logger: Logger, hooks: StackHooks): Promise<Stack> {
   const started: (() => Promise<void>)[] = [];
   const stopStarted = async () => {
@@ -65,6 +75,10 @@ export async function startStack(options: UpOptions, settings: Settings, logger:
   };
   try {
     if (options.temporaryDataDir) started.push(async () => rmSync(options.dataDir, { recursive: true, force: true }));
+
+    // Off unless OTEL_* name a collector; then this process's server traces, and the worker's task gets the same settings.
+    const tracing = await startTracingFor("ecsflow-server", logger, { asyncContext: false });
+    started.push(() => tracing.shutdown());
 
     hooks.progress(`Starting the server (SQLite in ${options.dataDir})…`);
     const { startServer, DatabaseConfigError } = await import("@ecsflow/server");
@@ -137,6 +151,7 @@ export async function startStack(options: UpOptions, settings: Settings, logger:
         api: client,
         healthPort,
         image,
+        workerEnvironment: tracingEnvironmentForTasks(process.env),
         // The worker's task definition names the secret; ECS (here ecs-local) puts its value in the worker's environment at start.
         ...(options.apiKey ? { createApiKeySecret: { apiKey: options.apiKey } } : {}),
         onEntry: (e: PlanEntry) => {
