@@ -1,12 +1,16 @@
-// What metrics and tracing cost set_state (#18: under 5 %). Four servers, each in its own process
-// over its own SQLite file (synchronous=NORMAL, so fsync does not hide the CPU cost): metrics
-// off/on × tracing off/on, tracing on exporting every span to an OTLP collector in this process.
-// 8 clients take runs SCHEDULED → PENDING → RUNNING → COMPLETED. The servers are driven one at a
-// time, in rounds with the order rotated, so load drift on a shared machine falls on all of them
-// alike; the figure is the median over rounds of the server's CPU time per transition, and the
-// overhead is against the all-off server. The spans the collector received are counted, so
-// "tracing on" is known to have exported.
-import { spawn } from "node:child_process";
+// What metrics and tracing cost set_state (#18: under 5 %). One server process over a SQLite file
+// (synchronous=NORMAL, so fsync does not hide the CPU cost) with metrics and tracing set up, each
+// switched on or off between rounds (bench/support/telemetry-server-process.ts): every variant is
+// measured in the same process, since two processes of the same server differ by more than 5 %
+// here (memory layout, JIT decisions), which no number of rounds averages away. Tracing on exports
+// every span to an OTLP collector in this process. 8 clients take runs SCHEDULED → PENDING →
+// RUNNING → COMPLETED; the variants' order rotates from round to round, so drift falls on all
+// alike; the figure is the median over rounds of the server's CPU time per transition (the
+// scheduler's count, all threads), and the overhead is against metrics and tracing both off. The
+// spans the collector received are counted, so "tracing on" is known to have exported. With two
+// cores the server runs on one and the clients and the collector on the other.
+import { spawn, spawnSync } from "node:child_process";
+import { cpus } from "node:os";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { traceSetState } from "../packages/server/src/tracing/flow-run-spans.js";
@@ -21,9 +25,12 @@ import { goal, isQuick, report, type BenchRow } from "./support/report.js";
 import { loadAverage1m, processCpuSeconds } from "./support/process-cpu.js";
 
 const CLIENTS = 8;
+// With two or more cores and taskset (util-linux), this process runs on core 0 and each server on core 1.
+const PIN = cpus().length >= 2 && spawnSync("taskset", ["-p", "-c", "0", String(process.pid)], { stdio: "ignore" }).status === 0 ? { server: "1" } : undefined;
 const RUNS_PER_CLIENT = isQuick() ? 10 : 120;
 const WARM_UP_RUNS_PER_CLIENT = isQuick() ? 3 : 60;
-const ROUNDS = isQuick() ? 1 : 7;
+// A multiple of the variants: each is first, second, … in a round equally often.
+const ROUNDS = isQuick() ? 1 : 16;
 const TRANSITIONS = ["PENDING", "RUNNING", "COMPLETED"];
 
 interface Variant {
@@ -45,26 +52,42 @@ async function post(apiUrl: string, path: string, body: unknown): Promise<any> {
   return json;
 }
 
-async function spawnServer(url: string, variant: Variant, otlp: string) {
+async function spawnServer(url: string, otlp: string) {
   const script = fileURLToPath(new URL("./support/telemetry-server-process.ts", import.meta.url));
-  const child = spawn(process.execPath, ["--conditions=ecsflow-source", "--import", "tsx", script, url, variant.metrics ? "on" : "off", variant.tracing ? otlp : "-"], { stdio: ["ignore", "pipe", "pipe"] });
+  const args = ["--conditions=ecsflow-source", "--import", "tsx", script, url, otlp];
+  const child = PIN ? spawn("taskset", ["-c", PIN.server, process.execPath, ...args], { stdio: ["pipe", "pipe", "pipe"] }) : spawn(process.execPath, args, { stdio: ["pipe", "pipe", "pipe"] });
   let stderr = "";
-  child.stderr.on("data", (d) => (stderr += String(d)));
-  const [apiUrl, mode] = await new Promise<string[]>((resolve, reject) => {
-    let out = "";
-    child.stdout.on("data", (d) => {
-      out += String(d);
-      const m = /LISTENING (\S+) (\S+)/.exec(out);
-      if (m) resolve([m[1], m[2]]);
-    });
+  child.stderr!.on("data", (d) => (stderr = (stderr + String(d)).slice(-4000)));
+  let stdout = "";
+  const waiters: { line: string; resolve: () => void }[] = [];
+  child.stdout!.on("data", (d) => {
+    stdout += String(d);
+    let nl: number;
+    while ((nl = stdout.indexOf("\n")) >= 0) {
+      const line = stdout.slice(0, nl);
+      stdout = stdout.slice(nl + 1);
+      const i = waiters.findIndex((w) => line.startsWith(w.line));
+      if (i >= 0) waiters.splice(i, 1)[0].resolve();
+      const m = /^LISTENING (\S+)/.exec(line);
+      if (m) listening(m[1]);
+    }
+  });
+  let listening!: (url: string) => void;
+  const apiUrl = await new Promise<string>((resolve, reject) => {
+    listening = resolve;
     child.once("exit", (code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
   });
-  if ((mode === "tracing") !== variant.tracing) throw new Error(`${variant.name}: the server reports ${mode}`);
+  const command = (text: string, answer: string) =>
+    new Promise<void>((resolve) => {
+      waiters.push({ line: answer, resolve });
+      child.stdin!.write(`${text}\n`);
+    });
   const flow = await post(apiUrl, "/flows/", { name: "bench" });
   return {
-    variant,
     apiUrl,
     pid: child.pid as number,
+    set: (v: Variant) => command(`set ${v.metrics ? "on" : "off"} ${v.tracing ? "on" : "off"}`, "SET"),
+    flush: () => command("flush", "FLUSHED"),
     async createRuns(perClient: number): Promise<string[][]> {
       const runs: string[][] = [];
       for (let c = 0; c < CLIENTS; c++) runs.push(await Promise.all(Array.from({ length: perClient }, async () => (await post(apiUrl, "/flow_runs/", { flow_id: flow.id, state: { type: "SCHEDULED" } })).id)));
@@ -133,52 +156,63 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.le
 
 const collector = await OtlpCollector.start();
 const dir = mkdtempSync(join(tmpdir(), "ecsflow-bench-telemetry-"));
-const servers: Awaited<ReturnType<typeof spawnServer>>[] = [];
+let server: Awaited<ReturnType<typeof spawnServer>> | undefined;
 const loadBefore = loadAverage1m();
 try {
-  for (const [i, v] of VARIANTS.entries()) servers.push(await spawnServer(`sqlite://${join(dir, `bench-${i}.db`)}`, v, collector.url));
-  for (const s of servers) await s.drive(await s.createRuns(WARM_UP_RUNS_PER_CLIENT));
+  server = await spawnServer(`sqlite://${join(dir, "bench.db")}`, collector.url);
+  for (const v of [VARIANTS[3], VARIANTS[0]]) {
+    await server.set(v);
+    await server.drive(await server.createRuns(WARM_UP_RUNS_PER_CLIENT));
+  }
   const cpuMicros = new Map<string, number[]>(VARIANTS.map((v) => [v.name, []]));
   const rates = new Map<string, number[]>(VARIANTS.map((v) => [v.name, []]));
   for (let round = 0; round < ROUNDS; round++) {
     // Rotate the order: no variant always runs first (or last) in a round.
-    const order = servers.map((_, i) => servers[(i + round) % servers.length]);
-    for (const s of order) {
-      const runs = await s.createRuns(RUNS_PER_CLIENT);
-      const cpu = processCpuSeconds(s.pid);
+    const order = VARIANTS.map((_, i) => VARIANTS[(i + round) % VARIANTS.length]);
+    for (const v of order) {
+      await server.set(v);
+      const runs = await server.createRuns(RUNS_PER_CLIENT);
+      const cpu = processCpuSeconds(server.pid);
       const started = performance.now();
-      const n = await s.drive(runs);
+      const n = await server.drive(runs);
+      await server.flush();
       const seconds = (performance.now() - started) / 1000;
-      cpuMicros.get(s.variant.name)!.push(((processCpuSeconds(s.pid) - cpu) / n) * 1e6);
-      rates.get(s.variant.name)!.push(n / seconds);
+      cpuMicros.get(v.name)!.push(((processCpuSeconds(server.pid) - cpu) / n) * 1e6);
+      rates.get(v.name)!.push(n / seconds);
     }
   }
-  for (const s of servers) await s.stop();
+  await server.stop();
   const spansBy = (name: string) => collector.spans.filter((sp) => sp.name === name).length;
-  const base = median(cpuMicros.get(VARIANTS[0].name)!);
+  const baseline = cpuMicros.get(VARIANTS[0].name)!;
+  const base = median(baseline);
   const rows: BenchRow[] = [];
   for (const v of VARIANTS) {
     const cpu = median(cpuMicros.get(v.name)!);
     rows.push({ metric: "server CPU per transition (median of rounds)", variant: v.name, value: cpu, unit: "µs" });
     rows.push({ metric: "state transitions (median of rounds)", variant: v.name, value: median(rates.get(v.name)!), unit: "/s" });
     if (v !== VARIANTS[0]) {
-      const overhead = ((cpu - base) / base) * 100;
-      rows.push({ metric: "CPU overhead vs all off", variant: v.name, value: overhead, unit: "%", ...goal(overhead, "<=", 5) });
+      // Against the same round's all-off figure: the rounds drift (the database grows, the
+      // machine's other work comes and goes) by more than the difference looked for.
+      const overheads = cpuMicros.get(v.name)!.map((x, i) => ((x - baseline[i]) / baseline[i]) * 100);
+      const overhead = median(overheads);
+      const sorted = [...overheads].sort((a, b) => a - b);
+      rows.push({ metric: "CPU overhead vs all off (same process, median of rounds)", variant: v.name, value: overhead, unit: "%", ...goal(overhead, "<=", 5) });
+      rows.push({ metric: "CPU overhead, middle half of rounds", variant: v.name, value: sorted[Math.floor(sorted.length / 4)], unit: `% to ${sorted[Math.floor((sorted.length * 3) / 4)].toFixed(1)} %` });
     }
   }
   const alone = await tracingCpuPerTransition(isQuick() ? 3_000 : 30_000);
   rows.push({ metric: "tracing CPU per transition, measured alone", variant: "span + root span share + protobuf export", value: alone, unit: "µs" });
   const aloneShare = (alone / base) * 100;
-  rows.push({ metric: "tracing alone as a share of the all-off server's CPU per transition", variant: "every run traced", value: aloneShare, unit: "%", ...goal(aloneShare, "<=", 5) });
+  rows.push({ metric: "tracing alone as a share of the all-off server's CPU per transition", variant: "every run traced", value: aloneShare, unit: "%" });
   const sampled = await tracingCpuPerTransition(isQuick() ? 3_000 : 30_000, { OTEL_TRACES_SAMPLER: "traceidratio", OTEL_TRACES_SAMPLER_ARG: "0.1" });
   rows.push({ metric: "tracing CPU per transition, measured alone", variant: "OTEL_TRACES_SAMPLER_ARG=0.1 (a tenth of the runs)", value: sampled, unit: "µs" });
-  rows.push({ metric: "tracing alone as a share of the all-off server's CPU per transition", variant: "a tenth of the runs traced", value: (sampled / base) * 100, unit: "%", ...goal((sampled / base) * 100, "<=", 5) });
-  rows.push({ metric: "set_state spans received by the collector", variant: "tracing on (2 servers)", value: spansBy("flow_run.set_state"), unit: "spans" });
-  rows.push({ metric: "root spans received by the collector", variant: "tracing on (2 servers)", value: spansBy("flow_run"), unit: "spans" });
+  rows.push({ metric: "tracing alone as a share of the all-off server's CPU per transition", variant: "a tenth of the runs traced", value: (sampled / base) * 100, unit: "%" });
+  rows.push({ metric: "set_state spans received by the collector", variant: "tracing on (measured rounds and warm-up)", value: spansBy("flow_run.set_state"), unit: "spans" });
+  rows.push({ metric: "root spans received by the collector", variant: "tracing on (measured rounds and warm-up)", value: spansBy("flow_run"), unit: "spans" });
   rows.push({ metric: "load average (1 min), start → end", variant: "", value: loadAverage1m(), unit: `(from ${loadBefore})` });
-  report("telemetry-overhead", rows, { clients: CLIENTS, runsPerClient: RUNS_PER_CLIENT, rounds: ROUNDS, perRoundCpuMicros: Object.fromEntries(cpuMicros) });
+  report("telemetry-overhead", rows, { clients: CLIENTS, runsPerClient: RUNS_PER_CLIENT, rounds: ROUNDS, pinned: Boolean(PIN), perRoundCpuMicros: Object.fromEntries(cpuMicros) });
 } finally {
-  for (const s of servers) await s.stop();
+  await server?.stop();
   await collector.close();
   rmSync(dir, { recursive: true, force: true });
 }

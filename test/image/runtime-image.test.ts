@@ -66,36 +66,13 @@ describe.skipIf(!engineHost)(`the ecsflow runtime image${engineHost ? "" : ` (sk
   });
 
   it("runs a TypeScript flow from a deployment to COMPLETED, started by the ECS worker in a real container", async () => {
-    await bed.pool("image-pool");
-    const flow = (await bed.server.request<{ id: string }>("POST", "/flows/", { name: "hello" })).body;
-    const dep = await bed.server.request<{ id: string }>("POST", "/deployments/", {
-      name: "hello-in-a-container",
-      flow_id: flow.id,
-      work_pool_name: "image-pool",
-      entrypoint: "examples/hello.ts:hello",
-      path: "/app",
-      parameters: { name: "container", times: 2 },
-      job_variables: { image: TAG, launch_type: "EC2", network_configuration: {} },
-    });
-    expect(dep.status).toBeLessThan(300);
-    const [runId] = await bed.runs(dep.body.id, 1);
-    const worker = bed.worker("image-pool");
-    const running = worker.run();
-    try {
-      const done = await until("the run to finish", async () => {
-        const r = await bed.readRun(runId);
-        return ["COMPLETED", "FAILED", "CRASHED"].includes(r.state_type ?? "") ? r : undefined;
-      }, 300_000, async () => (await bed.readRun(runId)).state);
-      expect(done.state_type).toBe("COMPLETED");
-      expect(await bed.logsOf(runId)).toEqual(expect.arrayContaining(["Hello, container!"]));
-      // It ran in the engine: the run's task has an engine container ID.
-      const [cluster, taskArn] = done.infrastructure_pid!.split("::");
-      const task = (await bed.world.ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }))).tasks![0];
-      expect(task.containers![0].runtimeId).toMatch(/^[0-9a-f]{64}$/);
-    } finally {
-      worker.shutdown();
-      await running;
-    }
+    const { done, logs } = await runHelloIn(TAG, "image-pool", "container");
+    expect(done.state_type).toBe("COMPLETED");
+    expect(logs).toEqual(expect.arrayContaining(["Hello, container!"]));
+    // It ran in the engine: the run's task has an engine container ID.
+    const [cluster, taskArn] = done.infrastructure_pid!.split("::");
+    const task = (await bed.world.ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }))).tasks![0];
+    expect(task.containers![0].runtimeId).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it("builds an SDK-only flow image without the CLI, server, worker or AWS SDK, and runs a deployment's flow in it", async () => {
@@ -110,33 +87,39 @@ describe.skipIf(!engineHost)(`the ecsflow runtime image${engineHost ? "" : ` (sk
     expect(other.containers![0].exitCode).toBe(2);
     expect((await logLines(other)).join("\n")).toContain("only ecsflow's SDK");
 
-    await bed.pool("sdk-image-pool");
+    const { done, logs } = await runHelloIn(SDK_TAG, "sdk-image-pool", "sdk image");
+    expect(done.state_type).toBe("COMPLETED");
+    expect(logs).toEqual(expect.arrayContaining(["Hello, sdk image!"]));
+  });
+
+  /** The hello example deployed to a new pool with `image`, one run of it by the ECS worker, to its end. */
+  async function runHelloIn(image: string, pool: string, name: string) {
+    await bed.pool(pool);
     const flow = (await bed.server.request<{ id: string }>("POST", "/flows/", { name: "hello" })).body;
     const dep = await bed.server.request<{ id: string }>("POST", "/deployments/", {
-      name: "hello-in-an-sdk-image",
+      name: `hello-in-${pool}`,
       flow_id: flow.id,
-      work_pool_name: "sdk-image-pool",
+      work_pool_name: pool,
       entrypoint: "examples/hello.ts:hello",
       path: "/app",
-      parameters: { name: "sdk image", times: 1 },
-      job_variables: { image: SDK_TAG, launch_type: "EC2", network_configuration: {} },
+      parameters: { name, times: 1 },
+      job_variables: { image, launch_type: "EC2", network_configuration: {} },
     });
     expect(dep.status).toBeLessThan(300);
     const [runId] = await bed.runs(dep.body.id, 1);
-    const worker = bed.worker("sdk-image-pool");
+    const worker = bed.worker(pool);
     const running = worker.run();
     try {
       const done = await until("the run to finish", async () => {
         const r = await bed.readRun(runId);
         return ["COMPLETED", "FAILED", "CRASHED"].includes(r.state_type ?? "") ? r : undefined;
       }, 300_000, async () => (await bed.readRun(runId)).state);
-      expect(done.state_type).toBe("COMPLETED");
-      expect(await bed.logsOf(runId)).toEqual(expect.arrayContaining(["Hello, sdk image!"]));
+      return { done, logs: await bed.logsOf(runId) };
     } finally {
       worker.shutdown();
       await running;
     }
-  });
+  }
 
   let families = 0;
   async function runTask(container: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<Task> {

@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { flowRunTraceId, flowRunTraceparent, parseTraceparent, startTracing, tracingActive, tracingConfigFromEnv } from "../../packages/telemetry/src/index.js";
 import { taskTraceparent } from "../../packages/worker/src/flow-run-tracing.js";
 
+const DEFAULT_BATCH = { scheduledDelayMillis: 200, maxExportBatchSize: 512, maxQueueSize: 8192 };
+
 describe("tracing configuration from OTEL_* variables", () => {
   it("is off without an endpoint, and then loads no SDK: the API's tracer records nothing", async () => {
     const tracing = await startTracing({ env: {}, serviceName: "ecsflow-test" });
@@ -19,12 +21,12 @@ describe("tracing configuration from OTEL_* variables", () => {
     [{ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://t:9/v1/traces", OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" }, "http://t:9/v1/traces", "http/json"],
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: "http://c", OTEL_EXPORTER_OTLP_PROTOCOL: "http/json", OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: "http/protobuf" }, "http://c/v1/traces", "http/protobuf"],
   ])("sends to the signal URL for %j", (env, url, protocol) => {
-    expect(tracingConfigFromEnv(env, "svc")).toEqual({ enabled: true, url, serviceName: "svc", headers: {}, protocol, sampling: { kind: "always_on" } });
+    expect(tracingConfigFromEnv(env, "svc")).toEqual({ enabled: true, url, serviceName: "svc", headers: {}, protocol, sampling: { kind: "always_on" }, batch: DEFAULT_BATCH });
   });
 
   it("takes OTEL_SERVICE_NAME and the OTLP headers (URL-decoded)", () => {
     const c = tracingConfigFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://c", OTEL_SERVICE_NAME: "mine", OTEL_EXPORTER_OTLP_HEADERS: "a=1,api-key=x%3Dy,broken" }, "svc");
-    expect(c).toEqual({ enabled: true, url: "http://c/v1/traces", serviceName: "mine", headers: { a: "1", "api-key": "x=y" }, protocol: "http/protobuf", sampling: { kind: "always_on" } });
+    expect(c).toEqual({ enabled: true, url: "http://c/v1/traces", serviceName: "mine", headers: { a: "1", "api-key": "x=y" }, protocol: "http/protobuf", sampling: { kind: "always_on" }, batch: DEFAULT_BATCH });
   });
 
   it.each([
@@ -34,6 +36,15 @@ describe("tracing configuration from OTEL_* variables", () => {
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: "http://c", OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" }, "OTEL_EXPORTER_OTLP_PROTOCOL=grpc is not supported (http/protobuf or http/json)"],
   ])("is off for %j", (env, reason) => {
     expect(tracingConfigFromEnv(env, "svc")).toEqual({ enabled: false, reason });
+  });
+});
+
+describe("the batch span processor's OTEL_BSP_* settings", () => {
+  it("takes whole numbers above zero and ignores the rest", () => {
+    const c = tracingConfigFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://c", OTEL_BSP_SCHEDULE_DELAY: "5000", OTEL_BSP_MAX_EXPORT_BATCH_SIZE: "1024", OTEL_BSP_MAX_QUEUE_SIZE: "0" }, "svc");
+    expect(c.enabled && c.batch).toEqual({ scheduledDelayMillis: 5000, maxExportBatchSize: 1024, maxQueueSize: 8192 });
+    const bad = tracingConfigFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://c", OTEL_BSP_SCHEDULE_DELAY: "soon", OTEL_BSP_MAX_EXPORT_BATCH_SIZE: "1.5", OTEL_BSP_MAX_QUEUE_SIZE: "-3" }, "svc");
+    expect(bad.enabled && bad.batch).toEqual(DEFAULT_BATCH);
   });
 });
 

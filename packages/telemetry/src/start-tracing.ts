@@ -53,9 +53,8 @@ export async function startTracing(options: StartTracingOptions): Promise<Tracin
     // Always on: OpenTelemetry's default (a task's spans follow its TRACEPARENT's sampled flag).
     // A ratio: every span by its trace id, which for a run is its UUID, so parents do not matter.
     sampler: sampling.kind === "ratio" ? new FlowRunRatioSampler(sampling.ratio) : new ParentBasedSampler({ root: new AlwaysOnSampler() }),
-    // Batched off the request path (a span costs set_state an object and a push, never I/O), and
-    // sent within 200 ms so few spans live long enough to reach the old generation.
-    spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 200, maxExportBatchSize: 512, maxQueueSize: 8192 })],
+    // Batched off the request path: a span costs set_state an object and a push, never I/O.
+    spanProcessors: [new BatchSpanProcessor(exporter, config.batch)],
   });
   provider.register(options.asyncContext === false ? { contextManager: null } : {});
   const tracers = new Map<string, Tracer>();

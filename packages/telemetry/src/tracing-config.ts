@@ -21,6 +21,8 @@ export type TracingConfig =
       sampling: TraceSampling;
       /** Why a sampler setting was not taken as written (the default was used instead). */
       samplerNote?: string;
+      /** The batch span processor (OTEL_BSP_*): how long spans wait, how many go in one export, how many may wait. */
+      batch: { scheduledDelayMillis: number; maxExportBatchSize: number; maxQueueSize: number };
     };
 
 const truthy = (v: string | undefined) => v !== undefined && v.trim().toLowerCase() === "true";
@@ -68,7 +70,20 @@ export function tracingConfigFromEnv(env: Readonly<Record<string, string | undef
     protocol,
     sampling: sampler.sampling,
     ...(sampler.note ? { samplerNote: sampler.note } : {}),
+    // Spans sent within 200 ms (not the specification's 5 s) unless OTEL_BSP_SCHEDULE_DELAY says
+    // otherwise, so few live long enough to reach the old generation.
+    batch: {
+      scheduledDelayMillis: positiveInteger(env.OTEL_BSP_SCHEDULE_DELAY, 200),
+      maxExportBatchSize: positiveInteger(env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE, 512),
+      maxQueueSize: positiveInteger(env.OTEL_BSP_MAX_QUEUE_SIZE, 8192),
+    },
   };
+}
+
+/** A whole number above zero, else the default (the specification: an invalid value is ignored). */
+function positiveInteger(value: string | undefined, fallback: number): number {
+  const n = Number(value?.trim());
+  return value !== undefined && Number.isInteger(n) && n > 0 ? n : fallback;
 }
 
 /**

@@ -3,6 +3,7 @@ import { createFlow, createFlowRun, setState } from "../../support/api-fixtures.
 import { ENGINES } from "../../support/test-database.js";
 import { startTestServer, type TestServer } from "../../support/test-server.js";
 import { parsePrometheus, sampleOf } from "./prometheus-text.js";
+import { configureServerMetrics } from "../../../packages/server/src/metrics/index.js";
 
 async function scrape(server: TestServer, headers: Record<string, string> = {}) {
   const res = await fetch(server.apiUrl.replace(/\/api$/, "/metrics"), { headers });
@@ -73,5 +74,35 @@ describe("metrics off", () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe.each(ENGINES)("metrics turned off while the server runs, on $engine", ({ engine, available, skipReason }) => {
+  describe.skipIf(!available)(`metrics ${skipReason}`, () => {
+    let server: TestServer;
+    beforeAll(async () => {
+      server = await startTestServer(engine);
+    });
+    afterAll(async () => server?.close());
+
+    it("counts nothing, transitions nor requests, while the database's metrics are turned off", async () => {
+      const flowId = await createFlow(server);
+      const run = await createFlowRun(server, flowId);
+      const before = parsePrometheus((await scrape(server)).text);
+      const count = (families: typeof before) => ({
+        claims: sampleOf(families, "ecsflow_state_transitions_total", { kind: "flow_run", from: "SCHEDULED", to: "PENDING" })?.value ?? "0",
+        requests: sampleOf(families, "ecsflow_http_request_duration_seconds_count", { method: "POST", route: "/api/flow_runs/:id/set_state", status_code: "201" })?.value ?? "0",
+      });
+      configureServerMetrics(server.database, false);
+      try {
+        expect((await setState(server, run.id, { type: "PENDING" })).body.status).toBe("ACCEPT");
+      } finally {
+        configureServerMetrics(server.database, true);
+      }
+      expect(count(parsePrometheus((await scrape(server)).text))).toEqual(count(before));
+      expect((await setState(server, run.id, { type: "RUNNING" })).body.status).toBe("ACCEPT");
+      const after = parsePrometheus((await scrape(server)).text);
+      expect(Number(sampleOf(after, "ecsflow_http_request_duration_seconds_count", { method: "POST", route: "/api/flow_runs/:id/set_state", status_code: "201" })?.value)).toBe(Number(count(before).requests) + 1);
+    });
   });
 });

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import type { Database } from "../database/index.js";
-import { configureServerMetrics } from "./server-metrics.js";
+import { configureServerMetrics, serverMetricsFor } from "./server-metrics.js";
 
 export interface MetricsPluginOptions {
   database: Database;
@@ -18,7 +18,8 @@ export const metricsPlugin = fp(async function metrics(app: FastifyInstance, opt
   const m = configureServerMetrics(opts.database, opts.enabled ?? true);
   if (!m) return;
   app.addHook("onResponse", async (request, reply) => {
-    m.httpDuration.observe({ method: request.method, route: request.routeOptions.url ?? "(unmatched)", status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    // Looked up each time, as recordTransition does, so turning the database's metrics off stops both.
+    serverMetricsFor(opts.database)?.httpDuration.observe({ method: request.method, route: request.routeOptions.url ?? "(unmatched)", status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
   app.get("/metrics", async (_request, reply) => {
     const text = await m.registry.metrics();
