@@ -226,7 +226,15 @@ describe.skipIf(!BUILT)("ecsflow worker start --type ecs, SIGKILLed mid-batch an
     const before = await until("some tasks started", async () => ((await startedRuns()).length >= 10 ? startedRuns() : undefined), 120_000, async () => first.out.stderr);
     first.child.kill("SIGKILL");
     expect((await first.exited).signal).toBe("SIGKILL");
-    const atKill = await bed.stateCounts(POOL);
+    // Requests the worker sent just before it died may still be answered (a claim already on the
+    // server's socket): the counts at the kill are the ones that stop changing.
+    let atKill = await bed.stateCounts(POOL);
+    for (let settled = false; !settled; ) {
+      await new Promise((r) => setTimeout(r, 250));
+      const now = await bed.stateCounts(POOL);
+      settled = JSON.stringify(now) === JSON.stringify(atKill);
+      atKill = now;
+    }
     expect((atKill.COMPLETED ?? 0) < RUNS).toBe(true);
 
     // The restarted worker: the same command, a new process (and, as after an ECS service restart, a new name).
