@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
-import { EcsflowClient } from "@ecsflow/client";
+import { ApiUnreachableError, EcsflowClient } from "@ecsflow/client";
 import { ExitCode } from "@ecsflow/schemas";
-import { loadSettings } from "@ecsflow/settings";
+import { loadSettings, SettingsError } from "@ecsflow/settings";
 import { startTracing } from "@ecsflow/telemetry";
 import { RunCancelledError, RunCrashedError } from "./errors.js";
 import { executeFlowRun } from "./execute-flow-run.js";
@@ -9,7 +9,7 @@ import { executeFlowRun } from "./execute-flow-run.js";
 /** Exit code after SIGTERM without a cancellation request (128 + 15, what a shell reports). */
 const SIGTERM_EXIT = 143;
 
-export const FLOW_RUN_EXECUTE_DESCRIPTION =
+const FLOW_RUN_EXECUTE_DESCRIPTION =
   "Run a deployment's flow run in this process (the default command of each flow-run task); reads PREFECT__FLOW_RUN_ID";
 
 const USAGE = `Usage: ecsflow flow-run execute [options] [flow-run-id]
@@ -86,11 +86,11 @@ export async function runFlowRunExecuteCommand(args: FlowRunExecuteArgs): Promis
 }
 
 /** Exit code for an error out of runFlowRunExecuteCommand, with its message on stderr (no stack trace). */
-export function reportExecuteError(err: unknown): number {
+function reportExecuteError(err: unknown): number {
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`Error: ${message}\n`);
-  const name = (err as { name?: string } | undefined)?.name;
-  return name === "ExecuteUsageError" || name === "SettingsError" ? ExitCode.Usage : name === "ApiUnreachableError" ? ExitCode.Unreachable : ExitCode.Unexpected;
+  if (err instanceof ExecuteUsageError || err instanceof SettingsError) return ExitCode.Usage;
+  return err instanceof ApiUnreachableError ? ExitCode.Unreachable : ExitCode.Unexpected;
 }
 
 /**

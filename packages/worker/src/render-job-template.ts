@@ -237,6 +237,11 @@ function checkUnsupportedPlaceholders(rendered: JsonRecord, merged: MergedJobVar
   );
 }
 
+/** Sets `key` unless the value is absent: env and labels take only what the run has. */
+function setPresent(target: Record<string, string>, key: string, value: string | null | undefined): void {
+  if (value !== undefined && value !== null) setOwn(target, key, value);
+}
+
 function stamp(rendered: JsonRecord, templateConfiguration: JsonRecord, merged: MergedJobVariables, input: RenderJobTemplateInput): RenderedJobConfiguration {
   const { flowRun, flow, deployment, worker } = input;
   const feeding = (field: string) => {
@@ -264,9 +269,7 @@ function stamp(rendered: JsonRecord, templateConfiguration: JsonRecord, merged: 
 
   // env
   const env: Record<string, string> = {};
-  const put = (key: string, value: string | null | undefined) => {
-    if (value !== undefined && value !== null) setOwn(env, key, value);
-  };
+  const put = (key: string, value: string | null | undefined) => setPresent(env, key, value);
   put("PREFECT_API_URL", input.apiUrl);
   put("PREFECT_API_KEY", input.apiKey);
   put("PREFECT__WORKER_ID", worker.id);
@@ -290,9 +293,7 @@ function stamp(rendered: JsonRecord, templateConfiguration: JsonRecord, merged: 
 
   // labels
   const labels: Record<string, string> = {};
-  const label = (key: string, value: string | null | undefined) => {
-    if (value !== undefined && value !== null) setOwn(labels, key, value);
-  };
+  const label = (key: string, value: string | null | undefined) => setPresent(labels, key, value);
   label("prefect.io/flow-run-id", flowRun.id);
   label("prefect.io/flow-run-name", flowRun.name);
   label("ecsflow.io/version", input.version);
