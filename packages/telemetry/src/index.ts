@@ -5,4 +5,4 @@ export { startTracing, type StartTracingOptions, type Tracing } from "./start-tr
 export { tracingConfigFromEnv, type TraceSampling, type TracingConfig } from "./tracing-config.js";
 export { flowRunTraced, tracingActive } from "./tracing-state.js";
 export { flowRunContext, flowRunRootSpanId, flowRunSpanContext, flowRunTraceId, flowRunTraceparent, parseTraceparent, traceIdKept } from "./flow-run-trace.js";
-export { TRACER_NAMES, failSpan, inSpan, recordFlowRunRootSpan, recordSpan, SpanKind, type Attributes, type Context, type InSpanOptions, type RootSpanOptions, type Span, type TracerName } from "./spans.js";
+export { TRACER_NAMES, failSpan, inSpan, recordFlowRunRootSpan, recordFlowRunSpan, SpanKind, type Attributes, type Context, type InSpanOptions, type RootSpanOptions, type Span, type TracerName } from "./spans.js";

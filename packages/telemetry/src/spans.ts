@@ -1,4 +1,4 @@
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, trace, type Attributes, type Context, type Span } from "@opentelemetry/api";
+import { SpanKind, SpanStatusCode, context, trace, type Attributes, type Context, type Span } from "@opentelemetry/api";
 import { flowRunTraceId } from "./flow-run-trace.js";
 import { activeTracing } from "./tracing-state.js";
 
@@ -55,20 +55,18 @@ export function recordFlowRunRootSpan(tracer: TracerName, flowRunId: string, opt
   const tracing = activeTracing();
   const traceId = flowRunTraceId(flowRunId);
   if (!tracing || !traceId) return;
-  const span = tracing.withIds(traceId, traceId.slice(16), () =>
-    tracing.tracer(tracer).startSpan(options.name, { root: true, startTime: options.startTime, attributes: options.attributes }, ROOT_CONTEXT),
-  );
-  if (options.error) span.setStatus({ code: SpanStatusCode.ERROR, message: options.error });
-  span.end(options.endTime);
+  tracing.record(tracer, { ...options, attributes: options.attributes ?? {}, traceId, spanId: traceId.slice(16) });
 }
 
-/** A span that already happened (its start and end measured by the caller), child of `parent`. */
-export function recordSpan(tracer: TracerName, name: string, parent: Context, startTime: number, endTime: number, attributes: Attributes, error?: string): void {
+/**
+ * A span of a flow run that already happened (its start and end measured by the caller, in epoch
+ * ms), child of the run's root span. Nothing for an id that is not a UUID: it has no trace.
+ */
+export function recordFlowRunSpan(tracer: TracerName, flowRunId: string, name: string, startTime: number, endTime: number, attributes: Attributes, error?: string): void {
   const tracing = activeTracing();
-  if (!tracing) return;
-  const span = tracing.tracer(tracer).startSpan(name, { startTime, attributes }, parent);
-  if (error) span.setStatus({ code: SpanStatusCode.ERROR, message: error });
-  span.end(endTime);
+  const traceId = flowRunTraceId(flowRunId);
+  if (!tracing || !traceId) return;
+  tracing.record(tracer, { name, traceId, spanId: tracing.newSpanId(), parentSpanId: traceId.slice(16), startTime, endTime, attributes, error });
 }
 
 export { SpanKind, type Attributes, type Context, type Span };

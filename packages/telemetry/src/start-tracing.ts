@@ -34,27 +34,28 @@ export interface Tracing {
 export async function startTracing(options: StartTracingOptions): Promise<Tracing> {
   const config = tracingConfigFromEnv(options.env, options.serviceName);
   if (!config.enabled) return { config, forceFlush: async () => undefined, shutdown: async () => undefined };
-  const [api, { NodeTracerProvider, BatchSpanProcessor, ParentBasedSampler, AlwaysOnSampler }, exporter, { resourceFromAttributes }, { FixedIdGenerator }, { runSpanHookImpl }, { FlowRunRatioSampler }] = await Promise.all([
+  const [api, { NodeTracerProvider, BatchSpanProcessor, ParentBasedSampler, AlwaysOnSampler, RandomIdGenerator }, exporter, { resourceFromAttributes }, { SpanRecorder }, { runSpanHookImpl }, { FlowRunRatioSampler }] = await Promise.all([
     import("@opentelemetry/api"),
     import("@opentelemetry/sdk-trace-node"),
     config.protocol === "http/json"
       ? import("@opentelemetry/exporter-trace-otlp-http").then(({ OTLPTraceExporter }) => new OTLPTraceExporter({ url: config.url, headers: config.headers }))
       : import("./otlp-protobuf-trace-exporter.js").then(({ OtlpProtobufTraceExporter }) => new OtlpProtobufTraceExporter({ url: config.url, headers: config.headers })),
     import("@opentelemetry/resources"),
-    import("./fixed-id-generator.js"),
+    import("./recorded-span.js"),
     import("./run-span-hook-impl.js"),
     import("./flow-run-ratio-sampler.js"),
   ]);
   const sampling = config.sampling;
-  const ids = new FixedIdGenerator();
+  const resource = resourceFromAttributes({ "service.name": config.serviceName });
+  // Batched off the request path: a span costs set_state an object and a push, never I/O.
+  const processor = new BatchSpanProcessor(exporter, config.batch);
+  const ids = new RandomIdGenerator();
   const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({ "service.name": config.serviceName }),
-    idGenerator: ids,
+    resource,
     // Always on: OpenTelemetry's default (a task's spans follow its TRACEPARENT's sampled flag).
     // A ratio: every span by its trace id, which for a run is its UUID, so parents do not matter.
     sampler: sampling.kind === "ratio" ? new FlowRunRatioSampler(sampling.ratio) : new ParentBasedSampler({ root: new AlwaysOnSampler() }),
-    // Batched off the request path: a span costs set_state an object and a push, never I/O.
-    spanProcessors: [new BatchSpanProcessor(exporter, config.batch)],
+    spanProcessors: [processor],
   });
   provider.register(options.asyncContext === false ? { contextManager: null } : {});
   const tracers = new Map<string, Tracer>();
@@ -64,7 +65,8 @@ export async function startTracing(options: StartTracingOptions): Promise<Tracin
     return t;
   };
   const keepsRun = sampling.kind === "ratio" ? (flowRunId: string) => FlowRunRatioSampler.keeps(flowRunId, sampling.ratio) : () => true;
-  setActiveTracing({ tracer, withIds: (traceId, spanId, start) => ids.withIds(traceId, spanId, start), keepsRun });
+  const recorder = new SpanRecorder(processor, resource);
+  setActiveTracing({ tracer, record: (name, span) => recorder.record(name, span), newSpanId: () => ids.generateSpanId(), keepsRun });
   setRunSpanHook(runSpanHookImpl);
   let stopped = false;
   return {

@@ -2,12 +2,15 @@
 // before building a span's name or attributes, so with tracing off they do no span work at all.
 
 import type { Tracer } from "@opentelemetry/api";
+import type { FinishedSpan } from "./recorded-span.js";
 
 export interface ActiveTracing {
   /** The provider's own tracer (not the API's proxy), made once per name. */
   tracer(name: string): Tracer;
-  /** Runs `start` with the next span's trace and span ids fixed (a flow run's root span). */
-  withIds<T>(traceId: string, spanId: string, start: () => T): T;
+  /** Exports a span that already happened (the server's, written after the fact). */
+  record(tracer: string, span: FinishedSpan): void;
+  /** A new random span id. */
+  newSpanId(): string;
   /** Whether the sampler keeps this flow run's trace (decided by its id alone, alike in every process). */
   keepsRun(flowRunId: string): boolean;
 }

@@ -1,5 +1,5 @@
 import { TERMINAL_STATE_TYPES, type OrchestrationResult, type StateType } from "@ecsflow/schemas";
-import { TRACER_NAMES, flowRunContext, flowRunTraced, recordFlowRunRootSpan, recordSpan } from "@ecsflow/telemetry";
+import { TRACER_NAMES, flowRunTraced, recordFlowRunRootSpan, recordFlowRunSpan } from "@ecsflow/telemetry";
 
 // The server's part of a flow run's trace: its creation, every set_state on it, and (at a final
 // state) the run's root span. Spans are written after the fact from measured times, so set_state
@@ -28,7 +28,7 @@ function runAttributes(run: FlowRunLike) {
 /** A created flow run: one span from the insert's start to its commit. */
 export function traceFlowRunCreated(run: FlowRunLike, stateType: string, startTime: number): void {
   if (!flowRunTraced(run.id)) return;
-  recordSpan(TRACER_NAMES.server, "flow_run.create", flowRunContext(run.id), startTime, Date.now(), { ...runAttributes(run), "ecsflow.state.to": stateType });
+  recordFlowRunSpan(TRACER_NAMES.server, run.id, "flow_run.create", startTime, Date.now(), { ...runAttributes(run), "ecsflow.state.to": stateType });
 }
 
 /** The creation time our UUIDv7 ids carry in their first 48 bits; undefined for other ids. */
@@ -50,7 +50,6 @@ export interface SetStateTrace {
 export function traceSetState(runId: string): SetStateTrace | undefined {
   if (!flowRunTraced(runId)) return undefined;
   const startTime = Date.now();
-  const parent = flowRunContext(runId);
   let from: string | null = null;
   let run: FlowRunLike | undefined;
   return {
@@ -63,10 +62,10 @@ export function traceSetState(runId: string): SetStateTrace | undefined {
       const endTime = Date.now();
       // Few attributes: this is a span per transition, and the run's own (flow, deployment, pool)
       // are on its create and root spans; the trace id already names the run.
-      recordSpan(
+      recordFlowRunSpan(
         TRACER_NAMES.server,
+        runId,
         "flow_run.set_state",
-        parent,
         startTime,
         endTime,
         result.status === "ACCEPT" && to
@@ -85,7 +84,7 @@ export function traceSetState(runId: string): SetStateTrace | undefined {
       }
     },
     fail(err) {
-      recordSpan(TRACER_NAMES.server, "flow_run.set_state", parent, startTime, Date.now(), { "ecsflow.flow_run.id": runId, "ecsflow.state.from": from ?? "NONE" }, (err as Error)?.message ?? String(err));
+      recordFlowRunSpan(TRACER_NAMES.server, runId, "flow_run.set_state", startTime, Date.now(), { "ecsflow.flow_run.id": runId, "ecsflow.state.from": from ?? "NONE" }, (err as Error)?.message ?? String(err));
     },
   };
 }
