@@ -30,8 +30,8 @@ const NO_EVENTS: never[] = [];
  * The SDK's finished-span shape, built directly. The server's spans are all after the fact (times
  * measured by set_state, ids derived from the run), so going through Tracer.startSpan would only
  * add what the SDK does for a live span: the sampler (already decided by the run's id), attribute
- * sanitizing (ours are fixed strings), a context check and a span object of its own; about a third
- * of the tracing cost per transition in bench/telemetry-overhead.
+ * sanitizing (ours are fixed strings), a context check and a span object of its own: about a fifth
+ * of the tracing CPU per transition, measured in-process (12 -> 9.5 µs here).
  */
 class RecordedSpan implements ReadableSpan {
   readonly kind = SpanKind.INTERNAL;
