@@ -13,8 +13,20 @@ const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(
 const CACHE_SIZE = 4096;
 const contexts = new Map<string, Context>();
 
+// The last id asked for: a final set_state asks for the same run's trace id two or three times
+// (the sampler, its own span, the run's root span).
+let lastRunId = "";
+let lastTraceId: string | undefined;
+
 /** The trace id of a flow run (its UUID without dashes), or undefined when the id is not a UUID. */
 export function flowRunTraceId(flowRunId: string): string | undefined {
+  if (flowRunId === lastRunId) return lastTraceId;
+  lastTraceId = deriveTraceId(flowRunId);
+  lastRunId = flowRunId;
+  return lastTraceId;
+}
+
+function deriveTraceId(flowRunId: string): string | undefined {
   // A loop, not a regular expression: this runs for every span.
   let hex = "";
   for (let i = 0; i < flowRunId.length; i++) {

@@ -44,7 +44,6 @@ class RecordedSpan implements ReadableSpan {
   readonly name: string;
   readonly startTime: HrTime;
   readonly endTime: HrTime;
-  readonly duration: HrTime;
   readonly status: SpanStatus;
   readonly attributes: Attributes;
   readonly parentSpanContext: SpanContext | undefined;
@@ -58,11 +57,15 @@ class RecordedSpan implements ReadableSpan {
     this.name = span.name;
     this.startTime = hrTime(span.startTime);
     this.endTime = hrTime(Math.max(span.endTime, span.startTime));
-    this.duration = hrTime(Math.max(span.endTime - span.startTime, 0));
     this.status = span.error ? { code: SpanStatusCode.ERROR, message: span.error } : OK;
     this.attributes = span.attributes;
     this.context = { traceId: span.traceId, spanId: span.spanId, traceFlags: TraceFlags.SAMPLED };
     this.parentSpanContext = span.parentSpanId ? { traceId: span.traceId, spanId: span.parentSpanId, traceFlags: TraceFlags.SAMPLED, isRemote: true } : undefined;
+  }
+
+  // Computed when asked: the exporter never asks, another span processor might.
+  get duration(): HrTime {
+    return [this.endTime[0] - this.startTime[0] - (this.endTime[1] < this.startTime[1] ? 1 : 0), (this.endTime[1] - this.startTime[1] + 1e9) % 1e9];
   }
 
   spanContext(): SpanContext {

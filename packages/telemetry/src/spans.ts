@@ -55,7 +55,8 @@ export function recordFlowRunRootSpan(tracer: TracerName, flowRunId: string, opt
   const tracing = activeTracing();
   const traceId = flowRunTraceId(flowRunId);
   if (!tracing || !traceId) return;
-  tracing.record(tracer, { ...options, attributes: options.attributes ?? {}, traceId, spanId: traceId.slice(16) });
+  const { name, startTime, endTime, attributes, error } = options;
+  tracing.record(tracer, { name, traceId, spanId: traceId.slice(16), startTime, endTime, attributes: attributes ?? {}, error });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { TERMINAL_STATE_TYPES, type OrchestrationResult, type StateType } from "@ecsflow/schemas";
-import { TRACER_NAMES, flowRunTraced, recordFlowRunRootSpan, recordFlowRunSpan } from "@ecsflow/telemetry";
+import { TRACER_NAMES, flowRunTraceId, flowRunTraced, recordFlowRunRootSpan, recordFlowRunSpan } from "@ecsflow/telemetry";
 
 // The server's part of a flow run's trace: its creation, every set_state on it, and (at a final
 // state) the run's root span. Spans are written after the fact from measured times, so set_state
@@ -13,30 +13,29 @@ interface FlowRunLike {
   work_queue_name?: string | null;
 }
 
-const optional = (key: string, value: string | null | undefined) => (value ? { [key]: value } : {});
-
-function runAttributes(run: FlowRunLike) {
-  return {
-    "ecsflow.flow_run.id": run.id,
-    ...optional("ecsflow.flow.id", run.flow_id),
-    ...optional("ecsflow.deployment.id", run.deployment_id),
-    ...optional("ecsflow.work_pool.name", run.work_pool_name),
-    ...optional("ecsflow.work_queue.name", run.work_queue_name),
-  };
+function runAttributes(run: FlowRunLike): Record<string, string> {
+  // Assigned, not spread from optional parts: this runs at every run's create and final state.
+  const attributes: Record<string, string> = { "ecsflow.flow_run.id": run.id };
+  if (run.flow_id) attributes["ecsflow.flow.id"] = run.flow_id;
+  if (run.deployment_id) attributes["ecsflow.deployment.id"] = run.deployment_id;
+  if (run.work_pool_name) attributes["ecsflow.work_pool.name"] = run.work_pool_name;
+  if (run.work_queue_name) attributes["ecsflow.work_queue.name"] = run.work_queue_name;
+  return attributes;
 }
 
 /** A created flow run: one span from the insert's start to its commit. */
 export function traceFlowRunCreated(run: FlowRunLike, stateType: string, startTime: number): void {
   if (!flowRunTraced(run.id)) return;
-  recordFlowRunSpan(TRACER_NAMES.server, run.id, "flow_run.create", startTime, Date.now(), { ...runAttributes(run), "ecsflow.state.to": stateType });
+  const attributes = runAttributes(run);
+  attributes["ecsflow.state.to"] = stateType;
+  recordFlowRunSpan(TRACER_NAMES.server, run.id, "flow_run.create", startTime, Date.now(), attributes);
 }
 
 /** The creation time our UUIDv7 ids carry in their first 48 bits; undefined for other ids. */
 function createdAtOf(id: string): number | undefined {
-  const hex = id.replaceAll("-", "");
-  if (hex.length !== 32 || hex[12] !== "7") return undefined;
-  const ms = Number.parseInt(hex.slice(0, 12), 16);
-  return Number.isFinite(ms) ? ms : undefined;
+  const hex = flowRunTraceId(id);
+  if (!hex || hex.charCodeAt(12) !== 55 /* 7 */) return undefined;
+  return Number.parseInt(hex.slice(0, 12), 16);
 }
 
 export interface SetStateTrace {
@@ -74,11 +73,13 @@ export function traceSetState(runId: string): SetStateTrace | undefined {
       );
       const accepted = result.status === "ACCEPT" ? (result.state?.type as StateType | undefined) : undefined;
       if (accepted && TERMINAL_STATE_TYPES.includes(accepted)) {
+        const attributes = runAttributes(run ?? { id: runId });
+        attributes["ecsflow.state.final"] = accepted;
         recordFlowRunRootSpan(TRACER_NAMES.server, runId, {
           name: "flow_run",
           startTime: createdAtOf(runId) ?? startTime,
           endTime,
-          attributes: { ...runAttributes(run ?? { id: runId }), "ecsflow.state.final": accepted },
+          attributes,
           error: accepted === "COMPLETED" || accepted === "CANCELLED" ? undefined : `The flow run ended ${accepted}.`,
         });
       }
