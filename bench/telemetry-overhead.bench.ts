@@ -30,7 +30,7 @@ const PIN = cpus().length >= 2 && spawnSync("taskset", ["-p", "-c", "0", String(
 const RUNS_PER_CLIENT = isQuick() ? 10 : 120;
 const WARM_UP_RUNS_PER_CLIENT = isQuick() ? 3 : 60;
 // A multiple of the variants: each is first, second, … in a round equally often.
-const ROUNDS = isQuick() ? 1 : 16;
+const ROUNDS = isQuick() ? 1 : 32;
 const TRANSITIONS = ["PENDING", "RUNNING", "COMPLETED"];
 
 interface Variant {

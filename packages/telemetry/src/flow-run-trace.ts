@@ -13,30 +13,30 @@ const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(
 const CACHE_SIZE = 4096;
 const contexts = new Map<string, Context>();
 
-// The last id asked for: a final set_state asks for the same run's trace id two or three times
-// (the sampler, its own span, the run's root span).
-let lastRunId = "";
-let lastTraceId: string | undefined;
+// A run's id reaches the server as a new string in every request about it (its create, each
+// set_state, its root span), and each asks for the trace id: the last runs' are kept.
+const traceIds = new Map<string, string | undefined>();
 
 /** The trace id of a flow run (its UUID without dashes), or undefined when the id is not a UUID. */
 export function flowRunTraceId(flowRunId: string): string | undefined {
-  if (flowRunId === lastRunId) return lastTraceId;
-  lastTraceId = deriveTraceId(flowRunId);
-  lastRunId = flowRunId;
-  return lastTraceId;
+  let traceId = traceIds.get(flowRunId);
+  if (traceId !== undefined || traceIds.has(flowRunId)) return traceId;
+  traceId = deriveTraceId(flowRunId);
+  if (traceIds.size >= CACHE_SIZE) traceIds.clear();
+  traceIds.set(flowRunId, traceId);
+  return traceId;
 }
 
 function deriveTraceId(flowRunId: string): string | undefined {
-  // A loop, not a regular expression: this runs for every span.
-  let hex = "";
-  for (let i = 0; i < flowRunId.length; i++) {
-    const c = flowRunId.charCodeAt(i);
-    if (c === 45 /* - */) continue;
-    if ((c >= 48 && c <= 57) || (c >= 97 && c <= 102)) hex += flowRunId[i];
-    else if (c >= 65 && c <= 70) hex += String.fromCharCode(c + 32);
-    else return undefined;
+  const hex = flowRunId.replaceAll("-", "");
+  if (hex.length !== 32 || hex === "00000000000000000000000000000000") return undefined;
+  for (let i = 0; i < 32; i++) {
+    const c = hex.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || (c >= 97 && c <= 102)) continue;
+    // Upper-case hex is the same UUID: its trace id is the lower-case one.
+    return c >= 65 && c <= 70 ? deriveTraceId(flowRunId.toLowerCase()) : undefined;
   }
-  return hex.length === 32 && hex !== "00000000000000000000000000000000" ? hex : undefined;
+  return hex;
 }
 
 /**
