@@ -51,12 +51,18 @@ class ProtobufBuffer {
   /** A 32-bit unsigned varint (tags, lengths, counts, enums). */
   uint32(value: number): void {
     this.reserve(5);
-    let v = value >>> 0;
+    this.pos = this.varintAt(this.pos, value >>> 0);
+  }
+
+  /** Writes `value` (32-bit unsigned) as a varint at `at`; returns where it ends. */
+  private varintAt(at: number, value: number): number {
+    let v = value;
     while (v > 0x7f) {
-      this.buf[this.pos++] = (v & 0x7f) | 0x80;
+      this.buf[at++] = (v & 0x7f) | 0x80;
       v >>>= 7;
     }
-    this.buf[this.pos++] = v;
+    this.buf[at] = v;
+    return at + 1;
   }
 
   /** An int64 varint from a JS integer: negative ones as two's complement, ten bytes. */
@@ -158,24 +164,49 @@ class ProtobufBuffer {
       this.buf.copyWithin(at + size, at + reserved, this.pos);
       this.pos += size - reserved;
     }
-    let v = length;
-    let p = at;
-    while (v > 0x7f) {
-      this.buf[p++] = (v & 0x7f) | 0x80;
-      v >>>= 7;
-    }
-    this.buf[p] = v;
+    this.varintAt(at, length);
+  }
+
+  // A field is its tag, then its value: these write both.
+
+  stringField(field: number, value: string): void {
+    this.tag(field, LENGTH_DELIMITED);
+    this.string(value);
+  }
+
+  uint32Field(field: number, value: number): void {
+    this.tag(field, VARINT);
+    this.uint32(value);
+  }
+
+  hrTimeField(field: number, time: HrTime): void {
+    this.tag(field, FIXED64);
+    this.hrTime(time);
+  }
+
+  hexBytesField(field: number, hex: string): void {
+    this.tag(field, LENGTH_DELIMITED);
+    this.hexBytes(hex);
+  }
+
+  fixed32Field(field: number, value: number): void {
+    this.tag(field, FIXED32);
+    this.fixed32(value);
+  }
+
+  /** Starts a length-delimited field (a nested message); end it with end(returned, reserved). */
+  beginField(field: number, reserved = 1): number {
+    this.tag(field, LENGTH_DELIMITED);
+    return this.begin(reserved);
   }
 }
 
 function writeAnyValue(w: ProtobufBuffer, value: AttributeValue | Attributes | null | undefined): void {
   switch (typeof value) {
     case "string":
-      w.tag(1, LENGTH_DELIMITED);
-      return w.string(value);
+      return w.stringField(1, value);
     case "boolean":
-      w.tag(2, VARINT);
-      return w.uint32(value ? 1 : 0);
+      return w.uint32Field(2, value ? 1 : 0);
     case "number":
       // An integer int64 holds (powers of two past 2^53 included) is int_value; any other number double_value.
       if (Number.isInteger(value) && value >= INT64_MIN && value < INT64_END) {
@@ -190,19 +221,16 @@ function writeAnyValue(w: ProtobufBuffer, value: AttributeValue | Attributes | n
     return w.bytes(value);
   }
   if (Array.isArray(value)) {
-    w.tag(5, LENGTH_DELIMITED);
-    const array = w.begin();
+    const array = w.beginField(5);
     for (const item of value) {
-      w.tag(1, LENGTH_DELIMITED);
-      const at = w.begin();
+      const at = w.beginField(1);
       writeAnyValue(w, item);
       w.end(at);
     }
     return w.end(array);
   }
   if (typeof value === "object" && value !== null) {
-    w.tag(6, LENGTH_DELIMITED);
-    const list = w.begin();
+    const list = w.beginField(6);
     writeAttributes(w, value as Attributes, 1);
     w.end(list);
   }
@@ -212,12 +240,9 @@ function writeAnyValue(w: ProtobufBuffer, value: AttributeValue | Attributes | n
 function writeAttributes(w: ProtobufBuffer, attributes: Attributes, field: number): void {
   for (const key in attributes) {
     if (!Object.prototype.hasOwnProperty.call(attributes, key)) continue;
-    w.tag(field, LENGTH_DELIMITED);
-    const kv = w.begin();
-    w.tag(1, LENGTH_DELIMITED);
-    w.string(key);
-    w.tag(2, LENGTH_DELIMITED);
-    const value = w.begin();
+    const kv = w.beginField(field);
+    w.stringField(1, key);
+    const value = w.beginField(2);
     writeAnyValue(w, attributes[key]);
     w.end(value);
     w.end(kv);
@@ -225,131 +250,98 @@ function writeAttributes(w: ProtobufBuffer, attributes: Attributes, field: numbe
 }
 
 function writeSpanContextIds(w: ProtobufBuffer, context: SpanContext): void {
-  w.tag(1, LENGTH_DELIMITED);
-  w.hexBytes(context.traceId);
-  w.tag(2, LENGTH_DELIMITED);
-  w.hexBytes(context.spanId);
+  w.hexBytesField(1, context.traceId);
+  w.hexBytesField(2, context.spanId);
   const traceState = context.traceState?.serialize();
   if (traceState) {
-    w.tag(3, LENGTH_DELIMITED);
-    w.string(traceState);
+    w.stringField(3, traceState);
   }
 }
 
 const spanFlags = (traceFlags: number, isRemote: boolean | undefined) => (traceFlags & 0xff) | HAS_IS_REMOTE | (isRemote ? IS_REMOTE : 0);
 
 function writeEvent(w: ProtobufBuffer, event: TimedEvent): void {
-  w.tag(11, LENGTH_DELIMITED);
-  const at = w.begin();
-  w.tag(1, FIXED64);
-  w.hrTime(event.time);
-  w.tag(2, LENGTH_DELIMITED);
-  w.string(event.name);
+  const at = w.beginField(11);
+  w.hrTimeField(1, event.time);
+  w.stringField(2, event.name);
   if (event.attributes) writeAttributes(w, event.attributes, 3);
-  w.tag(4, VARINT);
-  w.uint32(event.droppedAttributesCount || 0);
+  w.uint32Field(4, event.droppedAttributesCount || 0);
   w.end(at);
 }
 
 function writeLink(w: ProtobufBuffer, link: Link): void {
-  w.tag(13, LENGTH_DELIMITED);
-  const at = w.begin();
+  const at = w.beginField(13);
   writeSpanContextIds(w, link.context);
   if (link.attributes) writeAttributes(w, link.attributes, 4);
-  w.tag(5, VARINT);
-  w.uint32(link.droppedAttributesCount || 0);
-  w.tag(6, FIXED32);
-  w.fixed32(spanFlags(link.context.traceFlags, link.context.isRemote));
+  w.uint32Field(5, link.droppedAttributesCount || 0);
+  w.fixed32Field(6, spanFlags(link.context.traceFlags, link.context.isRemote));
   w.end(at);
 }
 
 function writeSpan(w: ProtobufBuffer, span: ReadableSpan): void {
-  w.tag(2, LENGTH_DELIMITED);
   // Spans with attributes run past 127 bytes: two bytes for the length saves moving most of them.
-  const at = w.begin(2);
+  const at = w.beginField(2, 2);
   const context = span.spanContext();
   writeSpanContextIds(w, context);
   const parent = span.parentSpanContext;
   if (parent?.spanId) {
-    w.tag(4, LENGTH_DELIMITED);
-    w.hexBytes(parent.spanId);
+    w.hexBytesField(4, parent.spanId);
   }
-  w.tag(5, LENGTH_DELIMITED);
-  w.string(span.name);
+  w.stringField(5, span.name);
   // OTLP's SpanKind counts from 1 (0 is unspecified); the API's from 0.
   const kind = span.kind == null ? 0 : span.kind + 1;
   if (kind !== 0) {
-    w.tag(6, VARINT);
-    w.uint32(kind);
+    w.uint32Field(6, kind);
   }
-  w.tag(7, FIXED64);
-  w.hrTime(span.startTime);
-  w.tag(8, FIXED64);
-  w.hrTime(span.endTime);
+  w.hrTimeField(7, span.startTime);
+  w.hrTimeField(8, span.endTime);
   if (span.attributes) writeAttributes(w, span.attributes, 9);
-  w.tag(10, VARINT);
-  w.uint32(span.droppedAttributesCount || 0);
+  w.uint32Field(10, span.droppedAttributesCount || 0);
   for (const event of span.events) writeEvent(w, event);
-  w.tag(12, VARINT);
-  w.uint32(span.droppedEventsCount || 0);
+  w.uint32Field(12, span.droppedEventsCount || 0);
   for (const link of span.links) writeLink(w, link);
-  w.tag(14, VARINT);
-  w.uint32(span.droppedLinksCount || 0);
-  w.tag(15, LENGTH_DELIMITED);
-  const status = w.begin();
+  w.uint32Field(14, span.droppedLinksCount || 0);
+  const status = w.beginField(15);
   if (span.status.message) {
-    w.tag(2, LENGTH_DELIMITED);
-    w.string(span.status.message);
+    w.stringField(2, span.status.message);
   }
-  w.tag(3, VARINT);
-  w.uint32(span.status.code);
+  w.uint32Field(3, span.status.code);
   w.end(status);
-  w.tag(16, FIXED32);
-  w.fixed32(spanFlags(context.traceFlags, parent?.isRemote));
+  w.fixed32Field(16, spanFlags(context.traceFlags, parent?.isRemote));
   w.end(at, 2);
 }
 
 function writeScope(w: ProtobufBuffer, scope: Scope): void {
-  w.tag(1, LENGTH_DELIMITED);
-  const at = w.begin();
-  w.tag(1, LENGTH_DELIMITED);
-  w.string(scope.name);
+  const at = w.beginField(1);
+  w.stringField(1, scope.name);
   if (scope.version) {
-    w.tag(2, LENGTH_DELIMITED);
-    w.string(scope.version);
+    w.stringField(2, scope.version);
   }
   if (scope.attributes) writeAttributes(w, scope.attributes, 3);
   if (scope.droppedAttributesCount) {
-    w.tag(4, VARINT);
-    w.uint32(scope.droppedAttributesCount);
+    w.uint32Field(4, scope.droppedAttributesCount);
   }
   w.end(at);
 }
 
 function writeResourceSpans(w: ProtobufBuffer, resource: Resource, scopes: Map<Scope, ReadableSpan[]>): void {
-  w.tag(1, LENGTH_DELIMITED);
   // A batch is up to 512 spans: its length takes three bytes.
-  const at = w.begin(3);
-  w.tag(1, LENGTH_DELIMITED);
-  const res = w.begin();
+  const at = w.beginField(1, 3);
+  const res = w.beginField(1);
   if (resource.attributes) writeAttributes(w, resource.attributes, 1);
-  w.tag(2, VARINT);
-  w.uint32(0);
+  w.uint32Field(2, 0);
   w.end(res);
   for (const [scope, spans] of scopes) {
-    w.tag(2, LENGTH_DELIMITED);
-    const scopeSpans = w.begin(3);
+    const scopeSpans = w.beginField(2, 3);
     writeScope(w, scope);
     for (const span of spans) writeSpan(w, span);
     if (scope.schemaUrl) {
-      w.tag(3, LENGTH_DELIMITED);
-      w.string(scope.schemaUrl);
+      w.stringField(3, scope.schemaUrl);
     }
     w.end(scopeSpans, 3);
   }
   if (resource.schemaUrl) {
-    w.tag(3, LENGTH_DELIMITED);
-    w.string(resource.schemaUrl);
+    w.stringField(3, resource.schemaUrl);
   }
   w.end(at, 3);
 }
