@@ -49,16 +49,20 @@ export function traceIdKept(traceId: string, ratio: number): boolean {
   return Number.parseInt(traceId.slice(19), 16) / 0x10000000000000 < ratio;
 }
 
+/** The span id of a run's root span, from its trace id: the last 16 of its 32 hex digits. */
+export const rootSpanIdOf = (traceId: string): string => traceId.slice(16);
+
 /** The span id of a flow run's root span. */
 export function flowRunRootSpanId(flowRunId: string): string | undefined {
-  return flowRunTraceId(flowRunId)?.slice(16);
+  const traceId = flowRunTraceId(flowRunId);
+  return traceId && rootSpanIdOf(traceId);
 }
 
 /** The root span of a flow run as a remote parent, for spans written before (or apart from) the root itself. */
 export function flowRunSpanContext(flowRunId: string): SpanContext | undefined {
   const traceId = flowRunTraceId(flowRunId);
   if (!traceId) return undefined;
-  return { traceId, spanId: traceId.slice(16), traceFlags: TraceFlags.SAMPLED, isRemote: true };
+  return { traceId, spanId: rootSpanIdOf(traceId), traceFlags: TraceFlags.SAMPLED, isRemote: true };
 }
 
 /** A context whose parent is the flow run's root span; ROOT_CONTEXT for an id that is not a UUID. */
@@ -79,7 +83,7 @@ export function flowRunContext(flowRunId: string): Context {
  */
 export function flowRunTraceparent(flowRunId: string, sampled = true): string | undefined {
   const traceId = flowRunTraceId(flowRunId);
-  return traceId ? `00-${traceId}-${traceId.slice(16)}-${sampled ? "01" : "00"}` : undefined;
+  return traceId ? `00-${traceId}-${rootSpanIdOf(traceId)}-${sampled ? "01" : "00"}` : undefined;
 }
 
 /** Parses a W3C `traceparent`; undefined when absent or malformed (the all-zero ids and version ff are invalid). */

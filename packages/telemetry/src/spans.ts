@@ -1,5 +1,5 @@
 import { SpanKind, SpanStatusCode, context, trace, type Attributes, type Context, type Span } from "@opentelemetry/api";
-import { flowRunTraceId } from "./flow-run-trace.js";
+import { flowRunTraceId, rootSpanIdOf } from "./flow-run-trace.js";
 import { activeTracing } from "./tracing-state.js";
 
 /** Instrumentation scope names: which part of ecsflow wrote a span. */
@@ -56,7 +56,7 @@ export function recordFlowRunRootSpan(tracer: TracerName, flowRunId: string, opt
   const traceId = flowRunTraceId(flowRunId);
   if (!tracing || !traceId) return;
   const { name, startTime, endTime, attributes, error } = options;
-  tracing.record(tracer, { name, traceId, spanId: traceId.slice(16), startTime, endTime, attributes: attributes ?? {}, error });
+  tracing.record(tracer, { name, traceId, spanId: rootSpanIdOf(traceId), startTime, endTime, attributes: attributes ?? {}, error });
 }
 
 /**
@@ -67,7 +67,7 @@ export function recordFlowRunSpan(tracer: TracerName, flowRunId: string, name: s
   const tracing = activeTracing();
   const traceId = flowRunTraceId(flowRunId);
   if (!tracing || !traceId) return;
-  tracing.record(tracer, { name, traceId, spanId: tracing.newSpanId(), parentSpanId: traceId.slice(16), startTime, endTime, attributes, error });
+  tracing.record(tracer, { name, traceId, spanId: tracing.newSpanId(), parentSpanId: rootSpanIdOf(traceId), startTime, endTime, attributes, error });
 }
 
 export { SpanKind, type Attributes, type Context, type Span };
