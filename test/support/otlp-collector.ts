@@ -145,7 +145,7 @@ function keyValues(list: Buffer[]): KeyValue[] {
 }
 
 /** ExportTraceServiceRequest (protobuf) in the JSON mapping's shape, ids as hex. */
-function decodeRequest(body: Buffer) {
+export function decodeRequest(body: Buffer) {
   return {
     resourceSpans: bytes(fields(body), 1).map((rsBuf) => {
       const rs = fields(rsBuf);

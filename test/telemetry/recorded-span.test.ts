@@ -7,7 +7,7 @@ import { SpanRecorder } from "../../packages/telemetry/src/recorded-span.js";
 function recorded(startTime: number, endTime: number, error?: string): ReadableSpan {
   const ended: ReadableSpan[] = [];
   const processor = { onEnd: (span: ReadableSpan) => ended.push(span) } as unknown as SpanProcessor;
-  new SpanRecorder(processor, {} as ReadableSpan["resource"]).record("ecsflow.server", { name: "s", traceId: "a".repeat(32), spanId: "b".repeat(16), parentSpanId: "c".repeat(16), startTime, endTime, attributes: {}, error });
+  new SpanRecorder(processor, {} as ReadableSpan["resource"], () => "d".repeat(16)).record("ecsflow.server", { name: "s", traceId: "a".repeat(32), spanId: "b".repeat(16), parentSpanId: "c".repeat(16), startTime, endTime, attributes: {}, error });
   expect(ended).toHaveLength(1);
   return ended[0];
 }

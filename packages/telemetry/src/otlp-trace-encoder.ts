@@ -1,5 +1,6 @@
-import type { AttributeValue, Attributes, HrTime, SpanContext } from "@opentelemetry/api";
+import { SpanKind, SpanStatusCode, TraceFlags, type AttributeValue, type Attributes, type HrTime, type SpanContext } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-node";
+import { endTimeOf, type FinishedSpan } from "./finished-span.js";
 
 // An OTLP ExportTraceServiceRequest in protobuf, written in one pass. The transformer package's
 // serializer walks every span twice (a size estimate, then the write) and turns each hex id into
@@ -27,7 +28,7 @@ const IS_REMOTE = 0x200;
 const varintSize = (v: number) => (v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5);
 const hexDigit = (c: number) => (c <= 57 ? c - 48 : (c | 0x20) - 87);
 
-class ProtobufBuffer {
+export class ProtobufBuffer {
   buf: Uint8Array;
   private view: DataView;
   pos = 0;
@@ -95,8 +96,7 @@ class ProtobufBuffer {
   }
 
   /** Nanoseconds since the epoch as fixed64, exact: seconds × 1e9 passes 2^53, so it is summed in 32-bit halves. */
-  hrTime(time: HrTime): void {
-    const [seconds, nanos] = time;
+  hrTime(seconds: number, nanos: number): void {
     const lowPart = (seconds % 0x10000) * 1e9 + nanos; // < 2^53
     const highPart = Math.floor(seconds / 0x10000) * 1e9; // times 2^16 below
     const low = (highPart % 0x10000) * 0x10000 + (lowPart % 0x100000000);
@@ -181,12 +181,32 @@ class ProtobufBuffer {
 
   hrTimeField(field: number, time: HrTime): void {
     this.tag(field, FIXED64);
-    this.hrTime(time);
+    this.hrTime(time[0], time[1]);
+  }
+
+  /** Epoch milliseconds as an hrtime field, rounded to the nanosecond as hrTimeOfMillis does. */
+  millisField(field: number, ms: number): void {
+    this.tag(field, FIXED64);
+    const seconds = Math.floor(ms / 1000);
+    this.hrTime(seconds, Math.round((ms - seconds * 1000) * 1e6));
   }
 
   hexBytesField(field: number, hex: string): void {
     this.tag(field, LENGTH_DELIMITED);
     this.hexBytes(hex);
+  }
+
+  /** A new random 8-byte span id, never all zero, written as bytes without a hex string in between. */
+  randomIdField(field: number): void {
+    this.tag(field, LENGTH_DELIMITED);
+    this.uint32(8);
+    this.reserve(8);
+    const high = (Math.random() * 0x100000000) >>> 0;
+    // All zero is the invalid span id: the low half is then 1.
+    const low = (Math.random() * 0x100000000) >>> 0 || (high === 0 ? 1 : 0);
+    this.view.setUint32(this.pos, high);
+    this.view.setUint32(this.pos + 4, low);
+    this.pos += 8;
   }
 
   fixed32Field(field: number, value: number): void {
@@ -324,17 +344,19 @@ function writeScope(w: ProtobufBuffer, scope: Scope): void {
   w.end(at);
 }
 
-function writeResourceSpans(w: ProtobufBuffer, resource: Resource, scopes: Map<Scope, ReadableSpan[]>): void {
+/** One ResourceSpans: the resource, then for each group its scope and the spans `writeSpans` writes for it. */
+function writeResourceSpans<G>(w: ProtobufBuffer, resource: Resource, groups: Iterable<G>, scopeOf: (group: G) => Scope, writeSpans: (group: G) => void): void {
   // A batch is up to 512 spans: its length takes three bytes.
   const at = w.beginField(1, 3);
   const res = w.beginField(1);
   if (resource.attributes) writeAttributes(w, resource.attributes, 1);
   w.uint32Field(2, 0);
   w.end(res);
-  for (const [scope, spans] of scopes) {
+  for (const group of groups) {
+    const scope = scopeOf(group);
     const scopeSpans = w.beginField(2, 3);
     writeScope(w, scope);
-    for (const span of spans) writeSpan(w, span);
+    writeSpans(group);
     if (scope.schemaUrl) {
       w.stringField(3, scope.schemaUrl);
     }
@@ -365,6 +387,72 @@ const scratch = new ProtobufBuffer(64 * 1024);
 /** The OTLP/protobuf ExportTraceServiceRequest for these spans. */
 export function encodeTraceExportRequest(spans: readonly ReadableSpan[]): Uint8Array {
   scratch.pos = 0;
-  for (const [resource, scopes] of groupSpans(spans)) writeResourceSpans(scratch, resource, scopes);
+  for (const [resource, scopes] of groupSpans(spans)) {
+    writeResourceSpans(
+      scratch,
+      resource,
+      scopes,
+      ([scope]) => scope,
+      ([, list]) => {
+        for (const span of list) writeSpan(scratch, span);
+      },
+    );
+  }
+  return scratch.buf.slice(0, scratch.pos);
+}
+
+/**
+ * A span the server recorded after the fact, written as writeSpan writes the SDK's span built
+ * from it (recorded-span.ts): an internal, sampled span, child of a remote parent when it has one,
+ * with no events or links. The span's field tag is included, so spans encoded one by one can be
+ * concatenated into a ScopeSpans.
+ */
+export function writeFinishedSpan(w: ProtobufBuffer, span: FinishedSpan): void {
+  const at = w.beginField(2, 2);
+  w.hexBytesField(1, span.traceId);
+  if (span.spanId) w.hexBytesField(2, span.spanId);
+  else w.randomIdField(2);
+  const parent = span.parentSpanId;
+  if (parent) {
+    w.hexBytesField(4, parent);
+  }
+  w.stringField(5, span.name);
+  w.uint32Field(6, SpanKind.INTERNAL + 1);
+  w.millisField(7, span.startTime);
+  w.millisField(8, endTimeOf(span));
+  writeAttributes(w, span.attributes, 9);
+  w.uint32Field(10, 0);
+  w.uint32Field(12, 0);
+  w.uint32Field(14, 0);
+  const status = w.beginField(15);
+  if (span.error) {
+    w.stringField(2, span.error);
+  }
+  w.uint32Field(3, span.error ? SpanStatusCode.ERROR : SpanStatusCode.UNSET);
+  w.end(status);
+  w.fixed32Field(16, spanFlags(TraceFlags.SAMPLED, parent ? true : undefined));
+  w.end(at, 2);
+}
+
+/** Spans already encoded by writeFinishedSpan, for one scope of a batch. */
+export interface EncodedScopeSpans {
+  readonly scope: Scope;
+  readonly spans: ProtobufBuffer;
+}
+
+/** The ExportTraceServiceRequest for one resource's spans, already encoded scope by scope. */
+export function encodeEncodedSpansRequest(resource: Resource, scopes: readonly EncodedScopeSpans[]): Uint8Array {
+  scratch.pos = 0;
+  writeResourceSpans(
+    scratch,
+    resource,
+    scopes,
+    (group) => group.scope,
+    ({ spans }) => {
+      scratch.reserve(spans.pos);
+      scratch.buf.set(spans.buf.subarray(0, spans.pos), scratch.pos);
+      scratch.pos += spans.pos;
+    },
+  );
   return scratch.buf.slice(0, scratch.pos);
 }

@@ -1,27 +1,10 @@
 import { SpanKind, SpanStatusCode, TraceFlags, type Attributes, type HrTime, type SpanContext, type SpanStatus } from "@opentelemetry/api";
 import type { ReadableSpan, SpanProcessor } from "@opentelemetry/sdk-trace-node";
+import { endTimeOf, hrTimeOfMillis, type FinishedSpan } from "./finished-span.js";
 
 type Resource = ReadableSpan["resource"];
 type InstrumentationScope = ReadableSpan["instrumentationScope"];
 
-/** A span that already happened: its ids, times (epoch ms) and attributes known when it is written. */
-export interface FinishedSpan {
-  name: string;
-  traceId: string;
-  spanId: string;
-  /** Absent for a trace's root span. */
-  parentSpanId?: string;
-  startTime: number;
-  endTime: number;
-  attributes: Attributes;
-  /** Marks the span failed, with this message. */
-  error?: string;
-}
-
-const hrTime = (ms: number): HrTime => {
-  const seconds = Math.floor(ms / 1000);
-  return [seconds, Math.round((ms - seconds * 1000) * 1e6)];
-};
 const OK: SpanStatus = { code: SpanStatusCode.UNSET };
 const NO_LINKS: never[] = [];
 const NO_EVENTS: never[] = [];
@@ -53,13 +36,14 @@ class RecordedSpan implements ReadableSpan {
     span: FinishedSpan,
     readonly resource: Resource,
     readonly instrumentationScope: InstrumentationScope,
+    spanId: string,
   ) {
     this.name = span.name;
-    this.startTime = hrTime(span.startTime);
-    this.endTime = hrTime(Math.max(span.endTime, span.startTime));
+    this.startTime = hrTimeOfMillis(span.startTime);
+    this.endTime = hrTimeOfMillis(endTimeOf(span));
     this.status = span.error ? { code: SpanStatusCode.ERROR, message: span.error } : OK;
     this.attributes = span.attributes;
-    this.context = { traceId: span.traceId, spanId: span.spanId, traceFlags: TraceFlags.SAMPLED };
+    this.context = { traceId: span.traceId, spanId, traceFlags: TraceFlags.SAMPLED };
     this.parentSpanContext = span.parentSpanId ? { traceId: span.traceId, spanId: span.parentSpanId, traceFlags: TraceFlags.SAMPLED, isRemote: true } : undefined;
   }
 
@@ -80,12 +64,17 @@ export class SpanRecorder {
   constructor(
     private readonly processor: SpanProcessor,
     private readonly resource: Resource,
+    private readonly newSpanId: () => string,
   ) {}
 
   record(tracer: string, span: FinishedSpan): void {
     let scope = this.scopes.get(tracer);
     // One scope object per tracer: the exporter groups spans by scope identity.
     if (!scope) this.scopes.set(tracer, (scope = { name: tracer }));
-    this.processor.onEnd(new RecordedSpan(span, this.resource, scope));
+    this.processor.onEnd(new RecordedSpan(span, this.resource, scope, span.spanId ?? this.newSpanId()));
   }
+
+  // The span processor is the tracer provider's: its flush and shutdown go with the provider's.
+  async forceFlush(): Promise<void> {}
+  async shutdown(): Promise<void> {}
 }

@@ -67,7 +67,7 @@ export function recordFlowRunSpan(tracer: TracerName, flowRunId: string, name: s
   const tracing = activeTracing();
   const traceId = flowRunTraceId(flowRunId);
   if (!tracing || !traceId) return;
-  tracing.record(tracer, { name, traceId, spanId: tracing.newSpanId(), parentSpanId: rootSpanIdOf(traceId), startTime, endTime, attributes, error });
+  tracing.record(tracer, { name, traceId, parentSpanId: rootSpanIdOf(traceId), startTime, endTime, attributes, error });
 }
 
 export { SpanKind, type Attributes, type Context, type Span };

@@ -34,21 +34,22 @@ export interface Tracing {
 export async function startTracing(options: StartTracingOptions): Promise<Tracing> {
   const config = tracingConfigFromEnv(options.env, options.serviceName);
   if (!config.enabled) return { config, forceFlush: async () => undefined, shutdown: async () => undefined };
-  const [api, { NodeTracerProvider, BatchSpanProcessor, ParentBasedSampler, AlwaysOnSampler, RandomIdGenerator }, exporter, { resourceFromAttributes }, { SpanRecorder }, { runSpanHookImpl }, { FlowRunRatioSampler }] = await Promise.all([
+  const json = config.protocol === "http/json";
+  const exporterConfig = { url: config.url, headers: config.headers };
+  const [api, { NodeTracerProvider, BatchSpanProcessor, ParentBasedSampler, AlwaysOnSampler, RandomIdGenerator }, exporters, { resourceFromAttributes }, { runSpanHookImpl }, { FlowRunRatioSampler }] = await Promise.all([
     import("@opentelemetry/api"),
     import("@opentelemetry/sdk-trace-node"),
-    config.protocol === "http/json"
-      ? import("@opentelemetry/exporter-trace-otlp-http").then(({ OTLPTraceExporter }) => new OTLPTraceExporter({ url: config.url, headers: config.headers }))
-      : import("./otlp-protobuf-trace-exporter.js").then(({ OtlpProtobufTraceExporter }) => new OtlpProtobufTraceExporter({ url: config.url, headers: config.headers })),
+    json
+      ? import("@opentelemetry/exporter-trace-otlp-http").then(({ OTLPTraceExporter }) => ({ spans: new OTLPTraceExporter(exporterConfig), encoded: undefined }))
+      : import("./otlp-protobuf-trace-exporter.js").then((m) => ({ spans: new m.OtlpProtobufTraceExporter(exporterConfig), encoded: new m.OtlpProtobufEncodedSpansExporter(exporterConfig) })),
     import("@opentelemetry/resources"),
-    import("./recorded-span.js"),
     import("./run-span-hook-impl.js"),
     import("./flow-run-ratio-sampler.js"),
   ]);
   const sampling = config.sampling;
   const resource = resourceFromAttributes({ "service.name": config.serviceName });
   // Batched off the request path: a span costs set_state an object and a push, never I/O.
-  const processor = new BatchSpanProcessor(exporter, config.batch);
+  const processor = new BatchSpanProcessor(exporters.spans, config.batch);
   const ids = new RandomIdGenerator();
   const provider = new NodeTracerProvider({
     resource,
@@ -65,20 +66,24 @@ export async function startTracing(options: StartTracingOptions): Promise<Tracin
     return t;
   };
   const keepsRun = sampling.kind === "ratio" ? (flowRunId: string) => FlowRunRatioSampler.keeps(flowRunId, sampling.ratio) : () => true;
-  const recorder = new SpanRecorder(processor, resource);
-  setActiveTracing({ tracer, record: (name, span) => recorder.record(name, span), newSpanId: () => ids.generateSpanId(), keepsRun });
+  // Spans recorded after the fact: as protobuf bytes from the start (encoded-span-batcher.ts), or
+  // for JSON as the SDK's span objects through its batch processor.
+  const recorder = exporters.encoded
+    ? new (await import("./encoded-span-batcher.js")).EncodedSpanBatcher(exporters.encoded, resource, config.batch)
+    : new (await import("./recorded-span.js")).SpanRecorder(processor, resource, () => ids.generateSpanId());
+  setActiveTracing({ tracer, record: (name, span) => recorder.record(name, span), keepsRun });
   setRunSpanHook(runSpanHookImpl);
   let stopped = false;
   return {
     config,
-    forceFlush: () => provider.forceFlush(),
+    forceFlush: () => Promise.all([provider.forceFlush(), recorder.forceFlush()]).then(() => undefined),
     async shutdown() {
       if (stopped) return;
       stopped = true;
       setActiveTracing(undefined);
       setRunSpanHook(undefined);
       try {
-        await provider.shutdown();
+        await Promise.all([provider.shutdown(), recorder.shutdown()]);
       } finally {
         api.trace.disable();
         api.context.disable();

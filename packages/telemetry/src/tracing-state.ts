@@ -2,15 +2,13 @@
 // before building a span's name or attributes, so with tracing off they do no span work at all.
 
 import type { Tracer } from "@opentelemetry/api";
-import type { FinishedSpan } from "./recorded-span.js";
+import type { FinishedSpan } from "./finished-span.js";
 
 export interface ActiveTracing {
   /** The provider's own tracer (not the API's proxy), made once per name. */
   tracer(name: string): Tracer;
   /** Exports a span that already happened (the server's, written after the fact). */
   record(tracer: string, span: FinishedSpan): void;
-  /** A new random span id. */
-  newSpanId(): string;
   /** Whether the sampler keeps this flow run's trace (decided by its id alone, alike in every process). */
   keepsRun(flowRunId: string): boolean;
 }
