@@ -8,7 +8,9 @@
 // COMPLETED; the variants' order rotates from round to round, so drift falls on all alike; the
 // figure is the median over rounds of the server's CPU time per transition (the scheduler's
 // count, all threads), and the overhead is against metrics and tracing both off in the same
-// round. The spans the collector received are counted, so "tracing on" is known to have exported.
+// round; all off is measured twice a round, and the second one's "overhead" (zero in truth) shows
+// how much this machine resolves. The spans the collector received are counted, so "tracing on"
+// is known to have exported.
 // With two cores the server runs on one and the clients and the collector on the other.
 import { spawn, spawnSync } from "node:child_process";
 import { cpus } from "node:os";
@@ -35,7 +37,7 @@ const PIN = cpus().length >= 2 && spawnSync("taskset", ["-p", "-c", "0", String(
 const RUNS_PER_CLIENT = isQuick() ? 3 : 30;
 const WARM_UP_RUNS_PER_CLIENT = isQuick() ? 1 : 15;
 // A multiple of the variants: each is first, second, … in a round equally often.
-const ROUNDS = isQuick() ? 1 : 32;
+const ROUNDS = isQuick() ? 1 : 30;
 const TRANSITIONS = ["PENDING", "RUNNING", "COMPLETED"];
 
 interface Variant {
@@ -43,12 +45,12 @@ interface Variant {
   metrics: boolean;
   tracing: boolean;
 }
-const VARIANTS: Variant[] = [
-  { name: "metrics off, tracing off", metrics: false, tracing: false },
-  { name: "metrics on, tracing off", metrics: true, tracing: false },
-  { name: "metrics off, tracing on", metrics: false, tracing: true },
-  { name: "metrics on, tracing on", metrics: true, tracing: true },
-];
+const BASELINE: Variant = { name: "metrics off, tracing off", metrics: false, tracing: false };
+// The baseline again, measured as the others are: its "overhead" is what this bench reads for no
+// difference at all, so a figure inside its spread is not resolved on this machine.
+const CONTROL: Variant = { name: "metrics off, tracing off (control, again)", metrics: false, tracing: false };
+const BOTH_ON: Variant = { name: "metrics on, tracing on", metrics: true, tracing: true };
+const VARIANTS: Variant[] = [BASELINE, { name: "metrics on, tracing off", metrics: true, tracing: false }, { name: "metrics off, tracing on", metrics: false, tracing: true }, BOTH_ON, CONTROL];
 
 async function post(apiUrl: string, path: string, body: unknown): Promise<any> {
   const res = await fetch(`${apiUrl}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
@@ -183,7 +185,7 @@ let server: Awaited<ReturnType<typeof spawnServer>> | undefined;
 const loadBefore = loadAverage1m();
 try {
   server = await spawnServer(`sqlite://${join(dir, "bench.db")}`, collector.url);
-  for (const v of [VARIANTS[3], VARIANTS[0]]) {
+  for (const v of [BOTH_ON, BASELINE]) {
     await server.set(v);
     await server.drive(await server.createRuns(WARM_UP_RUNS_PER_CLIENT));
   }
@@ -209,7 +211,7 @@ try {
   }
   await server.stop();
   const spansBy = (name: string) => collector.spans.filter((sp) => sp.name === name).length;
-  const baseline = cpuMicros.get(VARIANTS[0].name)!;
+  const baseline = cpuMicros.get(BASELINE.name)!;
   const base = median(baseline);
   const rows: BenchRow[] = [];
   for (const v of VARIANTS) {
@@ -217,13 +219,13 @@ try {
     rows.push({ metric: "server CPU per transition (median of rounds)", variant: v.name, value: cpu, unit: "µs" });
     rows.push({ metric: "state transitions (median of rounds)", variant: v.name, value: median(rates.get(v.name)!), unit: "/s" });
     rows.push({ metric: "server busy (CPU seconds per second, median of rounds)", variant: v.name, value: median(busy.get(v.name)!), unit: "%" });
-    if (v !== VARIANTS[0]) {
+    if (v !== BASELINE) {
       // Against the same round's all-off figure: the rounds drift (the database grows, the
       // machine's other work comes and goes) by more than the difference looked for.
       const overheads = cpuMicros.get(v.name)!.map((x, i) => ((x - baseline[i]) / baseline[i]) * 100);
       const overhead = median(overheads);
       const sorted = [...overheads].sort((a, b) => a - b);
-      rows.push({ metric: "CPU overhead vs all off (same process, median of rounds)", variant: v.name, value: overhead, unit: "%", ...goal(overhead, "<=", 5) });
+      rows.push({ metric: "CPU overhead vs all off (same process, median of rounds)", variant: v.name, value: overhead, unit: "%", ...(v === CONTROL ? {} : goal(overhead, "<=", 5)) });
       rows.push({ metric: "CPU overhead, middle half of rounds", variant: v.name, value: sorted[Math.floor(sorted.length / 4)], unit: `% to ${sorted[Math.floor((sorted.length * 3) / 4)].toFixed(1)} %` });
     }
   }
