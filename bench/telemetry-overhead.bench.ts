@@ -5,13 +5,13 @@
 // here (memory layout, JIT decisions), which no number of rounds averages away. Tracing on exports
 // every span to an OTLP collector in this process, which decodes them only after the rounds. 32
 // clients, each on one keep-alive connection, take runs SCHEDULED → PENDING → RUNNING →
-// COMPLETED; the variants' order rotates from round to round, so drift falls on all alike; the
-// figure is the median over rounds of the server's CPU time per transition (the scheduler's
-// count, all threads), and the overhead is against metrics and tracing both off in the same
-// round; all off is measured twice a round, and the second one's "overhead" (zero in truth) shows
-// how much this machine resolves. The spans the collector received are counted, so "tracing on"
-// is known to have exported.
-// With two cores the server runs on one and the clients and the collector on the other.
+// COMPLETED; a round measures each variant once, in an order that rotates from round to round, so
+// drift falls on all alike. A window's figure is the server's CPU time (getrusage, all threads)
+// per transition, spans' export included; the overhead is against metrics and tracing both off in
+// the same round, its median over rounds. All off is measured twice a round, and the second one's
+// "overhead" (zero in truth) shows how much this machine resolves. The spans the collector
+// received are counted, so "tracing on" is known to have exported. With two cores the server runs
+// on one and the clients and the collector on the other.
 import { spawn, spawnSync } from "node:child_process";
 import { cpus } from "node:os";
 import { createServer } from "node:http";
@@ -26,7 +26,7 @@ import { fileURLToPath } from "node:url";
 import { OtlpCollector } from "../test/support/otlp-collector.js";
 import { goal, isQuick, report, type BenchRow } from "./support/report.js";
 import { KeepAliveConnection } from "./support/keep-alive-client.js";
-import { loadAverage1m, processCpuSeconds } from "./support/process-cpu.js";
+import { loadAverage1m } from "./support/process-cpu.js";
 
 // Enough clients on light keep-alive connections that the server, not the clients' core, is the
 // bottleneck (about 90 % busy here): a server waiting on its clients does more wake-ups per
@@ -34,10 +34,14 @@ import { loadAverage1m, processCpuSeconds } from "./support/process-cpu.js";
 const CLIENTS = 32;
 // With two or more cores and taskset (util-linux), this process runs on core 0 and each server on core 1.
 const PIN = cpus().length >= 2 && spawnSync("taskset", ["-p", "-c", "0", String(process.pid)], { stdio: "ignore" }).status === 0 ? { server: "1" } : undefined;
-const RUNS_PER_CLIENT = isQuick() ? 3 : 30;
+// Many short windows (a tenth of a second each) rather than few long ones: on these shared VMs the
+// same work takes up to 1.8 times the CPU from one second to the next, and windows close together
+// in time vary together, so the paired difference of short windows varies less (A/A: middle half
+// of rounds ±8 % against ±13 % with windows of a second, where longer windows did not help).
+const RUNS_PER_CLIENT = isQuick() ? 3 : 4;
 const WARM_UP_RUNS_PER_CLIENT = isQuick() ? 1 : 15;
 // A multiple of the variants: each is first, second, … in a round equally often.
-const ROUNDS = isQuick() ? 1 : 30;
+const ROUNDS = isQuick() ? 1 : 250;
 const TRANSITIONS = ["PENDING", "RUNNING", "COMPLETED"];
 
 interface Variant {
@@ -66,7 +70,7 @@ async function spawnServer(url: string, otlp: string) {
   let stderr = "";
   child.stderr!.on("data", (d) => (stderr = (stderr + String(d)).slice(-4000)));
   let stdout = "";
-  const waiters: { line: string; resolve: () => void }[] = [];
+  const waiters: { line: string; resolve: (line: string) => void }[] = [];
   child.stdout!.on("data", (d) => {
     stdout += String(d);
     let nl: number;
@@ -74,7 +78,7 @@ async function spawnServer(url: string, otlp: string) {
       const line = stdout.slice(0, nl);
       stdout = stdout.slice(nl + 1);
       const i = waiters.findIndex((w) => line.startsWith(w.line));
-      if (i >= 0) waiters.splice(i, 1)[0].resolve();
+      if (i >= 0) waiters.splice(i, 1)[0].resolve(line);
       const m = /^LISTENING (\S+)/.exec(line);
       if (m) listening(m[1]);
     }
@@ -85,7 +89,7 @@ async function spawnServer(url: string, otlp: string) {
     child.once("exit", (code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
   });
   const command = (text: string, answer: string) =>
-    new Promise<void>((resolve) => {
+    new Promise<string>((resolve) => {
       waiters.push({ line: answer, resolve });
       child.stdin!.write(`${text}\n`);
     });
@@ -97,7 +101,9 @@ async function spawnServer(url: string, otlp: string) {
     apiUrl,
     pid: child.pid as number,
     set: (v: Variant) => command(`set ${v.metrics ? "on" : "off"} ${v.tracing ? "on" : "off"}`, "SET"),
-    flush: () => command("flush", "FLUSHED"),
+    mark: () => command("mark", "MARKED"),
+    /** Exports the spans still buffered; resolves with the server's CPU seconds since mark(). */
+    flush: async () => Number((await command("flush", "FLUSHED")).split(" ")[1]) / 1e6,
     async createRuns(perClient: number): Promise<string[][]> {
       const runs: string[][] = [];
       for (let c = 0; c < CLIENTS; c++) runs.push(await Promise.all(Array.from({ length: perClient }, async () => (await post(apiUrl, "/flow_runs/", { flow_id: flow.id, state: { type: "SCHEDULED" } })).id)));
@@ -198,12 +204,11 @@ try {
     for (const v of order) {
       await server.set(v);
       const runs = await server.createRuns(RUNS_PER_CLIENT);
-      const cpu = processCpuSeconds(server.pid);
+      await server.mark();
       const started = performance.now();
       const n = await server.drive(runs);
-      await server.flush();
+      const used = await server.flush();
       const seconds = (performance.now() - started) / 1000;
-      const used = processCpuSeconds(server.pid) - cpu;
       cpuMicros.get(v.name)!.push((used / n) * 1e6);
       busy.get(v.name)!.push((used / seconds) * 100);
       rates.get(v.name)!.push(n / seconds);
@@ -227,6 +232,9 @@ try {
       const sorted = [...overheads].sort((a, b) => a - b);
       rows.push({ metric: "CPU overhead vs all off (same process, median of rounds)", variant: v.name, value: overhead, unit: "%", ...(v === CONTROL ? {} : goal(overhead, "<=", 5)) });
       rows.push({ metric: "CPU overhead, middle half of rounds", variant: v.name, value: sorted[Math.floor(sorted.length / 4)], unit: `% to ${sorted[Math.floor((sorted.length * 3) / 4)].toFixed(1)} %` });
+      const mean = overheads.reduce((a, b) => a + b, 0) / overheads.length;
+      const standardError = Math.sqrt(overheads.reduce((a, b) => a + (b - mean) ** 2, 0) / (overheads.length - 1) / overheads.length);
+      rows.push({ metric: "CPU overhead, mean of rounds", variant: v.name, value: mean, unit: `% ± ${standardError.toFixed(1)} (standard error)` });
     }
   }
   const alone = await tracingCpuPerTransition(isQuick() ? 3_000 : 30_000);

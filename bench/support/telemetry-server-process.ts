@@ -2,7 +2,8 @@
 // while it runs by a line on stdin ("set <metrics on|off> <tracing on|off>", answered "SET …"), so
 // every variant is measured in the same process and one process's luck (memory layout, JIT
 // decisions) falls on all of them alike. Prints "LISTENING <api url>" once it accepts requests;
-// "flush" sends the spans buffered and answers "FLUSHED".
+// "mark" starts a measured window; "flush" sends the spans buffered and answers "FLUSHED <CPU
+// microseconds since the mark>".
 import { createInterface } from "node:readline";
 import { buildApp } from "../../packages/server/src/app.js";
 import { openDatabase } from "../../packages/server/src/database/index.js";
@@ -21,10 +22,21 @@ const address = app.server.address();
 const port = typeof address === "object" && address ? address.port : 0;
 process.stdout.write(`LISTENING http://127.0.0.1:${port}/api\n`);
 
+let windowStart = process.cpuUsage();
 createInterface({ input: process.stdin }).on("line", (line) => {
   const [verb, metrics, traced] = line.trim().split(/\s+/);
   // The spans still buffered go out now, inside the measured window of the variant that made them.
-  if (verb === "flush") void tracing.forceFlush().then(() => process.stdout.write("FLUSHED\n"));
+  // A window's CPU is read here, by getrusage (all threads, to the microsecond): /proc's clock
+  // ticks are 10 ms, coarse for windows of a tenth of a second.
+  if (verb === "mark") {
+    windowStart = process.cpuUsage();
+    process.stdout.write("MARKED\n");
+  }
+  if (verb === "flush")
+    void tracing.forceFlush().then(() => {
+      const used = process.cpuUsage(windowStart);
+      process.stdout.write(`FLUSHED ${used.user + used.system}\n`);
+    });
   if (verb !== "set") return;
   configureServerMetrics(database, metrics === "on");
   // Off: every span path finds no active tracing and does nothing, as in a server started without an endpoint.
