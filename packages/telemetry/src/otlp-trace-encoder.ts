@@ -280,6 +280,16 @@ function writeSpanContextIds(w: ProtobufBuffer, context: SpanContext): void {
 
 const spanFlags = (traceFlags: number, isRemote: boolean | undefined) => (traceFlags & 0xff) | HAS_IS_REMOTE | (isRemote ? IS_REMOTE : 0);
 
+/** A span's status (field 15): its message when it has one, then its code. */
+function writeStatus(w: ProtobufBuffer, code: SpanStatusCode, message: string | undefined): void {
+  const at = w.beginField(15);
+  if (message) {
+    w.stringField(2, message);
+  }
+  w.uint32Field(3, code);
+  w.end(at);
+}
+
 function writeEvent(w: ProtobufBuffer, event: TimedEvent): void {
   const at = w.beginField(11);
   w.hrTimeField(1, event.time);
@@ -321,12 +331,7 @@ function writeSpan(w: ProtobufBuffer, span: ReadableSpan): void {
   w.uint32Field(12, span.droppedEventsCount || 0);
   for (const link of span.links) writeLink(w, link);
   w.uint32Field(14, span.droppedLinksCount || 0);
-  const status = w.beginField(15);
-  if (span.status.message) {
-    w.stringField(2, span.status.message);
-  }
-  w.uint32Field(3, span.status.code);
-  w.end(status);
+  writeStatus(w, span.status.code, span.status.message);
   w.fixed32Field(16, spanFlags(context.traceFlags, parent?.isRemote));
   w.end(at, 2);
 }
@@ -424,12 +429,7 @@ export function writeFinishedSpan(w: ProtobufBuffer, span: FinishedSpan): void {
   w.uint32Field(10, 0);
   w.uint32Field(12, 0);
   w.uint32Field(14, 0);
-  const status = w.beginField(15);
-  if (span.error) {
-    w.stringField(2, span.error);
-  }
-  w.uint32Field(3, span.error ? SpanStatusCode.ERROR : SpanStatusCode.UNSET);
-  w.end(status);
+  writeStatus(w, span.error ? SpanStatusCode.ERROR : SpanStatusCode.UNSET, span.error);
   w.fixed32Field(16, spanFlags(TraceFlags.SAMPLED, parent ? true : undefined));
   w.end(at, 2);
 }
