@@ -99,7 +99,6 @@ async function spawnServer(url: string, otlp: string) {
   const apiPath = new URL(apiUrl).pathname;
   return {
     apiUrl,
-    pid: child.pid as number,
     set: (v: Variant) => command(`set ${v.metrics ? "on" : "off"} ${v.tracing ? "on" : "off"}`, "SET"),
     mark: () => command("mark", "MARKED"),
     /** Exports the spans still buffered; resolves with the server's CPU seconds since mark(). */

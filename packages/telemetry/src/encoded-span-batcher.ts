@@ -31,8 +31,9 @@ interface ScopeBatch extends EncodedScopeSpans {
  * spans), with each span written as protobuf the moment it is recorded. Through the SDK every such
  * span was an object graph (a span, three hrtimes, two contexts, a status) held until its batch
  * was exported: often long enough to outlive V8's young generation, so that only a full mark
- * frees it. Here a span is its bytes in one reused buffer per scope, and a batch's request is those bytes behind the resource's and
- * scopes' headers: the same body the SDK's path sends (test/telemetry/encoded-span-batcher.test.ts).
+ * frees it. Here a span is its bytes in one reused buffer per scope, and a batch's request is
+ * those bytes behind the resource's and scopes' headers: the same body the SDK's path sends
+ * (test/telemetry/encoded-span-batcher.test.ts).
  * Like the SDK's processor it exports one batch at a time, at most maxExportBatchSize spans each,
  * after scheduledDelayMillis at the latest, and drops spans past maxQueueSize waiting.
  */
